@@ -1,0 +1,7 @@
+from . import models
+from . import tools
+
+
+def _post_init_hook(env):
+    """Fold Odoo's stock "Proposition" stage into "Proposal Sent"."""
+    env["crm.stage"]._lead_management_merge_proposition_stage()

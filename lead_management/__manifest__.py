@@ -1,0 +1,36 @@
+{
+    "name": "Lead Management",
+    "summary": "Capture, qualify, score, route and convert leads in Odoo CRM",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "lead_management contributors",
+    "website": "https://github.com/lead-management/lead_management",
+    "license": "LGPL-3",
+    "depends": ["crm", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/lead_management_security.xml",
+        "security/ir.model.access.csv",
+        "data/res_country_state_data.xml",
+        "data/utm_data.xml",
+        "data/crm_stage_data.xml",
+        "data/crm_lost_reason_data.xml",
+        "data/lead_specialty_data.xml",
+        "views/lead_specialty_views.xml",
+        "views/utm_source_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/lead_management_menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/crm_lead_demo.xml",
+        "demo/mail_activity_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_management/static/tests/tours/**/*",
+        ],
+    },
+    "post_init_hook": "_post_init_hook",
+}

@@ -1,0 +1,128 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.national_id import is_valid_national_id
+from ..tools.normalize import clean_identifier, normalize_digits
+from .crm_lead import COMPANY_SIZES, LEAD_STATUSES, TEMPERATURES
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    national_id = fields.Char(
+        string="National ID", index="btree_not_null",
+        help="Personal national code: 10 digits with a check digit in Iran, 11 digits in Georgia.")
+    specialty_ids = fields.Many2many(
+        "lead.specialty", "res_partner_lead_specialty_rel", "partner_id", "specialty_id",
+        string="Other Specialties")
+    company_size = fields.Selection(COMPANY_SIZES)
+    lead_ids = fields.One2many("crm.lead", "partner_id", string="Leads", groups="sales_team.group_sale_salesman")
+    lead_count = fields.Integer(compute="_compute_prospect", groups="sales_team.group_sale_salesman")
+    lead_status = fields.Selection(
+        LEAD_STATUSES, compute="_compute_prospect", groups="sales_team.group_sale_salesman",
+        help="Status of the most recent lead of this contact.")
+    lifecycle_stage = fields.Selection(
+        [("prospect", "Prospect"), ("customer", "Customer")],
+        compute="_compute_prospect", groups="sales_team.group_sale_salesman")
+    lead_source_id = fields.Many2one(
+        "utm.source", string="First Touch Source", compute="_compute_prospect",
+        groups="sales_team.group_sale_salesman")
+    lead_score = fields.Integer(
+        compute="_compute_prospect", groups="sales_team.group_sale_salesman",
+        help="Score of the best open lead.")
+    temperature = fields.Selection(
+        TEMPERATURES, compute="_compute_prospect", groups="sales_team.group_sale_salesman",
+        help="Temperature of the best open lead.")
+    forecast_date = fields.Date(
+        compute="_compute_prospect", groups="sales_team.group_sale_salesman",
+        help="Expected closing of the nearest open opportunity.")
+    forecast_revenue = fields.Monetary(
+        compute="_compute_prospect", currency_field="prospect_currency_id", groups="sales_team.group_sale_salesman",
+        help="Prorated revenue of the open opportunities.")
+    prospect_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_prospect_currency_id", groups="sales_team.group_sale_salesman")
+
+    @api.depends("lead_ids", "child_ids")
+    def _compute_prospect(self):
+        """Aggregate the leads of each partner and of its contacts in one search."""
+        partners = self.filtered("id")
+        leads_by_partner = defaultdict(list)
+        if partners:
+            leads = self.env["crm.lead"].with_context(active_test=False).search_fetch(
+                [("partner_id", "child_of", partners.ids)],
+                ["partner_id", "active", "type", "lead_status", "source_id", "score", "temperature",
+                 "date_deadline", "prorated_revenue", "probability", "stage_id", "create_date"],
+                order="create_date, id",
+            )
+            wanted = set(partners.ids)
+            for lead in leads:
+                partner = lead.partner_id
+                while partner:
+                    if partner.id in wanted:
+                        leads_by_partner[partner.id].append(lead)
+                    partner = partner.parent_id
+        for partner in self:
+            leads = leads_by_partner.get(partner.id, [])
+            active = [lead for lead in leads if lead.active]
+            open_leads = [lead for lead in active if not lead.stage_id.is_won]
+            open_opportunities = [lead for lead in open_leads if lead.type == "opportunity"]
+            best = max(open_leads, key=lambda lead: lead.score, default=None)
+            deadlines = [lead.date_deadline for lead in open_opportunities if lead.date_deadline]
+            partner.lead_count = len(active)
+            partner.lead_status = leads[-1].lead_status if leads else False
+            partner.lifecycle_stage = (
+                "customer" if any(lead.stage_id.is_won for lead in active)
+                else "prospect" if leads else False
+            )
+            partner.lead_source_id = next((lead.source_id for lead in leads if lead.source_id), False)
+            partner.lead_score = best.score if best else 0
+            partner.temperature = best.temperature if best else False
+            partner.forecast_date = min(deadlines, default=False)
+            partner.forecast_revenue = sum(lead.prorated_revenue for lead in open_opportunities)
+
+    @api.depends_context("company")
+    @api.depends("company_id")
+    def _compute_prospect_currency_id(self):
+        for partner in self:
+            partner.prospect_currency_id = (partner.company_id or self.env.company).currency_id
+
+    @api.constrains("national_id", "country_id")
+    def _check_national_id(self):
+        for partner in self:
+            partner._check_national_id_format(partner.national_id, partner.country_id)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_identifiers(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._clean_identifiers(vals))
+
+    @api.model
+    def _clean_identifiers(self, vals):
+        """National ids are stored cleaned; tax ids only get ASCII digits,
+        since their country formats (base_vat) keep separators."""
+        vals = dict(vals)
+        if vals.get("national_id"):
+            vals["national_id"] = clean_identifier(vals["national_id"])
+        if vals.get("vat"):
+            vals["vat"] = normalize_digits(vals["vat"])
+        return vals
+
+    def _check_national_id_format(self, national_id, country):
+        """Raise a ValidationError naming the field and the expected format
+        when ``national_id`` is not valid for ``country`` (or, without one,
+        for the company's country)."""
+        country = country or self.env.company.country_id
+        if not national_id or is_valid_national_id(national_id, country.code):
+            return
+        expected = {
+            "IR": self.env._("10 digits with a valid check digit"),
+            "GE": self.env._("11 digits"),
+        }[country.code]
+        raise ValidationError(self.env._(
+            "National ID: %(value)s is not a valid national ID for %(country)s; expected %(format)s.",
+            value=national_id, country=country.name, format=expected,
+        ))

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class UtmSource(models.Model):
+    _inherit = "utm.source"
+
+    medium_id = fields.Many2one(
+        "utm.medium", string="Default Medium", ondelete="set null",
+        help="Medium set on new leads of this source that have none.")

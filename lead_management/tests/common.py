@@ -1,0 +1,54 @@
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class LeadManagementCase(TransactionCase):
+    """Users per sales role, two teams and a few leads in Iran and Georgia."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        cls.company = cls.env.company
+        cls.company.country_id = cls.env.ref("base.ir")
+        cls.country_ir = cls.env.ref("base.ir")
+        cls.country_ge = cls.env.ref("base.ge")
+        cls.country_us = cls.env.ref("base.us")
+        cls.user_salesman = mail_new_test_user(
+            cls.env, login="lm_salesman", name="Salesman Own Leads",
+            groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead")
+        cls.user_salesman_other = mail_new_test_user(
+            cls.env, login="lm_salesman_other", name="Other Salesman",
+            groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead")
+        cls.user_salesman_all = mail_new_test_user(
+            cls.env, login="lm_salesman_all", name="Salesman All Leads",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads,crm.group_use_lead")
+        cls.user_manager = mail_new_test_user(
+            cls.env, login="lm_manager", name="Sales Manager",
+            groups="base.group_user,sales_team.group_sale_manager,crm.group_use_lead")
+        cls.user_employee = mail_new_test_user(
+            cls.env, login="lm_employee", name="Employee Without Sales Rights",
+            groups="base.group_user")
+        cls.team_iran = cls.env["crm.team"].create({
+            "name": "LM Iran Team", "use_leads": True, "use_opportunities": True,
+            "user_id": cls.user_manager.id,
+            "member_ids": [(6, 0, (cls.user_salesman | cls.user_salesman_other).ids)],
+        })
+        cls.team_georgia = cls.env["crm.team"].create({
+            "name": "LM Georgia Team", "use_leads": True, "use_opportunities": True,
+            "member_ids": [(6, 0, cls.user_salesman_all.ids)],
+        })
+        cls.lead_own = cls._create_lead("Own lead", user=cls.user_salesman, team=cls.team_iran)
+        cls.lead_other = cls._create_lead("Other salesman lead", user=cls.user_salesman_other, team=cls.team_iran)
+        cls.lead_unassigned = cls._create_lead("Unassigned lead", team=cls.team_iran)
+
+    @classmethod
+    def _create_lead(cls, name, user=None, team=None, **values):
+        return cls.env["crm.lead"].create({
+            "name": name,
+            "type": "lead",
+            "user_id": user.id if user else False,
+            "team_id": team.id if team else False,
+            "country_id": cls.country_ir.id,
+            **values,
+        })

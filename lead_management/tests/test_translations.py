@@ -1,0 +1,70 @@
+import os
+
+import polib
+
+from odoo.exceptions import ValidationError
+from odoo.modules.module import get_module_path
+from odoo.tests import tagged
+
+from .common import LeadManagementCase
+
+LANGS = {"fa_IR": "fa.po", "ka_GE": "ka.po"}
+# msgids that read the same in every language
+UNTRANSLATED_OK = {"BANT", "MQL", "SQL", "Google Ads", "Meta Ads"}
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(LeadManagementCase):
+    """fa and ka are complete and used by the interface."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.i18n = os.path.join(get_module_path("lead_management"), "i18n")
+        for code in LANGS:
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(["lead_management"], list(LANGS), overwrite=True)
+        cls.po = {code: {entry.msgid: entry.msgstr for entry in polib.pofile(os.path.join(cls.i18n, name))}
+                  for code, name in LANGS.items()}
+
+    def test_po_files_are_complete(self):
+        template = polib.pofile(os.path.join(self.i18n, "lead_management.pot"))
+        msgids = {entry.msgid for entry in template}
+        self.assertGreater(len(msgids), 100)
+        for name in LANGS.values():
+            catalog = polib.pofile(os.path.join(self.i18n, name))
+            with self.subTest(catalog=name):
+                self.assertFalse([e.msgid for e in catalog if e.fuzzy], "no fuzzy entries")
+                translated = {e.msgid: e.msgstr for e in catalog if e.msgstr and not e.obsolete}
+                self.assertFalse(sorted(msgids - set(translated)), "every term is translated")
+                english = [msgid for msgid, msgstr in translated.items()
+                           if msgstr == msgid and msgid not in UNTRANSLATED_OK and any(c.isalpha() for c in msgid)]
+                self.assertFalse(english, "no English left")
+
+    def test_field_labels_and_selection_values(self):
+        for code in LANGS:
+            with self.subTest(lang=code):
+                Lead = self.env["crm.lead"].with_context(lang=code)
+                description = Lead.fields_get(["lead_status", "national_id"], ["string", "selection"])
+                self.assertEqual(description["lead_status"]["string"], self.po[code]["Lead Status"])
+                self.assertEqual(description["national_id"]["string"], self.po[code]["National ID"])
+                labels = dict(description["lead_status"]["selection"])
+                self.assertEqual(labels["junk"], self.po[code]["Junk"])
+                self.assertNotEqual(labels["attempted"], "Attempted to Contact")
+
+    def test_data_is_translated(self):
+        tehran = self.env.ref("lead_management.state_ir_tehran")
+        tbilisi = self.env.ref("lead_management.state_ge_tbilisi")
+        self.assertEqual(tehran.with_context(lang="fa_IR").name, "تهران")
+        self.assertEqual(tbilisi.with_context(lang="ka_GE").name, "თბილისი")
+        self.assertEqual(tehran.with_context(lang="en_US").name, "Tehran")
+        stage = self.env.ref("lead_management.crm_stage_contacted")
+        self.assertEqual(stage.with_context(lang="fa_IR").name, self.po["fa_IR"]["Contacted"])
+        menu = self.env.ref("lead_management.menu_lead_specialty")
+        self.assertEqual(menu.with_context(lang="ka_GE").name, self.po["ka_GE"]["Specialties"])
+
+    def test_error_message_is_translated(self):
+        with self.assertRaises(ValidationError) as error:
+            self.env["crm.lead"].with_context(lang="fa_IR").create({
+                "name": "Wrong", "country_id": self.country_ir.id, "national_id": "0013542418"})
+        self.assertIn(self.po["fa_IR"]["10 digits with a valid check digit"], str(error.exception))

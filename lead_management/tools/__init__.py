@@ -1,0 +1,2 @@
+from . import normalize
+from . import national_id
