@@ -50,9 +50,10 @@ lint:
 	@cd $(ROOT) && ruff check $(MODULE) bench
 	@cd $(ROOT) && $(PYTHON) -m pylint --rcfile=.pylintrc $(MODULE)
 
-## bench: benchmarks against native Odoo (see bench/README.md)
+## bench: benchmarks against native Odoo on the same data (README, "Benchmarks")
 bench: setup
-	@cd $(ROOT) && $(PYTHON) bench/bench_lead_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_lead_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_CAPTURE_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_scoring.py --addons-path=$(ADDONS_PATH) $(BENCH_SCORING_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)

@@ -12,29 +12,20 @@ duplicate warning of 200 of them. Everything is rolled back.
 import argparse
 import os
 import random
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from common import ensure_database, setup_odoo
+
 import odoo
-from odoo.tools import config
 
 NATIVE_DB = "lead_management_bench_native"
 ADDON_DB = "lead_management_bench"
 FIRST_NAMES = ["علی", "مریم", "رضا", "سارا", "محمد", "زهرا", "حسین", "نگار", "გიორგი", "ნინო", "John", "Anna"]
 LAST_NAMES = ["احمدی", "کریمی", "رضایی", "محمدی", "حسینی", "بერიძე", "კაპანაძე", "Smith"]
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
-
-def ensure_database(name, module, addons_path):
-    exists = subprocess.run(["psql", "-Atqc", "select 1", name], capture_output=True, check=False).returncode == 0
-    if exists:
-        return
-    print(f"creating {name} with {module} (once)", file=sys.stderr)
-    subprocess.run(
-        [sys.executable, os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin"), "--addons-path", addons_path, "-d", name, "-i", module,
-         "--without-demo=all", "--stop-after-init", "--log-level=warn"],
-        check=True)
 
 
 def lead_values(count, with_addon_fields, seed=42):
@@ -87,7 +78,7 @@ def main():
     parser.add_argument("--leads", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
-    config.parse_config(["--addons-path", args.addons_path, "--log-level=warn"])
+    setup_odoo(args.addons_path)
     ensure_database(NATIVE_DB, "crm", args.addons_path)
     ensure_database(ADDON_DB, "lead_management", args.addons_path)
     rows = [

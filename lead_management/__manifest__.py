@@ -16,16 +16,21 @@
         "data/crm_stage_data.xml",
         "data/crm_lost_reason_data.xml",
         "data/lead_specialty_data.xml",
+        "data/ir_cron_data.xml",
         "views/lead_specialty_views.xml",
+        "views/lead_scoring_model_views.xml",
+        "views/lead_engagement_views.xml",
         "views/utm_source_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/lead_management_menus.xml",
+        "data/ir_actions_server_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/mail_activity_demo.xml",
+        "demo/lead_scoring_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,9 +1,14 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL, split_every
+from odoo.tools.safe_eval import safe_eval
 
+from ..tools import scoring
 from ..tools.normalize import clean_identifier
 
 LEAD_STATUSES = [
@@ -37,6 +42,9 @@ DISQUALIFYING_STATUSES = ("junk", "not_interested")
 DEFAULT_WARM_THRESHOLD = 40
 DEFAULT_HOT_THRESHOLD = 70
 DUPLICATE_SEARCH_LIMIT = 21
+SCORE_BATCH_SIZE = 1000
+#: fields whose change may move a lead to another scoring model or rule
+SCORING_BASE_FIELDS = {"team_id", "company_id", "type", "active", "probability", "automated_probability"}
 
 
 class CrmLead(models.Model):
@@ -57,10 +65,14 @@ class CrmLead(models.Model):
         help="Total score from 0 to 100: fit plus engagement.")
     score_fit = fields.Integer(string="Fit Score", default=0, copy=False, aggregator="avg")
     score_engagement = fields.Integer(string="Engagement Score", default=0, copy=False, aggregator="avg")
-    score_explanation = fields.Html(
-        compute="_compute_score_explanation", sanitize=False)
+    score_explanation = fields.Html(compute="_compute_score_explanation", sanitize=False)
     temperature = fields.Selection(
         TEMPERATURES, compute="_compute_temperature", store=True, index=True)
+    scoring_model_id = fields.Many2one(
+        "lead.scoring.model", readonly=True, copy=False, index="btree_not_null")
+    score_date = fields.Datetime(string="Last Scored", readonly=True, copy=False, index=True)
+    engagement_ids = fields.One2many("lead.engagement", "lead_id", string="Engagement Events")
+    engagement_count = fields.Integer(compute="_compute_engagement_count")
     # Qualification: BANT and firmographics
     budget = fields.Monetary(currency_field="company_currency")
     is_decision_maker = fields.Boolean(
@@ -100,21 +112,40 @@ class CrmLead(models.Model):
     # Forecast
     forecast_category = fields.Selection(
         [("pipeline", "Pipeline"), ("best_case", "Best Case"), ("commit", "Commit"), ("omitted", "Omitted")],
-        compute="_compute_forecast_category", store=True, readonly=False)
+        compute="_compute_forecast_category", store=True, readonly=False,
+        help="Forecast bucket, from the stage probability and the temperature; the salesperson may override it.")
+    forecast_category_locked = fields.Boolean(
+        copy=False, help="The salesperson chose the forecast category: it no longer follows the probability.")
 
-    @api.depends("lead_status", "type", "stage_id.is_won")
+    @api.depends("lead_status", "type", "stage_id.is_won", "score", "scoring_model_id.mql_threshold",
+                 "scoring_model_id.sql_threshold")
     def _compute_lifecycle_stage(self):
         for lead in self:
             lead.lifecycle_stage = lead._get_lifecycle_stage()
 
+    @api.depends_context("lang")
+    @api.depends("score", "score_date")
     def _compute_score_explanation(self):
+        saved = self.filtered("id")
+        details = saved._get_score_values(with_details=True) if saved else {}
         for lead in self:
-            lead.score_explanation = False
+            lead.score_explanation = lead._render_score_explanation(details.get(lead.id))
 
-    @api.depends("score")
+    @api.depends("score", "scoring_model_id.warm_threshold", "scoring_model_id.hot_threshold")
     def _compute_temperature(self):
         for lead in self:
-            lead.temperature = lead._get_temperature(lead.score)
+            model = lead.scoring_model_id
+            lead.temperature = scoring.temperature(
+                lead.score,
+                model.warm_threshold if model else DEFAULT_WARM_THRESHOLD,
+                model.hot_threshold if model else DEFAULT_HOT_THRESHOLD)
+
+    @api.depends("engagement_ids")
+    def _compute_engagement_count(self):
+        counts = dict(self.env["lead.engagement"]._read_group(
+            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"])) if self.ids else {}
+        for lead in self:
+            lead.engagement_count = counts.get(lead._origin, 0)
 
     @api.depends("first_response_date", "date_open", "create_date")
     def _compute_response_time_minutes(self):
@@ -150,14 +181,17 @@ class CrmLead(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
-    @api.depends("active", "probability", "stage_id.is_won", "type")
+    @api.depends("active", "probability", "stage_id.is_won", "type", "temperature")
     def _compute_forecast_category(self):
         for lead in self:
+            if lead.forecast_category_locked and lead.forecast_category:
+                continue
             if not lead.active and not lead.probability:
                 lead.forecast_category = "omitted"
             elif lead.stage_id.is_won or lead.probability >= 90:
                 lead.forecast_category = "commit"
-            elif lead.type == "opportunity" and lead.probability >= 50:
+            elif lead.type == "opportunity" and (
+                    lead.probability >= 60 or (lead.probability >= 40 and lead.temperature == "hot")):
                 lead.forecast_category = "best_case"
             else:
                 lead.forecast_category = "pipeline"
@@ -213,10 +247,29 @@ class CrmLead(models.Model):
             for vals in vals_list:
                 if vals.get("source_id") and not vals.get("medium_id") and medium_by_source.get(vals["source_id"]):
                     vals["medium_id"] = medium_by_source[vals["source_id"]]
-        return super().create(vals_list)
+        leads = super().create(vals_list)
+        leads._recompute_score()
+        return leads
 
     def write(self, vals):
-        return super().write(self._clean_identifiers(vals))
+        vals = self._clean_identifiers(vals)
+        if "forecast_category" in vals and not self.env.context.get("lead_management_forecast_reset"):
+            vals["forecast_category_locked"] = bool(vals["forecast_category"])
+        result = super().write(vals)
+        if set(vals) & self._get_scoring_trigger_fields():
+            self._recompute_score()
+        return result
+
+    def message_update(self, msg_dict, update_vals=None):
+        """An email from the customer on the lead is an engagement event."""
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        self.env["lead.engagement"].create([{
+            "lead_id": lead.id,
+            "event_type": "email_reply",
+            "date": fields.Datetime.now(),
+            "note": (msg_dict.get("subject") or "")[:200],
+        } for lead in self])
+        return result
 
     @api.model
     def _clean_identifiers(self, vals):
@@ -225,6 +278,200 @@ class CrmLead(models.Model):
             if vals.get(fname):
                 vals[fname] = clean_identifier(vals[fname])
         return vals
+
+    def action_recompute_score(self):
+        """Rescore these leads now (server action "Recompute score")."""
+        self._recompute_score()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s leads rescored.", count=len(self)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_reset_forecast_category(self):
+        """Let the forecast category follow the probability again."""
+        self.with_context(lead_management_forecast_reset=True).write({"forecast_category_locked": False})
+        self.env.add_to_compute(self._fields["forecast_category"], self)
+        return True
+
+    def action_view_engagement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lead_management.action_lead_engagement")
+        action.update({
+            "domain": [("lead_id", "=", self.id)],
+            "context": {"default_lead_id": self.id},
+        })
+        return action
+
+    # ------------------------------------------------------------
+    # SCORING
+    # ------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _get_scoring_trigger_fields(self):
+        """Lead fields whose change can change a score: those named by the
+        domains of active scoring models and fit rules."""
+        fnames = set(SCORING_BASE_FIELDS)
+        # sudo: the trigger set is the same for every user
+        scoring_models = self.env["lead.scoring.model"].sudo().search([])
+        domains = scoring_models.mapped("domain") + scoring_models.rule_ids.filtered(
+            lambda rule: rule.active and rule.kind == "fit").mapped("domain")
+        for domain in domains:
+            try:
+                leaves = safe_eval(domain or "[]")
+            except Exception:
+                continue
+            fnames.update(leaf[0].split(".")[0] for leaf in leaves
+                          if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str))
+        return frozenset(fnames)
+
+    @api.model
+    def _get_scorable_domain(self):
+        """Leads the daily cron keeps scored: open ones."""
+        return [("active", "=", True), ("probability", "<", 100)]
+
+    def _recompute_score(self):
+        """Score these leads with the first matching scoring model, in batches
+        whose query count does not depend on their size."""
+        # sudo: a score is a fact about the lead, the same for every user;
+        # rules may name fields or records the current user cannot read.
+        leads = self.sudo().with_context(active_test=False).filtered("id")
+        for ids in split_every(SCORE_BATCH_SIZE, leads.ids):
+            batch = leads.browse(ids)
+            batch._write_score_values(batch._get_score_values())
+
+    def _get_score_values(self, with_details=False):
+        """Compute without writing: {lead id: {model, fit, engagement, score, details}}."""
+        now = fields.Datetime.now()
+        values = {lead_id: {"model": False, "fit": 0, "engagement": 0, "score": 0, "details": []}
+                  for lead_id in self.ids}
+        remaining = self
+        rule_errors = {}
+        for model in self.env["lead.scoring.model"].sudo().search([]):
+            if not remaining:
+                break
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    matched = remaining.search(
+                        expression.AND([[("id", "in", remaining.ids)], model._get_lead_domain()]))
+            except Exception as error:
+                rule_errors[model] = str(error)
+                continue
+            remaining -= matched
+            for lead_id in matched.ids:
+                values[lead_id]["model"] = model
+            model._score_leads(matched, values, now, rule_errors, with_details)
+        if not with_details:
+            self.env["lead.scoring.model"].sudo()._report_rule_errors(rule_errors)
+        for vals in values.values():
+            vals["score"] = scoring.clamp_score(vals["fit"] + vals["engagement"])
+        return values
+
+    def _write_score_values(self, values):
+        """Store scores in one UPDATE, recompute what depends on them, and
+        run the SQL hook for the leads that became sales qualified."""
+        changed = [
+            (lead.id, values[lead.id]) for lead in self
+            if (lead.scoring_model_id, lead.score_fit, lead.score_engagement, lead.score) != (
+                values[lead.id]["model"] or self.env["lead.scoring.model"], values[lead.id]["fit"],
+                values[lead.id]["engagement"], values[lead.id]["score"])
+        ]
+        now = fields.Datetime.now()
+        if changed:
+            before = {lead.id: lead.lifecycle_stage for lead in self}
+            rows = SQL(", ").join(
+                SQL("(%s, %s::int, %s, %s, %s)", lead_id, vals["model"].id if vals["model"] else None,
+                    vals["fit"], vals["engagement"], vals["score"])
+                for lead_id, vals in changed)
+            self.env.cr.execute(SQL(
+                """UPDATE crm_lead
+                      SET scoring_model_id = v.model_id, score_fit = v.fit, score_engagement = v.engagement,
+                          score = v.score, score_date = %s
+                     FROM (VALUES %s) AS v(id, model_id, fit, engagement, score)
+                    WHERE crm_lead.id = v.id""", now, rows))
+            fnames = ["scoring_model_id", "score_fit", "score_engagement", "score", "score_date"]
+            changed_leads = self.browse([lead_id for lead_id, _vals in changed])
+            changed_leads.invalidate_recordset(fnames)
+            changed_leads.modified(fnames)
+            changed_leads.flush_recordset(["temperature", "lifecycle_stage", "forecast_category"])
+            reached = changed_leads.filtered(
+                lambda lead: lead.lifecycle_stage == "sql" and before[lead.id] != "sql")
+            if reached:
+                reached._on_sql_reached()
+        unchanged_ids = list(set(self.ids) - {lead_id for lead_id, _vals in changed})
+        if unchanged_ids:
+            self.env.cr.execute(SQL("UPDATE crm_lead SET score_date = %s WHERE id = ANY(%s)", now, unchanged_ids))
+            self.browse(unchanged_ids).invalidate_recordset(["score_date"])
+
+    def _on_sql_reached(self):
+        """Hook called once when leads become sales qualified (SQL) by
+        scoring: response-time and nurturing features extend it."""
+        self._message_log_batch(bodies={
+            lead.id: Markup("<p>%s</p>") % self.env._(
+                "Sales qualified: the score %(score)s reached the SQL threshold %(threshold)s of %(model)s.",
+                score=lead.score, threshold=lead.scoring_model_id.sql_threshold,
+                model=lead.scoring_model_id.display_name)
+            for lead in self
+        })
+
+    @api.model
+    def _schedule_rescore(self, all_leads=False):
+        """Have the scoring cron rescore these leads (or all open leads) soon,
+        in batches, instead of blocking the current request."""
+        if all_leads:
+            self.env["ir.config_parameter"].sudo().set_param(
+                "lead_management.rescore_before", fields.Datetime.to_string(fields.Datetime.now()))
+        elif self.ids:
+            self.env.cr.execute(SQL("UPDATE crm_lead SET score_date = NULL WHERE id = ANY(%s)", self.ids))
+            self.invalidate_recordset(["score_date"])
+        self.env.ref("lead_management.ir_cron_score_decay")._trigger()
+
+    @api.model
+    def _cron_score_decay(self, batch_size=SCORE_BATCH_SIZE):
+        """Daily: rescore the open leads not scored since midnight (engagement
+        decays, date-based rules move) or since a forced full rescore. One
+        batch per call; the cron runner calls again while some remain."""
+        stale_before = datetime.combine(fields.Date.today(), time.min)
+        forced = self.env["ir.config_parameter"].sudo().get_param("lead_management.rescore_before")
+        if forced:
+            stale_before = max(stale_before, fields.Datetime.to_datetime(forced))
+        domain = expression.AND([
+            self._get_scorable_domain(),
+            ["|", ("score_date", "=", False), ("score_date", "<", stale_before)],
+        ])
+        leads = self.search(domain, order="id", limit=batch_size)
+        leads._recompute_score()
+        remaining = self.search_count(domain) if len(leads) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+        return len(leads), remaining
+
+    def _render_score_explanation(self, values):
+        """HTML list of the rules that fired, in the user's language."""
+        if not values or not values["model"]:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._("No scoring model applies to this lead.")
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>") % (label, points)
+            for label, points in values["details"])
+        return Markup(
+            "<p>%(intro)s</p><table class='table table-sm'><tbody>%(rows)s</tbody><tfoot>"
+            "<tr><th>%(fit)s</th><th class='text-end'>%(fit_points)s</th></tr>"
+            "<tr><th>%(engagement)s</th><th class='text-end'>%(engagement_points)s</th></tr>"
+            "<tr><th>%(total)s</th><th class='text-end'>%(score)s</th></tr></tfoot></table>"
+        ) % {
+            "intro": self.env._("Scored by %(model)s.", model=values["model"].display_name),
+            "rows": rows,
+            "fit": self.env._("Fit"),
+            "fit_points": values["fit"],
+            "engagement": self.env._("Engagement"),
+            "engagement_points": values["engagement"],
+            "total": self.env._("Score (0 to 100)"),
+            "score": escape(values["score"]),
+        }
 
     def _convert_opportunity_data(self, customer, team_id=False):
         values = super()._convert_opportunity_data(customer, team_id=team_id)
@@ -243,26 +490,19 @@ class CrmLead(models.Model):
             return "customer"
         if self.type == "opportunity":
             return "opportunity"
-        ranks = {"lead": 0, "mql": 1, "sql": 2}
-        current = self.lifecycle_stage if self.lifecycle_stage in ranks else "lead"
-        qualified = self._get_qualification_stage()
-        return max(current, qualified, key=ranks.get)
+        current = self.lifecycle_stage if self.lifecycle_stage in scoring.LIFECYCLE_RANKS else "lead"
+        return scoring.highest_stage(current, self._get_qualification_stage())
 
     def _get_qualification_stage(self):
-        """Stage a lead deserves from its qualification: lead, mql or sql."""
+        """Stage a lead deserves from its score: lead, mql or sql."""
         self.ensure_one()
-        return "lead"
+        model = self.scoring_model_id
+        if not model:
+            return "lead"
+        return scoring.qualification_stage(self.score, model.mql_threshold, model.sql_threshold)
 
     def _get_sanitized_numbers(self):
         """The phone and mobile of this lead in E.164, unparseable ones left out."""
         self.ensure_one()
         numbers = [self._phone_format(fname=fname) for fname in ("mobile", "phone") if self[fname]]
         return list(dict.fromkeys(number for number in numbers if number))
-
-    @api.model
-    def _get_temperature(self, score):
-        if score >= DEFAULT_HOT_THRESHOLD:
-            return "hot"
-        if score >= DEFAULT_WARM_THRESHOLD:
-            return "warm"
-        return "cold"

@@ -19,59 +19,41 @@ class ResPartner(models.Model):
         string="Other Specialties")
     company_size = fields.Selection(COMPANY_SIZES)
     lead_ids = fields.One2many("crm.lead", "partner_id", string="Leads", groups="sales_team.group_sale_salesman")
-    lead_count = fields.Integer(compute="_compute_prospect", groups="sales_team.group_sale_salesman")
+    lead_count = fields.Integer(compute="_compute_prospect_summary", groups="sales_team.group_sale_salesman")
     lead_status = fields.Selection(
-        LEAD_STATUSES, compute="_compute_prospect", groups="sales_team.group_sale_salesman",
+        LEAD_STATUSES, compute="_compute_prospect_summary", groups="sales_team.group_sale_salesman",
         help="Status of the most recent lead of this contact.")
-    lifecycle_stage = fields.Selection(
-        [("prospect", "Prospect"), ("customer", "Customer")],
-        compute="_compute_prospect", groups="sales_team.group_sale_salesman")
-    lead_source_id = fields.Many2one(
-        "utm.source", string="First Touch Source", compute="_compute_prospect",
-        groups="sales_team.group_sale_salesman")
-    lead_score = fields.Integer(
-        compute="_compute_prospect", groups="sales_team.group_sale_salesman",
-        help="Score of the best open lead.")
-    temperature = fields.Selection(
-        TEMPERATURES, compute="_compute_prospect", groups="sales_team.group_sale_salesman",
-        help="Temperature of the best open lead.")
-    forecast_date = fields.Date(
-        compute="_compute_prospect", groups="sales_team.group_sale_salesman",
-        help="Expected closing of the nearest open opportunity.")
     forecast_revenue = fields.Monetary(
-        compute="_compute_prospect", currency_field="prospect_currency_id", groups="sales_team.group_sale_salesman",
-        help="Prorated revenue of the open opportunities.")
+        compute="_compute_prospect_summary", currency_field="prospect_currency_id",
+        groups="sales_team.group_sale_salesman", help="Prorated revenue of the open opportunities.")
     prospect_currency_id = fields.Many2one(
         "res.currency", compute="_compute_prospect_currency_id", groups="sales_team.group_sale_salesman")
+    lifecycle_stage = fields.Selection(
+        [("prospect", "Prospect"), ("customer", "Customer")],
+        compute="_compute_prospect", store=True, index="btree_not_null", groups="sales_team.group_sale_salesman")
+    lead_source_id = fields.Many2one(
+        "utm.source", string="First Touch Source", compute="_compute_prospect", store=True,
+        index="btree_not_null", groups="sales_team.group_sale_salesman")
+    lead_score = fields.Integer(
+        compute="_compute_prospect", store=True, groups="sales_team.group_sale_salesman",
+        help="Score of the best open lead.")
+    temperature = fields.Selection(
+        TEMPERATURES, compute="_compute_prospect", store=True, groups="sales_team.group_sale_salesman",
+        help="Temperature of the best open lead.")
+    forecast_date = fields.Date(
+        compute="_compute_prospect", store=True, groups="sales_team.group_sale_salesman",
+        help="Expected closing of the nearest open opportunity.")
 
-    @api.depends("lead_ids", "child_ids")
+    @api.depends(*[f"{path}.{fname}" for path in ("lead_ids", "child_ids.lead_ids") for fname in (
+        "active", "type", "stage_id", "source_id", "score", "temperature", "date_deadline", "create_date")])
     def _compute_prospect(self):
-        """Aggregate the leads of each partner and of its contacts in one search."""
-        partners = self.filtered("id")
-        leads_by_partner = defaultdict(list)
-        if partners:
-            leads = self.env["crm.lead"].with_context(active_test=False).search_fetch(
-                [("partner_id", "child_of", partners.ids)],
-                ["partner_id", "active", "type", "lead_status", "source_id", "score", "temperature",
-                 "date_deadline", "prorated_revenue", "probability", "stage_id", "create_date"],
-                order="create_date, id",
-            )
-            wanted = set(partners.ids)
-            for lead in leads:
-                partner = lead.partner_id
-                while partner:
-                    if partner.id in wanted:
-                        leads_by_partner[partner.id].append(lead)
-                    partner = partner.parent_id
+        leads_by_partner = self._get_prospect_leads()
         for partner in self:
             leads = leads_by_partner.get(partner.id, [])
             active = [lead for lead in leads if lead.active]
             open_leads = [lead for lead in active if not lead.stage_id.is_won]
-            open_opportunities = [lead for lead in open_leads if lead.type == "opportunity"]
             best = max(open_leads, key=lambda lead: lead.score, default=None)
-            deadlines = [lead.date_deadline for lead in open_opportunities if lead.date_deadline]
-            partner.lead_count = len(active)
-            partner.lead_status = leads[-1].lead_status if leads else False
+            deadlines = [lead.date_deadline for lead in open_leads if lead.type == "opportunity" and lead.date_deadline]
             partner.lifecycle_stage = (
                 "customer" if any(lead.stage_id.is_won for lead in active)
                 else "prospect" if leads else False
@@ -80,13 +62,46 @@ class ResPartner(models.Model):
             partner.lead_score = best.score if best else 0
             partner.temperature = best.temperature if best else False
             partner.forecast_date = min(deadlines, default=False)
-            partner.forecast_revenue = sum(lead.prorated_revenue for lead in open_opportunities)
+
+    def _compute_prospect_summary(self):
+        leads_by_partner = self._get_prospect_leads()
+        for partner in self:
+            leads = leads_by_partner.get(partner.id, [])
+            active = [lead for lead in leads if lead.active]
+            partner.lead_count = len(active)
+            partner.lead_status = leads[-1].lead_status if leads else False
+            partner.forecast_revenue = sum(
+                lead.prorated_revenue for lead in active if lead.type == "opportunity" and not lead.stage_id.is_won)
 
     @api.depends_context("company")
     @api.depends("company_id")
     def _compute_prospect_currency_id(self):
         for partner in self:
             partner.prospect_currency_id = (partner.company_id or self.env.company).currency_id
+
+    def _get_prospect_leads(self):
+        """Leads of each partner and of its contacts, oldest first, in one
+        search: {partner id: [leads]} (archived leads included)."""
+        partners = self.filtered("id")
+        leads_by_partner = defaultdict(list)
+        if not partners:
+            return leads_by_partner
+        # sudo: the prospect summary counts every lead of the customer, also
+        # those of other salespeople, like Odoo's opportunity counter
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).search_fetch(
+            [("partner_id", "child_of", partners.ids)],
+            ["partner_id", "active", "type", "lead_status", "source_id", "score", "temperature",
+             "date_deadline", "prorated_revenue", "stage_id", "create_date"],
+            order="create_date, id",
+        )
+        wanted = set(partners.ids)
+        for lead in leads:
+            partner = lead.partner_id
+            while partner:
+                if partner.id in wanted:
+                    leads_by_partner[partner.id].append(lead)
+                partner = partner.parent_id
+        return leads_by_partner
 
     @api.constrains("national_id", "country_id")
     def _check_national_id(self):

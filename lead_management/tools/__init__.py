@@ -1,2 +1,3 @@
 from . import normalize
 from . import national_id
+from . import scoring

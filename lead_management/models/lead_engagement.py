@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+EVENT_TYPES = [
+    ("email_open", "Email Opened"),
+    ("email_click", "Email Link Clicked"),
+    ("email_reply", "Email Reply"),
+    ("website_visit", "Website Visit"),
+    ("form_submit", "Form Submitted"),
+    ("call", "Call"),
+    ("chat", "Chat"),
+    ("meeting", "Meeting"),
+    ("campaign_response", "Campaign Response"),
+]
+
+
+class LeadEngagement(models.Model):
+    _name = "lead.engagement"
+    _description = "Lead Engagement Event"
+    _order = "date desc, id desc"
+    _rec_name = "event_type"
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", compute="_compute_partner_id", store=True, readonly=False,
+        index="btree_not_null")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index="btree_not_null")
+    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
+    event_type = fields.Selection(EVENT_TYPES, required=True, index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    points = fields.Integer(
+        help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")
+    note = fields.Char()
+
+    @api.depends("lead_id.partner_id")
+    def _compute_partner_id(self):
+        for event in self:
+            event.partner_id = event.lead_id.partner_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.lead_id._recompute_score()
+        return events
+
+    def write(self, vals):
+        leads = self.lead_id
+        result = super().write(vals)
+        if {"lead_id", "event_type", "date", "points"} & set(vals):
+            (leads | self.lead_id)._recompute_score()
+        return result
+
+    def unlink(self):
+        leads = self.lead_id
+        result = super().unlink()
+        leads.exists()._recompute_score()
+        return result

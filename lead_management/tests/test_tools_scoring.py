@@ -1,0 +1,45 @@
+from unittest import TestCase
+
+from ..tools.scoring import (
+    capped,
+    clamp_score,
+    decay_factor,
+    highest_stage,
+    qualification_stage,
+    temperature,
+)
+
+
+class TestScoringArithmetic(TestCase):
+    """Score arithmetic, without the ORM."""
+
+    def test_decay_halves_every_half_life(self):
+        self.assertEqual(decay_factor(0, 30), 1.0)
+        self.assertAlmostEqual(decay_factor(30, 30), 0.5)
+        self.assertAlmostEqual(decay_factor(90, 30), 0.125)
+        self.assertEqual(decay_factor(-5, 30), 1.0, "future events count fully")
+        self.assertEqual(decay_factor(100, 0), 1.0, "no half-life, no decay")
+
+    def test_caps(self):
+        self.assertEqual(capped(35, 20), 20)
+        self.assertEqual(capped(15, 20), 15)
+        self.assertEqual(capped(-35, 20), -20)
+        self.assertEqual(capped(350, 0), 350)
+
+    def test_clamp(self):
+        self.assertEqual(clamp_score(-12), 0)
+        self.assertEqual(clamp_score(140), 100)
+        self.assertEqual(clamp_score(49.6), 50)
+
+    def test_temperature(self):
+        self.assertEqual(temperature(39, 40, 70), "cold")
+        self.assertEqual(temperature(40, 40, 70), "warm")
+        self.assertEqual(temperature(70, 40, 70), "hot")
+
+    def test_qualification(self):
+        self.assertEqual(qualification_stage(49, 50, 75), "lead")
+        self.assertEqual(qualification_stage(50, 50, 75), "mql")
+        self.assertEqual(qualification_stage(75, 50, 75), "sql")
+        self.assertEqual(qualification_stage(100, 0, 0), "lead", "a threshold of 0 is never reached")
+        self.assertEqual(highest_stage("sql", "lead"), "sql")
+        self.assertEqual(highest_stage("lead", "mql"), "mql")
