@@ -46,7 +46,7 @@ install-test:
 		echo "the install logged warnings or errors from $(MODULE)"; exit 1; fi
 
 ## lint: ruff and pylint-odoo on the addon
-lint:
+lint: setup
 	@cd $(ROOT) && ruff check $(MODULE) bench
 	@cd $(ROOT) && $(PYTHON) -m pylint --rcfile=.pylintrc $(MODULE)
 

@@ -44,6 +44,11 @@ DEFAULT_HOT_THRESHOLD = 70
 DUPLICATE_SEARCH_LIMIT = 21
 SCORE_BATCH_SIZE = 1000
 #: fields whose change may move a lead to another scoring model or rule
+SCORING_READ_FIELDS = [
+    "scoring_model_id", "score", "score_fit", "score_engagement", "lifecycle_stage", "lead_status", "type",
+    "stage_id", "active", "probability", "automated_probability", "temperature", "forecast_category",
+    "forecast_category_locked", "team_id", "company_id", "partner_id",
+]
 SCORING_BASE_FIELDS = {"team_id", "company_id", "type", "active", "probability", "automated_probability"}
 
 
@@ -70,7 +75,7 @@ class CrmLead(models.Model):
         TEMPERATURES, compute="_compute_temperature", store=True, index=True)
     scoring_model_id = fields.Many2one(
         "lead.scoring.model", readonly=True, copy=False, index="btree_not_null")
-    score_date = fields.Datetime(string="Last Scored", readonly=True, copy=False, index=True)
+    score_date = fields.Datetime(string="Last Scored", readonly=True, copy=False)
     engagement_ids = fields.One2many("lead.engagement", "lead_id", string="Engagement Events")
     engagement_count = fields.Integer(compute="_compute_engagement_count")
     # Qualification: BANT and firmographics
@@ -340,9 +345,13 @@ class CrmLead(models.Model):
         whose query count does not depend on their size."""
         # sudo: a score is a fact about the lead, the same for every user;
         # rules may name fields or records the current user cannot read.
-        leads = self.sudo().with_context(active_test=False).filtered("id")
+        # Tracking is off: the chatter gets one note when a lead becomes SQL
+        # (_on_sql_reached) instead of a tracking message per recomputed field.
+        leads = self.sudo().with_context(active_test=False, tracking_disable=True).filtered("id")
         for ids in split_every(SCORE_BATCH_SIZE, leads.ids):
             batch = leads.browse(ids)
+            # read just what scoring and its dependent fields use, not every lead column
+            batch.fetch(SCORING_READ_FIELDS)
             batch._write_score_values(batch._get_score_values())
 
     def _get_score_values(self, with_details=False):
@@ -420,15 +429,11 @@ class CrmLead(models.Model):
         })
 
     @api.model
-    def _schedule_rescore(self, all_leads=False):
-        """Have the scoring cron rescore these leads (or all open leads) soon,
-        in batches, instead of blocking the current request."""
-        if all_leads:
-            self.env["ir.config_parameter"].sudo().set_param(
-                "lead_management.rescore_before", fields.Datetime.to_string(fields.Datetime.now()))
-        elif self.ids:
-            self.env.cr.execute(SQL("UPDATE crm_lead SET score_date = NULL WHERE id = ANY(%s)", self.ids))
-            self.invalidate_recordset(["score_date"])
+    def _schedule_full_rescore(self):
+        """Have the scoring cron rescore every open lead soon, in batches,
+        instead of blocking the current request."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lead_management.rescore_before", fields.Datetime.to_string(fields.Datetime.now()))
         self.env.ref("lead_management.ir_cron_score_decay")._trigger()
 
     @api.model

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 EVENT_TYPES = [
     ("email_open", "Email Opened"),
@@ -19,7 +20,8 @@ class LeadEngagement(models.Model):
     _order = "date desc, id desc"
     _rec_name = "event_type"
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    # indexed by lead_engagement_lead_scoring_index (see init), which covers lead_id lookups
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
     partner_id = fields.Many2one(
         "res.partner", string="Contact", compute="_compute_partner_id", store=True, readonly=False,
         index="btree_not_null")
@@ -30,6 +32,12 @@ class LeadEngagement(models.Model):
     points = fields.Integer(
         help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")
     note = fields.Char()
+
+    def init(self):
+        # covering index: scoring reads a batch of leads' events with an index-only scan
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS lead_engagement_lead_scoring_index"
+            " ON lead_engagement (lead_id) INCLUDE (event_type, date, points)"))
 
     @api.depends("lead_id.partner_id")
     def _compute_partner_id(self):

@@ -135,7 +135,7 @@ class LeadScoringModel(models.Model):
         if force_now or Lead.search_count(domain, limit=IMMEDIATE_RESCORE_LIMIT + 1) <= IMMEDIATE_RESCORE_LIMIT:
             Lead.search(domain)._recompute_score()
         else:
-            Lead._schedule_rescore(all_leads=True)
+            Lead._schedule_full_rescore()
 
     def _score_leads(self, leads, values, now, rule_errors, with_details=False):
         """Add this model's fit and engagement points of ``leads`` to ``values``.
@@ -186,7 +186,7 @@ class LeadScoringModel(models.Model):
         self.env.cr.execute(SQL(
             """SELECT e.lead_id, r.rule_id, COUNT(*),
                       SUM(COALESCE(NULLIF(e.points, 0), r.points)
-                          * power(0.5, GREATEST(EXTRACT(EPOCH FROM (%(now)s - e.date)), 0) / 86400.0 / %(half_life)s))
+                          * power(0.5, GREATEST(date_part('epoch', %(now)s - e.date), 0) / 86400.0 / %(half_life)s))
                  FROM lead_engagement e
                  JOIN (VALUES %(rows)s) AS r(rule_id, event_type, points) ON r.event_type = e.event_type
                 WHERE e.lead_id = ANY(%(lead_ids)s)

@@ -25,8 +25,8 @@ class TestPhoneAndDuplicates(LeadManagementCase):
         self.assertEqual(lead.duplicate_lead_count, 0)
 
     def test_duplicate_by_phone_in_persian_digits(self):
-        first = self._create_lead("First", phone="+98 912 345 6789")
-        second = self._create_lead("Second", mobile="۰۹۱۲۳۴۵۶۷۸۹")
+        first = self._create_lead("First", phone="+98 912 765 4321")
+        second = self._create_lead("Second", mobile="۰۹۱۲۷۶۵۴۳۲۱")
         self.assertIn(first, second.duplicate_lead_ids)
         self.assertEqual(second.duplicate_lead_count, 1)
 

@@ -1,9 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged, users
 
+from ..models import lead_scoring_model
 from .common import LeadManagementCase
 
 
@@ -227,6 +229,18 @@ class TestScoring(LeadManagementCase):
         while Lead._cron_score_decay(batch_size=2)[0]:
             pass
         self.assertEqual(set(leads.mapped("score")), {10}, "one half-life later")
+
+    def test_large_change_goes_through_the_cron(self):
+        self._create_lead("One", team=self.team_iran)
+        self._create_lead("Two", team=self.team_iran)
+        cron = self.env.ref("lead_management.ir_cron_score_decay")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch.object(lead_scoring_model, "IMMEDIATE_RESCORE_LIMIT", 1):
+            self.model.hot_threshold = 90
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertTrue(self.env["ir.config_parameter"].get_param("lead_management.rescore_before"))
+        done, _remaining = self.env["crm.lead"]._cron_score_decay()
+        self.assertGreaterEqual(done, 2, "the cron rescores the leads scored before the change")
 
     def test_server_action(self):
         action = self.env.ref("lead_management.action_server_recompute_score")

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Take the README screenshots from a running Odoo in headless Chromium.
+
+    python3 scripts/screenshots.py --url http://localhost:8069 --db lead_management_demo
+
+Logs in as admin/admin through Odoo's JSON-RPC, hands the session cookie to
+Chromium over the DevTools protocol and captures each page into
+docs/screenshots/.
+"""
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+PAGES = {
+    "leads_kanban": "/odoo/action-crm.crm_lead_all_leads?view_type=kanban",
+    "leads_list": "/odoo/action-crm.crm_lead_all_leads?view_type=list",
+    "lead_form_qualification": "/odoo/action-crm.crm_lead_all_leads/{lead_id}",
+    "scoring_model": "/odoo/action-lead_management.action_lead_scoring_model/{model_id}",
+    "forecast": "/odoo/action-lead_management.action_crm_lead_forecast_revenue",
+}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rpc(url, path, params, cookie=None):
+    request = urllib.request.Request(
+        url + path, data=json.dumps({"jsonrpc": "2.0", "params": params}).encode(),
+        headers={"Content-Type": "application/json", **({"Cookie": cookie} if cookie else {})})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = json.loads(response.read())
+        return body.get("result"), response.headers.get("Set-Cookie", "")
+
+
+def first_id(url, cookie, model, domain):
+    result, _cookie = rpc(url, "/web/dataset/call_kw", {
+        "model": model, "method": "search", "args": [domain], "kwargs": {"limit": 1}}, cookie)
+    return result[0] if result else 0
+
+
+class Chromium:
+    def __init__(self, width, height):
+        self.profile = tempfile.mkdtemp()
+        binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        self.process = subprocess.Popen([
+            binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--window-size={width},{height}", "--remote-debugging-port=9339",
+            f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _attempt in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:9339/json", timeout=2) as response:
+                    target = next(t for t in json.loads(response.read()) if t["type"] == "page")
+                break
+            except (OSError, StopIteration):
+                time.sleep(0.2)
+        self.socket = websocket.create_connection(target["webSocketDebuggerUrl"], timeout=60)
+        self.counter = 0
+
+    def send(self, method, **params):
+        self.counter += 1
+        self.socket.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def close(self):
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="lead_management_demo")
+    parser.add_argument("--lang", default="en_US")
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
+    args = parser.parse_args()
+    _result, set_cookie = rpc(args.url, "/web/session/authenticate",
+                              {"db": args.db, "login": "admin", "password": "admin"})
+    session_id = set_cookie.split("session_id=")[1].split(";")[0]
+    cookie = f"session_id={session_id}"
+    if args.lang != "en_US":
+        rpc(args.url, "/web/dataset/call_kw", {"model": "res.users", "method": "write",
+                                               "args": [[2], {"lang": args.lang}], "kwargs": {}}, cookie)
+    ids = {
+        "lead_id": first_id(args.url, cookie, "crm.lead", [("type", "=", "lead"), ("score", ">", 20)]),
+        "model_id": first_id(args.url, cookie, "lead.scoring.model", []),
+    }
+    os.makedirs(args.out, exist_ok=True)
+    browser = Chromium(1440, 900)
+    try:
+        host = args.url.split("//")[1].split(":")[0]
+        browser.send("Network.enable")
+        browser.send("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
+        browser.send("Page.enable")
+        for name, path in PAGES.items():
+            browser.send("Page.navigate", url=args.url + path.format(**ids))
+            time.sleep(6)
+            if name == "lead_form_qualification":
+                browser.send("Runtime.evaluate", expression=(
+                    "[...document.querySelectorAll('.o_notebook .nav-link')]"
+                    ".find(a => a.getAttribute('name') === 'lead_management_qualification')?.click()"))
+                time.sleep(2)
+            shot = browser.send("Page.captureScreenshot", format="png")
+            target = os.path.join(args.out, f"{name}.png")
+            with open(target, "wb") as image:
+                image.write(base64.b64decode(shot["data"]))
+            print(target)
+    finally:
+        browser.close()
+        if args.lang != "en_US":
+            rpc(args.url, "/web/dataset/call_kw", {"model": "res.users", "method": "write",
+                                                   "args": [[2], {"lang": "en_US"}], "kwargs": {}}, cookie)
+
+
+if __name__ == "__main__":
+    main()
