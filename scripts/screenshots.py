@@ -84,6 +84,7 @@ def main():
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="lead_management_demo")
     parser.add_argument("--lang", default="en_US")
+    parser.add_argument("--wait", type=float, default=8.0, help="seconds to let each page render")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     args = parser.parse_args()
     _result, set_cookie = rpc(args.url, "/web/session/authenticate",
@@ -104,13 +105,17 @@ def main():
         browser.send("Network.enable")
         browser.send("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
         browser.send("Page.enable")
+        # the first visit builds Odoo's asset bundles: wait for them once
+        browser.send("Page.navigate", url=args.url + "/odoo")
+        time.sleep(30)
         for name, path in PAGES.items():
             browser.send("Page.navigate", url=args.url + path.format(**ids))
-            time.sleep(6)
+            time.sleep(args.wait)
             if name == "lead_form_qualification":
                 browser.send("Runtime.evaluate", expression=(
                     "[...document.querySelectorAll('.o_notebook .nav-link')]"
-                    ".find(a => a.getAttribute('name') === 'lead_management_qualification')?.click()"))
+                    ".find(a => a.getAttribute('name') === 'lead_management_qualification')?.click();"
+                    "document.querySelector('.o_notebook')?.scrollIntoView()"))
                 time.sleep(2)
             shot = browser.send("Page.captureScreenshot", format="png")
             target = os.path.join(args.out, f"{name}.png")
