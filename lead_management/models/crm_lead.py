@@ -132,7 +132,8 @@ class CrmLead(models.Model):
     @api.depends("score", "score_date")
     def _compute_score_explanation(self):
         saved = self.filtered("id")
-        details = saved._get_score_values(with_details=True) if saved else {}
+        # sudo: explain the score as it was computed, with the same rights (see _recompute_score)
+        details = saved.sudo()._get_score_values(with_details=True) if saved else {}
         for lead in self:
             lead.score_explanation = lead._render_score_explanation(details.get(lead.id))
 
@@ -258,7 +259,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         vals = self._clean_identifiers(vals)
-        if "forecast_category" in vals and not self.env.context.get("lead_management_forecast_reset"):
+        if "forecast_category" in vals:
             vals["forecast_category_locked"] = bool(vals["forecast_category"])
         result = super().write(vals)
         if set(vals) & self._get_scoring_trigger_fields():
@@ -299,7 +300,7 @@ class CrmLead(models.Model):
 
     def action_reset_forecast_category(self):
         """Let the forecast category follow the probability again."""
-        self.with_context(lead_management_forecast_reset=True).write({"forecast_category_locked": False})
+        self.write({"forecast_category_locked": False})
         self.env.add_to_compute(self._fields["forecast_category"], self)
         return True
 
