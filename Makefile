@@ -54,6 +54,7 @@ lint: setup
 bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_lead_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_CAPTURE_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_scoring.py --addons-path=$(ADDONS_PATH) $(BENCH_SCORING_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_assignment.py --addons-path=$(ADDONS_PATH) $(BENCH_ASSIGN_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)

@@ -20,6 +20,7 @@
         "views/lead_specialty_views.xml",
         "views/lead_scoring_model_views.xml",
         "views/lead_engagement_views.xml",
+        "views/lead_territory_views.xml",
         "views/utm_source_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
@@ -31,6 +32,7 @@
         "demo/crm_lead_demo.xml",
         "demo/mail_activity_demo.xml",
         "demo/lead_scoring_demo.xml",
+        "demo/lead_territory_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

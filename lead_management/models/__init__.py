@@ -2,9 +2,11 @@ from . import lead_specialty
 from . import lead_engagement
 from . import lead_scoring_model
 from . import lead_scoring_rule
+from . import lead_territory
 from . import res_country_state
 from . import crm_stage
 from . import utm_source
 from . import crm_lead
 from . import mail_activity
+from . import res_config_settings
 from . import res_partner

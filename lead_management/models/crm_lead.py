@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup, escape
@@ -5,10 +6,10 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, split_every, str2bool
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import scoring
+from ..tools import scoring, territory
 from ..tools.normalize import clean_identifier
 
 LEAD_STATUSES = [
@@ -44,6 +45,10 @@ DEFAULT_HOT_THRESHOLD = 70
 DUPLICATE_SEARCH_LIMIT = 21
 SCORE_BATCH_SIZE = 1000
 #: fields whose change may move a lead to another scoring model or rule
+ASSIGN_BATCH_SIZE = 1000
+ADDRESS_FIELDS = {"country_id", "state_id", "city", "zip"}
+#: default first-response targets in minutes per temperature (Settings override them)
+DEFAULT_SLA_MINUTES = {"hot": 5, "warm": 240, "cold": 2880}
 SCORING_READ_FIELDS = [
     "scoring_model_id", "score", "score_fit", "score_engagement", "lifecycle_stage", "lead_status", "type",
     "stage_id", "active", "probability", "automated_probability", "temperature", "forecast_category",
@@ -97,6 +102,9 @@ class CrmLead(models.Model):
         string="National ID", index="btree_not_null",
         help="Personal national code: 10 digits with a check digit in Iran, 11 digits in Georgia.")
     vat = fields.Char(string="Economic Code", index="btree_not_null", help="Tax identification number.")
+    territory_id = fields.Many2one(
+        "lead.territory", index="btree_not_null", tracking=True, copy=False,
+        help="Territory that routed this lead to its salesperson.")
     # Response time (filled in by assignment)
     sla_deadline = fields.Datetime(string="First Response Due", copy=False, index="btree_not_null")
     first_response_date = fields.Datetime(string="First Response", copy=False)
@@ -105,7 +113,10 @@ class CrmLead(models.Model):
         aggregator="avg")
     sla_status = fields.Selection(
         [("none", "No SLA"), ("pending", "Pending"), ("met", "Met"), ("breached", "Breached")],
-        string="SLA Status", default="none", required=True, copy=False, index=True)
+        string="SLA Status", default="none", required=True, copy=False, index=True, tracking=True)
+    sla_met_rate = fields.Float(
+        string="SLA Met (%)", compute="_compute_sla_met_rate", store=True, aggregator="avg",
+        help="100 when the first response met its deadline, 0 when it did not: averages give the met rate.")
     secondary_phone_sanitized = fields.Char(
         string="Other Sanitized Number", compute="_compute_secondary_phone_sanitized", store=True,
         index="btree_not_null",
@@ -161,6 +172,11 @@ class CrmLead(models.Model):
                 lead.response_time_minutes = max((lead.first_response_date - start).total_seconds() / 60, 0.0)
             else:
                 lead.response_time_minutes = 0.0
+
+    @api.depends("sla_status")
+    def _compute_sla_met_rate(self):
+        for lead in self:
+            lead.sla_met_rate = 100.0 if lead.sla_status == "met" else 0.0
 
     @api.depends(lambda self: self._phone_get_sanitize_triggers())
     def _compute_secondary_phone_sanitized(self):
@@ -255,6 +271,8 @@ class CrmLead(models.Model):
                     vals["medium_id"] = medium_by_source[vals["source_id"]]
         leads = super().create(vals_list)
         leads._recompute_score()
+        if self._is_auto_assign_enabled():
+            leads.filtered(lambda lead: not lead.user_id and lead.active)._assign_by_territory()
         return leads
 
     def write(self, vals):
@@ -264,7 +282,21 @@ class CrmLead(models.Model):
         result = super().write(vals)
         if set(vals) & self._get_scoring_trigger_fields():
             self._recompute_score()
+        if vals.get("lead_status", "new") != "new":
+            self._register_first_response()
+        if ADDRESS_FIELDS & set(vals) and not self.env.context.get("lead_management_assigning") \
+                and self._is_auto_assign_enabled():
+            self.filtered(lambda lead: lead.active and (not lead.user_id or lead.territory_id)) \
+                ._assign_by_territory(only_unassigned=False, keep_matching=True)
         return result
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """An email sent to the customer by the salesperson is a first response."""
+        message = super().message_post(**kwargs)
+        if message.message_type == "comment" and message.subtype_id == self.env.ref("mail.mt_comment"):
+            self.filtered(lambda lead: lead.user_id.partner_id == message.author_id)._register_first_response()
+        return message
 
     def message_update(self, msg_dict, update_vals=None):
         """An email from the customer on the lead is an engagement event."""
@@ -298,6 +330,23 @@ class CrmLead(models.Model):
             },
         }
 
+    def action_assign_by_territory(self):
+        """Route these leads to a salesperson by territory (server action
+        "Assign by territory"); assigned leads are reassigned, in the chatter."""
+        assigned = self._assign_by_territory(only_unassigned=False)
+        queued = len(self) - len(assigned)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not queued else "warning",
+                "message": self.env._(
+                    "%(assigned)s leads assigned; %(queued)s stay unassigned (no matching territory or "
+                    "every salesperson is full).", assigned=len(assigned), queued=queued),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_reset_forecast_category(self):
         """Let the forecast category follow the probability again."""
         self.write({"forecast_category_locked": False})
@@ -312,6 +361,195 @@ class CrmLead(models.Model):
             "context": {"default_lead_id": self.id},
         })
         return action
+
+    # ------------------------------------------------------------
+    # ASSIGNMENT AND RESPONSE TIME
+    # ------------------------------------------------------------
+
+    @api.model
+    def _is_auto_assign_enabled(self):
+        return str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.auto_assign", "True"))
+
+    @api.model
+    def _get_sla_minutes(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return {
+            temperature: int(params.get_param(f"lead_management.sla_{temperature}_minutes", default) or default)
+            for temperature, default in DEFAULT_SLA_MINUTES.items()
+        }
+
+    @api.model
+    def _get_open_lead_loads(self, users):
+        """Open leads (active, not won) per salesperson: {user id: count}."""
+        if not users:
+            return {}
+        # sudo: a salesperson's load counts leads the current user may not see
+        groups = self.env["crm.lead"].sudo()._read_group(
+            [("user_id", "in", users.ids), ("active", "=", True), ("probability", "<", 100)],
+            ["user_id"], ["__count"])
+        return {user.id: count for user, count in groups}
+
+    def _assign_by_territory(self, only_unassigned=True, keep_matching=False, exclude_users=None):
+        """Route leads to the salespeople of the most specific matching
+        territory, in batches; return the leads that got a salesperson.
+
+        Leads are locked with SKIP LOCKED (another worker assigning them keeps
+        them) and territories with FOR UPDATE, so that several workers never
+        assign a lead twice nor break the round robin.
+
+        :param bool only_unassigned: leave leads that have a salesperson
+        :param bool keep_matching: leave leads whose territory still matches
+        :param dict exclude_users: {lead id: user id} salespeople not to choose
+        """
+        assigned = self.browse()
+        # sudo: routing reads every territory and salesperson load
+        territories = self.env["lead.territory"].sudo().search([])
+        if not self or not territories:
+            return assigned
+        self.env.flush_all()
+        for ids in split_every(ASSIGN_BATCH_SIZE, self.ids):
+            lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
+            self.env.cr.execute(SQL(
+                "SELECT id FROM crm_lead WHERE id = ANY(%s)%s ORDER BY id FOR UPDATE SKIP LOCKED",
+                list(ids), lock_filter))
+            leads = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if leads:
+                assigned |= leads._assign_locked_batch(territories, keep_matching, exclude_users or {})
+        return assigned
+
+    def _assign_locked_batch(self, territories, keep_matching, exclude_users):
+        self.env.cr.execute(SQL(
+            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
+        positions = dict(self.env.cr.fetchall())
+        loads = self._get_open_lead_loads(territories.user_ids)
+        criteria = [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories]
+        self.invalidate_recordset(["user_id", "territory_id", "team_id"])
+        plan = defaultdict(lambda: self.browse())
+        for lead in self.sudo():
+            attributes = {
+                "country_id": lead.country_id.id, "state_id": lead.state_id.id, "city": lead.city,
+                "zip": lead.zip, "lang_id": lead.lang_id.id, "industry_id": lead.industry_id.id,
+                "specialty_ids": set(lead.specialty_ids.ids), "tag_ids": set(lead.tag_ids.ids),
+                "temperature": lead.temperature,
+            }
+            matching = [(terr, users) for terr, crit, users in criteria if territory.matches(crit, attributes)]
+            if keep_matching and lead.territory_id in [terr for terr, _users in matching] \
+                    and lead.user_id.id in lead.territory_id.user_ids.ids:
+                continue
+            for terr, users in matching:
+                user_id, position = territory.choose_salesperson(
+                    users, loads, terr.max_open_leads, terr.method, positions[terr.id], exclude_users.get(lead.id))
+                if user_id:
+                    positions[terr.id] = position
+                    loads[user_id] = loads.get(user_id, 0) + 1
+                    plan[(user_id, (terr.team_id or lead.team_id).id, terr.id)] |= lead
+                    break
+        assigned = self.browse()
+        for (user_id, team_id, territory_id), leads in plan.items():
+            # like Odoo's own lead assignment: no "you have been assigned" email per lead
+            leads.with_env(self.env).with_context(
+                lead_management_assigning=True, mail_auto_subscribe_no_notify=True).write(
+                {"user_id": user_id, "team_id": team_id, "territory_id": territory_id})
+            assigned |= leads
+        if positions:
+            rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in positions.items())
+            self.env.cr.execute(SQL(
+                "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
+                " WHERE lead_territory.id = v.id", rows))
+            territories.invalidate_recordset(["rr_position"])
+        assigned.with_env(self.env)._start_sla()
+        return assigned
+
+    def _start_sla(self, only_tighten=False):
+        """Set the first-response deadline from the temperature and schedule a
+        "First contact" call for the salesperson (urgent for hot leads)."""
+        leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
+        if not leads:
+            return
+        minutes = self._get_sla_minutes()
+        now = fields.Datetime.now()
+        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        activities = []
+        by_deadline = defaultdict(lambda: self.browse())
+        for lead in leads:
+            deadline = now + timedelta(minutes=minutes[lead.temperature or "cold"])
+            if only_tighten and lead.sla_deadline and lead.sla_deadline <= deadline:
+                continue
+            by_deadline[deadline] |= lead
+            hot = lead.temperature == "hot"
+            activities.append({
+                "res_model_id": model_id,
+                "res_id": lead.id,
+                "activity_type_id": call_type.id if call_type else False,
+                "user_id": lead.user_id.id,
+                "date_deadline": fields.Date.context_today(lead, deadline),
+                "summary": self.env._("Urgent: first contact") if hot else self.env._("First contact"),
+                "note": Markup("<p>%s</p>") % self.env._(
+                    "Contact this lead before %(deadline)s (response-time target).",
+                    deadline=fields.Datetime.context_timestamp(lead, deadline).strftime("%Y-%m-%d %H:%M")),
+            })
+        for deadline, group in by_deadline.items():
+            group.sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
+        if activities:
+            # sudo: the routing user schedules the call for another salesperson;
+            # quick update: the activity shows in their inbox without one email per lead
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
+
+    def _register_first_response(self):
+        """Record the first real response of the salesperson and whether it
+        met the deadline."""
+        leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
+        if not leads:
+            return
+        now = fields.Datetime.now()
+        met = leads.filtered(lambda lead: not lead.sla_deadline or now <= lead.sla_deadline)
+        # sudo: the first response is recorded whoever triggers it (email, activity)
+        if met:
+            met.sudo().write({"first_response_date": now, "sla_status": "met" if met.sla_deadline else "none"})
+        if leads - met:
+            (leads - met).sudo().write({"first_response_date": now, "sla_status": "breached"})
+
+    def _on_turned_hot(self):
+        """Hook called when scoring makes leads hot: tighten their deadline."""
+        self._start_sla(only_tighten=True)
+
+    @api.model
+    def _cron_sla_escalation(self, batch_size=ASSIGN_BATCH_SIZE):
+        """Every 5 minutes: leads past their first-response deadline become
+        breached, their team leader gets an activity and, when Settings ask
+        for it, the lead goes to the next salesperson of its territory."""
+        domain = [("sla_status", "=", "pending"), ("sla_deadline", "<", fields.Datetime.now()),
+                  ("first_response_date", "=", False)]
+        leads = self.search(domain, limit=batch_size)
+        if not leads:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        leads.write({"sla_status": "breached"})
+        leads._message_log_batch(bodies={
+            lead.id: Markup("<p>%s</p>") % self.env._(
+                "First response overdue: the deadline was %(deadline)s.",
+                deadline=fields.Datetime.context_timestamp(lead, lead.sla_deadline).strftime("%Y-%m-%d %H:%M"))
+            for lead in leads
+        })
+        todo_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        self.env["mail.activity"].create([{
+            "res_model_id": model_id,
+            "res_id": lead.id,
+            "activity_type_id": todo_type.id if todo_type else False,
+            "user_id": lead.team_id.user_id.id,
+            "summary": self.env._("Response time breached"),
+            "date_deadline": fields.Date.context_today(lead),
+        } for lead in leads if lead.team_id.user_id])
+        reassign = str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.sla_reassign", "False"))
+        if reassign:
+            movable = leads.filtered("territory_id")
+            movable._assign_by_territory(
+                only_unassigned=False, exclude_users={lead.id: lead.user_id.id for lead in movable})
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+        return len(leads)
 
     # ------------------------------------------------------------
     # SCORING
@@ -394,6 +632,7 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         if changed:
             before = {lead.id: lead.lifecycle_stage for lead in self}
+            before_temperature = {lead.id: lead.temperature for lead in self}
             rows = SQL(", ").join(
                 SQL("(%s, %s::int, %s, %s, %s)", lead_id, vals["model"].id if vals["model"] else None,
                     vals["fit"], vals["engagement"], vals["score"])
@@ -413,6 +652,10 @@ class CrmLead(models.Model):
                 lambda lead: lead.lifecycle_stage == "sql" and before[lead.id] != "sql")
             if reached:
                 reached._on_sql_reached()
+            turned_hot = changed_leads.filtered(
+                lambda lead: lead.temperature == "hot" and before_temperature[lead.id] != "hot")
+            if turned_hot:
+                turned_hot._on_turned_hot()
         unchanged_ids = list(set(self.ids) - {lead_id for lead_id, _vals in changed})
         if unchanged_ids:
             self.env.cr.execute(SQL("UPDATE crm_lead SET score_date = %s WHERE id = ANY(%s)", now, unchanged_ids))

@@ -2,6 +2,8 @@ from . import test_tools_normalize
 from . import test_tools_national_id
 from . import test_tools_scoring
 from . import test_scoring
+from . import test_tools_territory
+from . import test_territory
 from . import test_lead_status
 from . import test_lead_fields
 from . import test_national_id

@@ -38,6 +38,7 @@ class LeadManagementCase(TransactionCase):
             "name": "LM Georgia Team", "use_leads": True, "use_opportunities": True,
             "member_ids": [(6, 0, cls.user_salesman_all.ids)],
         })
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
         cls.lead_own = cls._create_lead("Own lead", user=cls.user_salesman, team=cls.team_iran)
         cls.lead_other = cls._create_lead("Other salesman lead", user=cls.user_salesman_other, team=cls.team_iran)
         cls.lead_unassigned = cls._create_lead("Unassigned lead", team=cls.team_iran)

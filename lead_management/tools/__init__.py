@@ -1,3 +1,4 @@
 from . import normalize
 from . import national_id
 from . import scoring
+from . import territory

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Lead routing at scale: lead_management's territory assignment next to
+Odoo's native crm.team._action_assign_leads() on the same leads and people.
+
+The database ``lead_management_bench_assign`` gets 40 salespeople in 10
+teams, 30 territories (one per Iranian province, the team's 4 salespeople)
+and, for Odoo, the same routing as team assignment domains. Each run inserts
+N unassigned leads spread over the provinces, assigns them, and rolls back.
+
+    make bench
+    python3 bench/bench_assignment.py --addons-path=... --leads 10000 100000 --native-leads 10000
+"""
+import argparse
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from common import ensure_database, environment, measured, setup_odoo
+
+DB = "lead_management_bench_assign"
+
+
+def setup_routing(env):
+    if env["lead.territory"].search_count([("name", "like", "Bench %")]) >= 30:
+        return
+    print("creating 40 salespeople, 10 teams, 30 territories (once)", file=sys.stderr)
+    group = env.ref("sales_team.group_sale_salesman")
+    users = env["res.users"].with_context(no_reset_password=True).create([
+        {"name": f"Bench rep {i}", "login": f"bench_rep_{i}", "groups_id": [(6, 0, group.ids)]} for i in range(40)])
+    states = env["res.country.state"].search([("country_id", "=", env.ref("base.ir").id)], order="id", limit=30)
+    teams = env["crm.team"].create([{
+        "name": f"Bench team {t}", "use_leads": True, "assignment_optout": False,
+        "assignment_domain": repr([("state_id", "in", states[t * 3:(t + 1) * 3].ids)]),
+    } for t in range(10)])
+    env["crm.team.member"].create([
+        {"crm_team_id": teams[i // 4].id, "user_id": user.id, "assignment_max": 100000}
+        for i, user in enumerate(users)])
+    env["lead.territory"].create([{
+        "name": f"Bench {state.name}", "team_id": teams[index // 3].id, "state_ids": [(6, 0, state.ids)],
+        "user_ids": [(6, 0, users[(index // 3) * 4:(index // 3) * 4 + 4].ids)],
+        "method": "round_robin" if index % 2 else "least_loaded",
+    } for index, state in enumerate(states)])
+    env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+    env.cr.commit()
+
+
+def insert_leads(env, count):
+    states = env["res.country.state"].search([("country_id", "=", env.ref("base.ir").id)], order="id", limit=30)
+    env.cr.execute("""
+        INSERT INTO crm_lead (name, type, active, probability, company_id, country_id, state_id, city,
+                              create_date, write_date, create_uid, write_uid, lead_status, sla_status,
+                              lifecycle_stage, temperature, forecast_category, score, score_fit, score_engagement,
+                              email_from)
+        SELECT 'Bench route ' || g, 'lead', true, 10, %(company)s, %(country)s, (%(states)s)[1 + g %% 30],
+               'City ' || (g %% 30), now(), now(), 1, 1, 'new', 'none', 'lead',
+               (ARRAY['cold', 'warm', 'hot'])[1 + g %% 3], 'pipeline', 0, 0, 0, 'route' || g || '@example.com'
+          FROM generate_series(1, %(count)s) g
+     RETURNING id""", {"company": env.company.id, "country": env.ref("base.ir").id, "states": states.ids,
+                       "count": count})
+    return env["crm.lead"].browse([row[0] for row in env.cr.fetchall()])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--leads", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--native-leads", type=int, default=10_000,
+                        help="leads for Odoo's native assignment (0 to skip: it is slow)")
+    args = parser.parse_args()
+    setup_odoo(args.addons_path)
+    ensure_database(DB, "lead_management", args.addons_path)
+    env = environment(DB)
+    cr = env.cr
+    setup_routing(env)
+    results = {}
+    threading.current_thread().testing = True   # Odoo's assignment commits per batch otherwise
+    try:
+        for count in args.leads:
+            leads = insert_leads(env, count)
+            env.flush_all()
+            with measured(cr, results, f"lead_management, {count} leads"):
+                assigned = leads._assign_by_territory()
+                env.flush_all()
+            results[f"lead_management, {count} leads"] += (len(assigned), -(-count // 1000))
+            cr.rollback()
+            env.invalidate_all()
+        if args.native_leads:
+            leads = insert_leads(env, args.native_leads)
+            env.flush_all()
+            teams = env["crm.team"].search([("name", "like", "Bench team %")])
+            with measured(cr, results, f"Odoo _action_assign_leads, {args.native_leads} leads"):
+                teams._action_assign_leads(force_quota=True)
+                env.flush_all()
+            leads.invalidate_recordset(["user_id"])
+            results[f"Odoo _action_assign_leads, {args.native_leads} leads"] += (
+                len(leads.filtered("user_id")), None)
+            cr.rollback()
+    finally:
+        cr.close()
+    print("40 salespeople, 10 teams, 30 territories; 2 CPU machine")
+    print(f"{'measure':<42}{'seconds':>9}{'queries':>10}{'assigned':>10}{'queries/batch':>15}")
+    for label, (seconds, queries, assigned, batches) in results.items():
+        per_batch = f"{queries / batches:.1f}" if batches else "-"
+        print(f"{label:<42}{seconds:>9.1f}{queries:>10}{assigned:>10}{per_batch:>15}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lead_management_auto_assign = fields.Boolean(
+        string="Assign New Leads by Territory", config_parameter="lead_management.auto_assign",
+        help="New leads without a salesperson, and leads whose address changes, are routed by territory.")
+    lead_management_sla_hot_minutes = fields.Integer(
+        string="Hot Leads (minutes)", config_parameter="lead_management.sla_hot_minutes", default=5)
+    lead_management_sla_warm_minutes = fields.Integer(
+        string="Warm Leads (minutes)", config_parameter="lead_management.sla_warm_minutes", default=240)
+    lead_management_sla_cold_minutes = fields.Integer(
+        string="Cold Leads (minutes)", config_parameter="lead_management.sla_cold_minutes", default=2880)
+    lead_management_sla_reassign = fields.Boolean(
+        string="Reassign Overdue Leads", config_parameter="lead_management.sla_reassign",
+        help="A lead not answered in time goes to the next salesperson of its territory.")

@@ -1,0 +1,381 @@
+import threading
+import time
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, fields
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.api import Environment
+from odoo.exceptions import AccessError
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
+from odoo.tests import tagged, users
+from odoo.tests.common import BaseCase, get_db_name
+
+from .common import LeadManagementCase
+
+
+class TerritoryCase(LeadManagementCase):
+    """Three salespeople in Isfahan, one in Tehran, a Georgian catch-all."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["lead.territory"].search([]).write({"active": False})
+        cls.env["lead.scoring.model"].search([]).write({"active": False})
+        cls.isfahan = cls.env.ref("lead_management.state_ir_isfahan")
+        cls.tehran = cls.env.ref("lead_management.state_ir_tehran")
+        cls.rep_a, cls.rep_b, cls.rep_c = [mail_new_test_user(
+            cls.env, login=f"lm_rep_{name}", name=f"Rep {name.upper()}",
+            groups="base.group_user,sales_team.group_sale_salesman") for name in "abc"]
+        cls.territory_isfahan_city = cls.env["lead.territory"].create({
+            "name": "Isfahan city", "sequence": 10, "team_id": cls.team_iran.id,
+            "user_ids": [(6, 0, (cls.rep_a | cls.rep_b | cls.rep_c).ids)],
+            "country_ids": [(6, 0, cls.country_ir.ids)], "cities": "Isfahan\nاصفهان",
+        })
+        cls.territory_iran = cls.env["lead.territory"].create({
+            "name": "Rest of Iran", "sequence": 10, "team_id": cls.team_iran.id,
+            "user_ids": [(6, 0, cls.user_salesman.ids)], "country_ids": [(6, 0, cls.country_ir.ids)],
+        })
+        cls.territory_georgia = cls.env["lead.territory"].create({
+            "name": "Georgia", "sequence": 20, "team_id": cls.team_georgia.id,
+            "user_ids": [(6, 0, cls.user_salesman_all.ids)], "country_ids": [(6, 0, cls.country_ge.ids)],
+        })
+
+    def _new_lead(self, name, **values):
+        return self._create_lead(name, **values)
+
+
+@tagged("post_install", "-at_install")
+class TestTerritoryRouting(TerritoryCase):
+
+    def test_city_in_persian_and_latin(self):
+        persian = self._new_lead("Persian city", city="اصفهان")
+        latin = self._new_lead("Latin city", city=" isfahan ")
+        arabic_letters = self._new_lead("Other", city="تهران")
+        (persian | latin | arabic_letters)._assign_by_territory()
+        self.assertEqual(persian.territory_id, self.territory_isfahan_city)
+        self.assertEqual(latin.territory_id, self.territory_isfahan_city)
+        self.assertEqual(arabic_letters.territory_id, self.territory_iran)
+        self.assertEqual(arabic_letters.user_id, self.user_salesman)
+        self.assertEqual(persian.team_id, self.team_iran)
+
+    def test_most_specific_wins_at_equal_sequence(self):
+        self.assertGreater(self.territory_isfahan_city.criteria_count, self.territory_iran.criteria_count)
+        lead = self._new_lead("Specific", city="Isfahan")
+        lead._assign_by_territory()
+        self.assertEqual(lead.territory_id, self.territory_isfahan_city)
+
+    def test_sequence_before_specificity(self):
+        self.territory_iran.sequence = 1
+        lead = self._new_lead("Sequence", city="Isfahan")
+        lead._assign_by_territory()
+        self.assertEqual(lead.territory_id, self.territory_iran)
+
+    def test_each_criterion(self):
+        industry = self.env.ref("base.res_partner_industry_C")
+        specialty = self.env.ref("lead_management.lead_specialty_energy")
+        tag = self.env["crm.tag"].create({"name": "Solar panels"})
+        lang = self.env["res.lang"]._activate_lang("fa_IR")
+        territory = self.env["lead.territory"].create({
+            "name": "Everything", "sequence": 1, "user_ids": [(6, 0, self.rep_c.ids)],
+            "state_ids": [(6, 0, self.isfahan.ids)], "zip_prefixes": "81", "lang_ids": [(6, 0, lang.ids)],
+            "industry_ids": [(6, 0, industry.ids)], "specialty_ids": [(6, 0, specialty.ids)],
+            "tag_ids": [(6, 0, tag.ids)], "min_temperature": "cold",
+        })
+        good = {"state_id": self.isfahan.id, "zip": "81465", "lang_id": lang.id, "industry_id": industry.id,
+                "specialty_ids": [(6, 0, specialty.ids)], "tag_ids": [(6, 0, tag.ids)]}
+        lead = self._new_lead("All criteria", **good)
+        lead._assign_by_territory()
+        self.assertEqual(lead.territory_id, territory)
+        wrong = {"state_id": self.tehran.id, "zip": "11111", "lang_id": self.env.ref("base.lang_en").id,
+                 "industry_id": self.env.ref("base.res_partner_industry_A").id,
+                 "specialty_ids": [(5,)], "tag_ids": [(5,)]}
+        for fname, value in wrong.items():
+            with self.subTest(criterion=fname):
+                other = self._new_lead(f"Wrong {fname}", **dict(good, **{fname: value}))
+                other._assign_by_territory()
+                self.assertNotEqual(other.territory_id, territory)
+
+    def test_minimum_temperature(self):
+        self.territory_isfahan_city.min_temperature = "hot"
+        lead = self._new_lead("Cold Isfahan", city="Isfahan")
+        lead._assign_by_territory()
+        self.assertEqual(lead.territory_id, self.territory_iran, "falls to the next matching territory")
+
+    def test_round_robin_balance(self):
+        leads = self.env["crm.lead"].create([
+            {"name": f"RR {i}", "type": "lead", "city": "Isfahan", "country_id": self.country_ir.id, "user_id": False}
+            for i in range(9)])
+        leads._assign_by_territory()
+        counts = {user: len(leads.filtered(lambda lead, u=user: lead.user_id == u))
+                  for user in (self.rep_a, self.rep_b, self.rep_c)}
+        self.assertEqual(set(counts.values()), {3}, f"{counts} {leads.mapped('territory_id.name')}")
+        more = self._new_lead("Next", city="Isfahan")
+        more._assign_by_territory()
+        self.assertEqual(more.user_id, leads[-1].user_id.browse(
+            self.territory_isfahan_city.user_ids.sorted("id")[0].id), "the turn continues where it stopped")
+
+    def test_least_loaded(self):
+        self.territory_isfahan_city.method = "least_loaded"
+        self._create_lead("Busy A1", user=self.rep_a)
+        self._create_lead("Busy A2", user=self.rep_a)
+        self._create_lead("Busy B1", user=self.rep_b)
+        lead = self._new_lead("Least loaded", city="Isfahan")
+        lead._assign_by_territory()
+        self.assertEqual(lead.user_id, self.rep_c)
+
+    def test_cap_skips_full_salespeople_and_falls_through(self):
+        self.territory_isfahan_city.max_open_leads = 1
+        for rep in (self.rep_a, self.rep_b):
+            self._create_lead(f"Full {rep.name}", user=rep)
+        lead = self._new_lead("Capped", city="Isfahan")
+        lead._assign_by_territory()
+        self.assertEqual(lead.user_id, self.rep_c)
+        overflow = self._new_lead("Overflow", city="Isfahan")
+        overflow._assign_by_territory()
+        self.assertEqual(overflow.territory_id, self.territory_iran, "everyone full: next territory")
+
+    def test_queue_when_nothing_matches(self):
+        self.territory_iran.max_open_leads = 1
+        self._create_lead("Fills Iran", user=self.user_salesman)
+        lead = self._new_lead("Queued", city="Tabriz")
+        lead._assign_by_territory()
+        self.assertFalse(lead.user_id)
+        self.assertFalse(lead.territory_id)
+        nowhere = self._new_lead("Nowhere", country_id=self.country_us.id)
+        nowhere._assign_by_territory()
+        self.assertFalse(nowhere.user_id)
+
+    def test_auto_assign_on_create_and_address_change(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        lead = self.env["crm.lead"].create({"name": "Web form", "type": "lead", "user_id": False,
+                                            "country_id": self.country_ir.id, "city": "Isfahan"})
+        self.assertEqual(lead.territory_id, self.territory_isfahan_city)
+        first_user = lead.user_id
+        lead.city = "Isfahan"   # same territory: kept
+        self.assertEqual(lead.user_id, first_user)
+        lead.country_id = self.country_ge
+        self.assertEqual(lead.territory_id, self.territory_georgia)
+        self.assertEqual(lead.user_id, self.user_salesman_all)
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        manual = self.env["crm.lead"].create({"name": "Off", "type": "lead", "user_id": False,
+                                              "country_id": self.country_ir.id})
+        self.assertFalse(manual.user_id)
+
+    def test_manual_reassign_keeps_history(self):
+        lead = self.env["crm.lead"].with_context(tracking_disable=False).create({
+            "name": "Reassign", "type": "lead", "user_id": self.user_salesman_other.id,
+            "country_id": self.country_ir.id, "city": "Isfahan"})
+        self.env.cr.precommit.run()
+        lead.action_assign_by_territory()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        lead.invalidate_recordset(["message_ids"])
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
+        tracked = lead.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "user_id")
+        self.assertEqual(tracked.old_value_char, self.user_salesman_other.name)
+
+    def test_server_action(self):
+        lead = self._new_lead("Action", city="Isfahan")
+        action = self.env.ref("lead_management.action_server_assign_by_territory")
+        result = action.with_context(active_model="crm.lead", active_ids=lead.ids, active_id=lead.id).run()
+        self.assertEqual(lead.territory_id, self.territory_isfahan_city)
+        self.assertIn("1 leads assigned", result["params"]["message"])
+
+    def test_territory_map_counts(self):
+        self._new_lead("Open", city="Isfahan")._assign_by_territory()
+        self._create_lead("Unassigned in territory", territory_id=self.territory_isfahan_city.id)
+        self.territory_isfahan_city.invalidate_recordset()
+        self.assertEqual(self.territory_isfahan_city.open_lead_count, 2)
+        self.assertEqual(self.territory_isfahan_city.unassigned_lead_count, 1)
+        self.assertIn("Rep A: 1", self.territory_isfahan_city.load_summary)
+
+    def test_query_count_constant_per_batch(self):
+        """Queries depend on the salespeople reached, not on the number of leads."""
+        few = self.env["crm.lead"].create([
+            {"name": f"Q{i}", "type": "lead", "city": "Isfahan" if i % 2 else "Shiraz",
+             "country_id": self.country_ir.id, "user_id": False} for i in range(10)])
+        many = self.env["crm.lead"].create([
+            {"name": f"Q{i}", "type": "lead", "city": "Isfahan" if i % 2 else "Shiraz",
+             "country_id": self.country_ir.id, "user_id": False} for i in range(300)])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=203):
+            few._assign_by_territory()
+            self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=203):
+            many._assign_by_territory()
+            self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestSla(TerritoryCase):
+
+    def test_deadline_per_temperature_and_first_contact_activity(self):
+        minutes = {"cold": 2880, "warm": 240, "hot": 5}
+        self.env["lead.scoring.model"].search([]).active = False
+        self.env["lead.scoring.model"].create({"name": "Need", "rule_ids": [
+            (0, 0, {"name": "Medium", "kind": "fit", "points": 50, "domain": "[('need_level', '=', 'medium')]"}),
+            (0, 0, {"name": "High", "kind": "fit", "points": 90, "domain": "[('need_level', '=', 'high')]"}),
+        ]})
+        for temperature, need in (("cold", "low"), ("warm", "medium"), ("hot", "high")):
+            with self.subTest(temperature=temperature):
+                lead = self._new_lead(f"SLA {temperature}", city="Isfahan", need_level=need)
+                self.assertEqual(lead.temperature, temperature)
+                before = fields.Datetime.now()
+                lead._assign_by_territory()
+                self.assertEqual(lead.sla_status, "pending")
+                delta = (lead.sla_deadline - before).total_seconds() / 60
+                self.assertAlmostEqual(delta, minutes[temperature], delta=1)
+                activity = lead.activity_ids
+                self.assertEqual(activity.user_id, lead.user_id)
+                self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+                self.assertEqual(activity.summary.startswith("Urgent"), temperature == "hot")
+
+    def test_settings_change_targets(self):
+        self.env["ir.config_parameter"].set_param("lead_management.sla_cold_minutes", "60")
+        lead = self._new_lead("Configured", city="Isfahan")
+        before = fields.Datetime.now()
+        lead._assign_by_territory()
+        self.assertAlmostEqual((lead.sla_deadline - before).total_seconds() / 60, 60, delta=1)
+
+    def _assigned(self):
+        lead = self._new_lead("Responder", city="Tehran")
+        lead._assign_by_territory()
+        self.assertEqual(lead.user_id, self.user_salesman)
+        return lead
+
+    def test_first_response_by_status(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).lead_status = "attempted"
+        self.assertEqual(lead.sla_status, "met")
+        self.assertTrue(lead.first_response_date)
+        self.assertGreaterEqual(lead.response_time_minutes, 0)
+
+    def test_first_response_by_activity_done(self):
+        lead = self._assigned()
+        lead.activity_ids.with_user(self.user_salesman).action_feedback(feedback="Called, interested")
+        self.assertEqual(lead.sla_status, "met")
+
+    def test_first_response_by_email(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).message_post(
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertEqual(lead.sla_status, "met")
+
+    def test_internal_note_is_not_a_response(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).message_post(body="Note", message_type="comment",
+                                                        subtype_xmlid="mail.mt_note")
+        self.assertEqual(lead.sla_status, "pending")
+
+    def test_late_response_is_breached(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        lead.with_user(self.user_salesman).lead_status = "contacted"
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertEqual(lead.sla_met_rate, 0)
+
+    def test_escalation_and_reassignment(self):
+        self.territory_isfahan_city.method = "round_robin"
+        lead = self._new_lead("Late", city="Isfahan")
+        lead._assign_by_territory()
+        first = lead.user_id
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "True")
+        self.assertEqual(self.env["crm.lead"]._cron_sla_escalation(), 1)
+        self.assertNotEqual(lead.user_id, first)
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
+        leader_activity = self.env["mail.activity"].search(
+            [("res_id", "=", lead.id), ("res_model", "=", "crm.lead"), ("user_id", "=", self.user_manager.id)])
+        self.assertEqual(leader_activity.summary, "Response time breached")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "First response overdue" in (m.body or "")))
+        self.assertEqual(lead.sla_status, "pending", "the new salesperson gets a new deadline")
+
+    def test_escalation_without_reassignment(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "False")
+        self.env["crm.lead"]._cron_sla_escalation()
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertEqual(lead.user_id, self.user_salesman)
+
+    def test_turning_hot_tightens_the_deadline(self):
+        lead = self._assigned()
+        self.assertGreater(lead.sla_deadline, fields.Datetime.now() + timedelta(hours=40))
+        model = self.env["lead.scoring.model"].create({
+            "name": "Hot maker", "sequence": 0,
+            "rule_ids": [(0, 0, {"name": "Everyone", "kind": "fit", "points": 95, "domain": "[]"})]})
+        self.assertEqual(lead.scoring_model_id, model)
+        self.assertEqual(lead.temperature, "hot")
+        self.assertLess(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=6))
+
+
+@tagged("post_install", "-at_install")
+class TestTerritoryAccess(TerritoryCase):
+
+    @users("lm_salesman")
+    def test_salesman_reads_territories(self):
+        self.assertTrue(self.env["lead.territory"].search([]))
+        with self.assertRaises(AccessError):
+            self.env["lead.territory"].create({"name": "Mine"})
+
+    @users("lm_manager")
+    def test_manager_edits_territories(self):
+        territory = self.env["lead.territory"].create({"name": "Shiraz", "cities": "شیراز\nShiraz"})
+        territory.max_open_leads = 5
+        territory.unlink()
+
+
+class TestConcurrentAssignment(BaseCase):
+    """Two workers assigning at once never assign a lead twice nor break
+    the round robin: two real cursors in two threads, on committed data."""
+
+    def test_two_workers(self):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = self._env(cr)
+            users_ = env["res.users"].create([
+                {"name": f"Concurrent {i}", "login": f"lm_concurrent_{i}",
+                 "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]} for i in range(2)])
+            leads = env["crm.lead"].with_context(lead_management_assigning=True).create([
+                {"name": f"C{i}", "type": "lead", "user_id": False, "city": "Concurrentville"} for i in range(6)])
+            territory = env["lead.territory"].create({
+                "name": "Concurrent", "sequence": 0, "cities": "Concurrentville", "user_ids": [(6, 0, users_.ids)]})
+            ids = {"users": users_.ids, "territory": territory.id, "leads": leads.ids}
+        second_result = {}
+
+        def second_worker():
+            with registry.cursor() as cr2:
+                env2 = self._env(cr2)
+                # as Odoo does for any request or cron: retry on a serialization failure
+                second_result["ids"] = retrying(
+                    lambda: env2["crm.lead"].browse(ids["leads"][2:])._assign_by_territory().ids, env2)
+
+        try:
+            with registry.cursor() as cr1:
+                first = self._env(cr1)["crm.lead"].browse(ids["leads"][:4])._assign_by_territory()
+                self.assertEqual(len(first), 4)
+                # the second worker starts while the first still holds its locks
+                worker = threading.Thread(target=second_worker)
+                worker.start()
+                time.sleep(1)
+            worker.join(30)
+            self.assertEqual(sorted(second_result["ids"]), ids["leads"][4:],
+                             "leads locked by the first worker are skipped, not assigned twice")
+            with registry.cursor() as cr:
+                leads = self._env(cr)["crm.lead"].browse(ids["leads"])
+                self.assertTrue(all(leads.mapped("user_id")))
+                per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in ids["users"]]
+                self.assertEqual(per_user, [3, 3], "the round robin stays balanced across workers")
+        finally:
+            with registry.cursor() as cr:
+                env = self._env(cr)
+                env["crm.lead"].browse(ids["leads"]).unlink()
+                env["lead.territory"].browse(ids["territory"]).unlink()
+                env["res.users"].browse(ids["users"]).unlink()
+
+    @staticmethod
+    def _env(cr):
+        return Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
