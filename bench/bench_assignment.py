@@ -84,6 +84,8 @@ def main():
                 assigned = leads._assign_by_territory()
                 env.flush_all()
             results[f"lead_management, {count} leads"] += (len(assigned), -(-count // 1000))
+            print("measured:", f"lead_management, {count} leads", results[f"lead_management, {count} leads"],
+                  file=sys.stderr, flush=True)
             cr.rollback()
             env.invalidate_all()
         if args.native_leads:
