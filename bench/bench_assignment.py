@@ -48,16 +48,18 @@ def setup_routing(env):
 
 def insert_leads(env, count):
     states = env["res.country.state"].search([("country_id", "=", env.ref("base.ir").id)], order="id", limit=30)
+    # like leads created in Odoo: with the first stage (Odoo looks one up per lead otherwise)
     env.cr.execute("""
-        INSERT INTO crm_lead (name, type, active, probability, company_id, country_id, state_id, city,
+        INSERT INTO crm_lead (name, type, active, probability, stage_id, company_id, country_id, state_id, city,
                               create_date, write_date, create_uid, write_uid, lead_status, sla_status,
                               lifecycle_stage, temperature, forecast_category, score, score_fit, score_engagement,
                               email_from)
-        SELECT 'Bench route ' || g, 'lead', true, 10, %(company)s, %(country)s, (%(states)s)[1 + g %% 30],
+        SELECT 'Bench route ' || g, 'lead', true, 10, %(stage)s, %(company)s, %(country)s, (%(states)s)[1 + g %% 30],
                'City ' || (g %% 30), now(), now(), 1, 1, 'new', 'none', 'lead',
                (ARRAY['cold', 'warm', 'hot'])[1 + g %% 3], 'pipeline', 0, 0, 0, 'route' || g || '@example.com'
           FROM generate_series(1, %(count)s) g
-     RETURNING id""", {"company": env.company.id, "country": env.ref("base.ir").id, "states": states.ids,
+     RETURNING id""", {"stage": env["crm.stage"].search([], limit=1).id, "company": env.company.id,
+                       "country": env.ref("base.ir").id, "states": states.ids,
                        "count": count})
     return env["crm.lead"].browse([row[0] for row in env.cr.fetchall()])
 

@@ -280,7 +280,7 @@ class CrmLead(models.Model):
         if "forecast_category" in vals:
             vals["forecast_category_locked"] = bool(vals["forecast_category"])
         result = super().write(vals)
-        if set(vals) & self._get_scoring_trigger_fields():
+        if set(vals) & self._get_scoring_trigger_fields() and not self.env.context.get("lead_management_assigning"):
             self._recompute_score()
         if vals.get("lead_status", "new") != "new":
             self._register_first_response()
@@ -451,6 +451,7 @@ class CrmLead(models.Model):
                 lead_management_assigning=True, mail_auto_subscribe_no_notify=True).write(
                 {"user_id": user_id, "team_id": team_id, "territory_id": territory_id})
             assigned |= leads
+        assigned._recompute_score()   # once for the batch, not once per salesperson written
         if positions:
             rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in positions.items())
             self.env.cr.execute(SQL(
