@@ -13,13 +13,10 @@ import argparse
 import os
 import random
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ensure_database, setup_odoo
-
-import odoo
+from common import ensure_database, environment, measured, setup_odoo
 
 NATIVE_DB = "lead_management_bench_native"
 ADDON_DB = "lead_management_bench"
@@ -49,27 +46,27 @@ def lead_values(count, with_addon_fields, seed=42):
 
 
 def measure(db_name, count, with_addon_fields, batch):
-    registry = odoo.modules.registry.Registry(db_name)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+    env = environment(db_name)
+    cr = env.cr
+    results = {}
+    try:
         country = env.ref("base.ir")
         values = lead_values(count, with_addon_fields)
         for vals in values:
             vals["country_id"] = country.id
         env.flush_all()
-        queries, start = cr.sql_log_count, time.perf_counter()
         leads = env["crm.lead"]
-        for offset in range(0, count, batch):
-            leads |= env["crm.lead"].create(values[offset:offset + batch])
-            env.flush_all()
-        create = (time.perf_counter() - start, cr.sql_log_count - queries)
+        with measured(cr, results, "create"):
+            for offset in range(0, count, batch):
+                leads |= env["crm.lead"].create(values[offset:offset + batch])
+                env.flush_all()
         env.invalidate_all()
-        sample = leads[:200]
-        queries, start = cr.sql_log_count, time.perf_counter()
-        sample.mapped("duplicate_lead_count")
-        duplicates = (time.perf_counter() - start, cr.sql_log_count - queries)
+        with measured(cr, results, "duplicates"):
+            leads[:200].mapped("duplicate_lead_count")
         cr.rollback()
-    return create, duplicates
+    finally:
+        cr.close()
+    return results["create"], results["duplicates"]
 
 
 def main():
