@@ -393,9 +393,10 @@ class CrmLead(models.Model):
         """Route leads to the salespeople of the most specific matching
         territory, in batches; return the leads that got a salesperson.
 
-        Leads are locked with SKIP LOCKED (another worker assigning them keeps
-        them) and territories with FOR UPDATE, so that several workers never
-        assign a lead twice nor break the round robin.
+        Territories are locked first with FOR UPDATE (held until the end of
+        the transaction, so the loads read once stay exact for every batch)
+        and leads with SKIP LOCKED (another worker assigning them keeps them):
+        several workers never assign a lead twice nor break the round robin.
 
         :param bool only_unassigned: leave leads that have a salesperson
         :param bool keep_matching: leave leads whose territory still matches
@@ -407,22 +408,34 @@ class CrmLead(models.Model):
         if not self or not territories:
             return assigned
         self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
+        positions = dict(self.env.cr.fetchall())
+        routing = {
+            "territories": [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories],
+            "positions": positions,
+            "loads": self._get_open_lead_loads(territories.user_ids),
+            "exclude_users": exclude_users or {},
+        }
+        lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
         for ids in split_every(ASSIGN_BATCH_SIZE, self.ids):
-            lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
             self.env.cr.execute(SQL(
                 "SELECT id FROM crm_lead WHERE id = ANY(%s)%s ORDER BY id FOR UPDATE SKIP LOCKED",
                 list(ids), lock_filter))
             leads = self.browse([row[0] for row in self.env.cr.fetchall()])
             if leads:
-                assigned |= leads._assign_locked_batch(territories, keep_matching, exclude_users or {})
+                assigned |= leads._assign_locked_batch(routing, keep_matching)
+        rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in routing["positions"].items())
+        self.env.cr.execute(SQL(
+            "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
+            " WHERE lead_territory.id = v.id", rows))
+        territories.invalidate_recordset(["rr_position"])
         return assigned
 
-    def _assign_locked_batch(self, territories, keep_matching, exclude_users):
-        self.env.cr.execute(SQL(
-            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
-        positions = dict(self.env.cr.fetchall())
-        loads = self._get_open_lead_loads(territories.user_ids)
-        criteria = [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories]
+    def _assign_locked_batch(self, routing, keep_matching):
+        """Assign one batch of locked leads; ``routing`` (positions, loads)
+        is updated in place for the next batch."""
+        positions, loads = routing["positions"], routing["loads"]
         self.invalidate_recordset(["user_id", "territory_id", "team_id"])
         plan = defaultdict(lambda: self.browse())
         for lead in self.sudo():
@@ -432,34 +445,54 @@ class CrmLead(models.Model):
                 "specialty_ids": set(lead.specialty_ids.ids), "tag_ids": set(lead.tag_ids.ids),
                 "temperature": lead.temperature,
             }
-            matching = [(terr, users) for terr, crit, users in criteria if territory.matches(crit, attributes)]
+            matching = [(terr, users) for terr, crit, users in routing["territories"]
+                        if territory.matches(crit, attributes)]
             if keep_matching and lead.territory_id in [terr for terr, _users in matching] \
                     and lead.user_id.id in lead.territory_id.user_ids.ids:
                 continue
             for terr, users in matching:
                 user_id, position = territory.choose_salesperson(
-                    users, loads, terr.max_open_leads, terr.method, positions[terr.id], exclude_users.get(lead.id))
+                    users, loads, terr.max_open_leads, terr.method, positions[terr.id],
+                    routing["exclude_users"].get(lead.id))
                 if user_id:
                     positions[terr.id] = position
                     loads[user_id] = loads.get(user_id, 0) + 1
+                    if lead.user_id.id in loads and lead.active and lead.probability < 100:
+                        loads[lead.user_id.id] -= 1
                     plan[(user_id, (terr.team_id or lead.team_id).id, terr.id)] |= lead
                     break
-        assigned = self.browse()
+        if not plan:
+            return self.browse()
+        assigned = self.browse().union(*plan.values()).with_env(self.env)
+        # one batch of followers for every salesperson instead of one per write
+        leads_by_user = defaultdict(lambda: self.browse())
+        for (user_id, _team_id, _territory_id), leads in plan.items():
+            leads_by_user[user_id] |= leads
+        assigned._subscribe_salespeople(leads_by_user)
         for (user_id, team_id, territory_id), leads in plan.items():
             # like Odoo's own lead assignment: no "you have been assigned" email per lead
             leads.with_env(self.env).with_context(
                 lead_management_assigning=True, mail_auto_subscribe_no_notify=True).write(
                 {"user_id": user_id, "team_id": team_id, "territory_id": territory_id})
-            assigned |= leads
         assigned._recompute_score()   # once for the batch, not once per salesperson written
-        if positions:
-            rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in positions.items())
-            self.env.cr.execute(SQL(
-                "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
-                " WHERE lead_territory.id = v.id", rows))
-            territories.invalidate_recordset(["rr_position"])
-        assigned.with_env(self.env)._start_sla()
+        assigned._start_sla()
         return assigned
+
+    def _subscribe_salespeople(self, leads_by_user):
+        """Make salespeople follow their leads with one INSERT of followers
+        (``message_subscribe`` creates them once per salesperson).
+
+        :param dict leads_by_user: {user id: crm.lead recordset}
+        """
+        Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
+        users = self.env["res.users"].sudo().browse(list(leads_by_user))
+        values = []
+        for user in users:
+            new, _existing = Followers._add_default_followers(
+                self._name, leads_by_user[user.id].ids, user.partner_id.ids, customer_ids=[])
+            values += [dict(vals, res_id=res_id) for res_id, vals_list in new.items() for vals in vals_list]
+        if values:
+            Followers.create(values)
 
     def _start_sla(self, only_tighten=False):
         """Set the first-response deadline from the temperature and schedule a
@@ -471,31 +504,34 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("crm.lead")
-        activities = []
         by_deadline = defaultdict(lambda: self.browse())
         for lead in leads:
             deadline = now + timedelta(minutes=minutes[lead.temperature or "cold"])
             if only_tighten and lead.sla_deadline and lead.sla_deadline <= deadline:
                 continue
             by_deadline[deadline] |= lead
-            hot = lead.temperature == "hot"
-            activities.append({
-                "res_model_id": model_id,
-                "res_id": lead.id,
-                "activity_type_id": call_type.id if call_type else False,
-                "user_id": lead.user_id.id,
-                "date_deadline": fields.Date.context_today(lead, deadline),
-                "summary": self.env._("Urgent: first contact") if hot else self.env._("First contact"),
-                "note": Markup("<p>%s</p>") % self.env._(
-                    "Contact this lead before %(deadline)s (response-time target).",
-                    deadline=fields.Datetime.context_timestamp(lead, deadline).strftime("%Y-%m-%d %H:%M")),
-            })
+        if not by_deadline:
+            return
         for deadline, group in by_deadline.items():
             group.sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
-        if activities:
-            # sudo: the routing user schedules the call for another salesperson;
-            # quick update: the activity shows in their inbox without one email per lead
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
+        leads = self.browse().union(*by_deadline.values())
+        # sudo: the routing user schedules the call for another salesperson;
+        # quick update: the activity shows in their inbox without one email per lead
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id,
+            "res_id": lead.id,
+            "activity_type_id": call_type.id if call_type else False,
+            "user_id": lead.user_id.id,
+            "date_deadline": fields.Date.context_today(lead, lead.sla_deadline),
+            "summary": self.env._("Urgent: first contact") if lead.temperature == "hot"
+            else self.env._("First contact"),
+        } for lead in leads])
+        # the note is written per deadline: html is sanitized once per value, not once per activity
+        activities_by_deadline = activities.grouped(lambda activity: leads.browse(activity.res_id).sla_deadline)
+        for deadline, group in activities_by_deadline.items():
+            group.write({"note": Markup("<p>%s</p>") % self.env._(
+                "Contact this lead before %(deadline)s (response-time target).",
+                deadline=fields.Datetime.context_timestamp(self, deadline).strftime("%Y-%m-%d %H:%M"))})
 
     def _register_first_response(self):
         """Record the first real response of the salesperson and whether it
