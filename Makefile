@@ -37,6 +37,7 @@ test: setup install-test
 install-test:
 	@mkdir -p $(LOG_DIR)
 	@dropdb --if-exists $(TEST_DB)
+	@rm -f $(LOG_DIR)/install.log
 	@echo "== installing $(MODULE) with demo data in $(TEST_DB)"
 	@start=$$(date +%s); \
 	$(call ODOO,$(TEST_DB)) -i $(MODULE) --stop-after-init --log-level=info \

@@ -1,5 +1,7 @@
 from . import models
+from . import report
 from . import tools
+from . import wizard
 
 
 def _post_init_hook(env):

@@ -1,3 +1,4 @@
+from . import lead_phone_mixin
 from . import lead_specialty
 from . import lead_engagement
 from . import lead_scoring_model
@@ -10,3 +11,4 @@ from . import crm_lead
 from . import mail_activity
 from . import res_config_settings
 from . import res_partner
+from . import account_move

@@ -3,14 +3,14 @@ from datetime import datetime, time, timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, split_every, str2bool
+from odoo.tools import SQL, parse_contact_from_email, split_every, str2bool
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools import scoring, territory
-from ..tools.normalize import clean_identifier
+from ..tools.normalize import clean_identifier, normalize_digits
 
 LEAD_STATUSES = [
     ("new", "New"),
@@ -43,6 +43,8 @@ DISQUALIFYING_STATUSES = ("junk", "not_interested")
 DEFAULT_WARM_THRESHOLD = 40
 DEFAULT_HOT_THRESHOLD = 70
 DUPLICATE_SEARCH_LIMIT = 21
+PARTNER_CANDIDATE_LIMIT = 5
+CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 SCORE_BATCH_SIZE = 1000
 #: fields whose change may move a lead to another scoring model or rule
 ASSIGN_BATCH_SIZE = 1000
@@ -58,7 +60,8 @@ SCORING_BASE_FIELDS = {"team_id", "company_id", "type", "active", "probability",
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "lead.phone.mixin"]
 
     lead_status = fields.Selection(
         LEAD_STATUSES, required=True, default="new", index=True,
@@ -117,10 +120,6 @@ class CrmLead(models.Model):
     sla_met_rate = fields.Float(
         string="SLA Met (%)", compute="_compute_sla_met_rate", store=True, aggregator="avg",
         help="100 when the first response met its deadline, 0 when it did not: averages give the met rate.")
-    secondary_phone_sanitized = fields.Char(
-        string="Other Sanitized Number", compute="_compute_secondary_phone_sanitized", store=True,
-        index="btree_not_null",
-        help="The phone or mobile number, in E.164, that Odoo's sanitized number does not hold.")
     recent_incoming_call = fields.Boolean(
         string="Incoming Call (24 h)", compute="_compute_recent_incoming_call",
         search="_search_recent_incoming_call",
@@ -132,6 +131,18 @@ class CrmLead(models.Model):
         help="Forecast bucket, from the stage probability and the temperature; the salesperson may override it.")
     forecast_category_locked = fields.Boolean(
         copy=False, help="The salesperson chose the forecast category: it no longer follows the probability.")
+    # Conversion and invoicing
+    days_to_convert = fields.Float(
+        compute="_compute_days_to_convert", store=True, aggregator="avg",
+        help="Days from the creation of the lead to its conversion.")
+    invoice_ids = fields.One2many("account.move", "lead_id", string="Invoices")
+    invoice_count = fields.Integer(compute="_compute_invoice_amounts")
+    amount_invoiced = fields.Monetary(
+        compute="_compute_invoice_amounts", currency_field="company_currency",
+        help="Posted customer invoices minus credit notes, in the company currency.")
+    amount_paid = fields.Monetary(
+        compute="_compute_invoice_amounts", currency_field="company_currency",
+        help="Paid part of the posted customer invoices minus credit notes, in the company currency.")
 
     @api.depends("lead_status", "type", "stage_id.is_won", "score", "scoring_model_id.mql_threshold",
                  "scoring_model_id.sql_threshold")
@@ -178,13 +189,6 @@ class CrmLead(models.Model):
         for lead in self:
             lead.sla_met_rate = 100.0 if lead.sla_status == "met" else 0.0
 
-    @api.depends(lambda self: self._phone_get_sanitize_triggers())
-    def _compute_secondary_phone_sanitized(self):
-        for lead in self:
-            numbers = lead._get_sanitized_numbers()
-            lead.secondary_phone_sanitized = next(
-                (number for number in numbers if number != lead.phone_sanitized), False)
-
     @api.depends("source_id", "create_date")
     def _compute_recent_incoming_call(self):
         source = self.env.ref("lead_management.utm_source_incoming_call", raise_if_not_found=False)
@@ -217,6 +221,35 @@ class CrmLead(models.Model):
                 lead.forecast_category = "best_case"
             else:
                 lead.forecast_category = "pipeline"
+
+    @api.depends("create_date", "date_conversion")
+    def _compute_days_to_convert(self):
+        for lead in self:
+            if lead.create_date and lead.date_conversion:
+                lead.days_to_convert = max((lead.date_conversion - lead.create_date).total_seconds() / 86400, 0.0)
+            else:
+                lead.days_to_convert = 0.0
+
+    @api.depends("invoice_ids.state", "invoice_ids.amount_total_signed", "invoice_ids.amount_residual_signed")
+    def _compute_invoice_amounts(self):
+        leads = self.filtered("id")
+        # sudo: the salesperson sees what the deal was invoiced and paid; the
+        # invoices themselves stay behind the invoicing rights
+        groups = self.env["account.move"].sudo()._read_group(
+            [("lead_id", "in", leads.ids), ("move_type", "in", CUSTOMER_MOVE_TYPES), ("state", "!=", "cancel")],
+            ["lead_id", "state"], ["__count", "amount_total_signed:sum", "amount_residual_signed:sum"],
+        ) if leads else []
+        totals = defaultdict(lambda: {"count": 0, "invoiced": 0.0, "paid": 0.0})
+        for lead, state, count, total, residual in groups:
+            totals[lead.id]["count"] += count
+            if state == "posted":
+                totals[lead.id]["invoiced"] += total
+                totals[lead.id]["paid"] += total - residual
+        for lead in self:
+            values = totals[lead._origin.id]
+            lead.invoice_count = values["count"]
+            lead.amount_invoiced = values["invoiced"]
+            lead.amount_paid = values["paid"]
 
     @api.depends("email_normalized", "national_id", "vat", "secondary_phone_sanitized")
     def _compute_potential_lead_duplicates(self):
@@ -279,7 +312,10 @@ class CrmLead(models.Model):
         vals = self._clean_identifiers(vals)
         if "forecast_category" in vals:
             vals["forecast_category_locked"] = bool(vals["forecast_category"])
+        won_before = set(self.filtered(lambda lead: lead.stage_id.is_won).ids) if "stage_id" in vals else None
         result = super().write(vals)
+        if won_before is not None:
+            self.filtered(lambda lead: lead.stage_id.is_won and lead.id not in won_before)._on_won()
         if set(vals) & self._get_scoring_trigger_fields() and not self.env.context.get("lead_management_assigning"):
             self._recompute_score()
         if vals.get("lead_status", "new") != "new":
@@ -360,6 +396,60 @@ class CrmLead(models.Model):
             "domain": [("lead_id", "=", self.id)],
             "context": {"default_lead_id": self.id},
         })
+        return action
+
+    def action_open_convert_wizard(self):
+        """Open the conversion wizard on these leads (button "Convert")."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("lead_management.action_lead_convert_wizard")
+        action["context"] = {"active_model": "crm.lead", "active_ids": self.ids}
+        return action
+
+    def action_create_invoice(self):
+        """Draft customer invoice of this won opportunity, for its commercial
+        partner, with the expected revenue (or the product chosen in
+        Settings); returns its form."""
+        self.ensure_one()
+        if not self.stage_id.is_won:
+            raise UserError(self.env._("Only a won opportunity can be invoiced: mark %(name)s as won first.",
+                                       name=self.name))
+        if not self.partner_id:
+            raise UserError(self.env._("Customer: set the customer of %(name)s before invoicing it.", name=self.name))
+        line = {"name": self.name, "quantity": 1, "price_unit": self.expected_revenue}
+        product = self._get_invoice_product()
+        if product:
+            line.update(product_id=product.id, price_unit=self.expected_revenue or product.lst_price)
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "lead_id": self.id,
+            "invoice_user_id": self.user_id.id or self.env.uid,
+            "invoice_origin": self.name,
+            "company_id": self.company_id.id or self.env.company.id,
+            "invoice_line_ids": [Command.create(line)],
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "views": [(self.env.ref("account.view_move_form").id, "form")],
+            "context": {"default_move_type": "out_invoice"},
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action.update({
+            "domain": [("lead_id", "=", self.id), ("move_type", "in", CUSTOMER_MOVE_TYPES)],
+            "context": {"default_move_type": "out_invoice", "default_lead_id": self.id,
+                        "default_partner_id": self.partner_id.commercial_partner_id.id},
+        })
+        return action
+
+    def action_open_invoice_link_wizard(self):
+        """Link customer invoices created elsewhere for the same customer."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lead_management.action_lead_invoice_link_wizard")
+        action["context"] = {"default_lead_id": self.id}
         return action
 
     # ------------------------------------------------------------
@@ -764,6 +854,88 @@ class CrmLead(models.Model):
         values["lead_status"] = "converted"
         return values
 
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        """Carry the qualification onto the customer: the organization gets
+        the company facts (economic code, industry, size), the person the
+        national id; both get the specialties."""
+        values = super()._prepare_customer_values(partner_name, is_company=is_company, parent_id=parent_id)
+        values["specialty_ids"] = [Command.set(self.specialty_ids.ids)]
+        if is_company or not self.partner_name:   # the organization, or a person buying for themselves
+            values.update(vat=self.vat, industry_id=self.industry_id.id, company_size=self.company_size)
+        if not is_company:
+            values["national_id"] = self.national_id
+        return values
+
+    def _get_partner_candidates(self):
+        """Existing customers matching this lead, best first: by economic
+        code, national id, normalized email, then either phone number.
+
+        :return: list of (res.partner, reason) without repeated partners
+        """
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        numbers = self._get_sanitized_numbers()
+        keys = [
+            ("vat", self.vat and [("vat", "=", self.vat)], self.env._("Same economic code")),
+            ("national_id", self.national_id and [("national_id", "=", self.national_id)],
+             self.env._("Same national ID")),
+            ("email", self.email_normalized and [("email_normalized", "=", self.email_normalized)],
+             self.env._("Same email")),
+            ("phone", numbers and ["|", ("phone_sanitized", "in", numbers),
+                                   ("secondary_phone_sanitized", "in", numbers)], self.env._("Same phone")),
+        ]
+        candidates = {}
+        for _key, domain, reason in keys:
+            if not domain:
+                continue
+            # companies before their contacts when both match, then the oldest
+            for partner in Partner.search(domain, order="is_company desc, id", limit=PARTNER_CANDIDATE_LIMIT):
+                candidates.setdefault(partner, reason)
+        return list(candidates.items())
+
+    def _get_customer_kind(self):
+        """Organization when the lead names a company, else individual."""
+        self.ensure_one()
+        return "organization" if self.partner_name or self.partner_id.is_company else "individual"
+
+    def _get_contact_name(self):
+        self.ensure_one()
+        return self.contact_name or (parse_contact_from_email(self.email_from)[0] if self.email_from else False)
+
+    def _matches_partner(self, partner):
+        """Whether ``partner`` is this lead's person: same email or phone."""
+        self.ensure_one()
+        numbers = set(self._get_sanitized_numbers())
+        return bool(
+            (self.email_normalized and self.email_normalized == partner.email_normalized)
+            or numbers & {partner.phone_sanitized, partner.secondary_phone_sanitized})
+
+    def _get_invoice_product(self):
+        product_id = self.env["ir.config_parameter"].sudo().get_param("lead_management.invoice_product_id")
+        return self.env["product.product"].browse(int(product_id)).exists() if product_id else \
+            self.env["product.product"]
+
+    def _on_won(self):
+        """Post-sale follow-ups for the salesperson, at the days set in
+        Settings (30 and 90 by default) after the win."""
+        days = self._get_followup_days()
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        for lead in self.filtered("user_id"):
+            for delay in days:
+                lead.activity_schedule(
+                    activity_type_id=todo.id if todo else False,
+                    summary=self.env._("Post-sale follow-up (%(days)s days)", days=delay),
+                    date_deadline=today + timedelta(days=delay),
+                    user_id=lead.user_id.id,
+                )
+
+    @api.model
+    def _get_followup_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("lead_management.followup_days", "30,90")
+        return sorted({int(part) for part in normalize_digits(value or "").replace("،", ",").split(",")
+                       if part.strip().isdigit()})
+
     def _get_lifecycle_stage(self):
         """The one place that decides the lifecycle stage of a lead.
 
@@ -787,8 +959,3 @@ class CrmLead(models.Model):
             return "lead"
         return scoring.qualification_stage(self.score, model.mql_threshold, model.sql_threshold)
 
-    def _get_sanitized_numbers(self):
-        """The phone and mobile of this lead in E.164, unparseable ones left out."""
-        self.ensure_one()
-        numbers = [self._phone_format(fname=fname) for fname in ("mobile", "phone") if self[fname]]
-        return list(dict.fromkeys(number for number in numbers if number))

@@ -16,3 +16,10 @@ class ResConfigSettings(models.TransientModel):
     lead_management_sla_reassign = fields.Boolean(
         string="Reassign Overdue Leads", config_parameter="lead_management.sla_reassign",
         help="A lead not answered in time goes to the next salesperson of its territory.")
+    lead_management_invoice_product_id = fields.Many2one(
+        "product.product", string="Invoice Product", config_parameter="lead_management.invoice_product_id",
+        help="Product of the line of invoices created from opportunities; without one, a line with the "
+             "opportunity's name and expected revenue.")
+    lead_management_followup_days = fields.Char(
+        string="Post-Sale Follow-ups (days)", config_parameter="lead_management.followup_days", default="30,90",
+        help="Days after a won deal when the salesperson gets a follow-up activity, separated by commas.")

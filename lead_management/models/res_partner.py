@@ -9,7 +9,8 @@ from .crm_lead import COMPANY_SIZES, LEAD_STATUSES, TEMPERATURES
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "lead.phone.mixin"]
 
     national_id = fields.Char(
         string="National ID", index="btree_not_null",

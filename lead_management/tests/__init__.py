@@ -13,3 +13,5 @@ from . import test_security
 from . import test_reference_data
 from . import test_translations
 from . import test_ui
+from . import test_conversion
+from . import test_reports
