@@ -15,3 +15,4 @@ from . import test_translations
 from . import test_ui
 from . import test_conversion
 from . import test_reports
+from . import test_invoicing

@@ -194,7 +194,7 @@ class TestConversion(ConversionCase):
         lost.action_set_lost()
         action = self.env.ref("lead_management.action_server_convert").with_context(
             active_model="crm.lead", active_ids=(good | linked | lost).ids).run()
-        wizard = self.env["lead.convert.wizard"].with_context(action["context"]).create({})
+        wizard = self.env["lead.convert.wizard"].with_context(**action["context"]).create({})
         self.assertEqual(wizard.lead_ids, good | linked | lost)
         result = wizard.action_convert()
         self.assertEqual(result["params"]["type"], "warning")

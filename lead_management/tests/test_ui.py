@@ -18,3 +18,20 @@ class TestLeadManagementUi(HttpCase):
         self.assertEqual(lead.lead_status, "contacted")
         self.assertEqual(lead.need_level, "high")
         self.assertEqual(lead.national_id, "0013542419")
+
+    def test_convert_lead_through_the_wizard(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Known Customer", "email": "tour.known@lm-test.example"})
+        lead = self.env["crm.lead"].create({
+            "name": "Tour Conversion",
+            "type": "lead",
+            "user_id": self.env.ref("base.user_admin").id,
+            "contact_name": "Tour Contact",
+            "email_from": "tour.known@lm-test.example",
+        })
+        self.start_tour(f"/odoo/action-crm.crm_lead_all_leads/{lead.id}", "lead_management_convert_lead",
+                        login="admin")
+        lead.invalidate_recordset()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.partner_id, customer)
+        self.assertEqual(lead.lead_status, "converted")
