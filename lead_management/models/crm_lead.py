@@ -515,6 +515,11 @@ class CrmLead(models.Model):
             leads = self.browse([row[0] for row in self.env.cr.fetchall()])
             if leads:
                 assigned |= leads._assign_locked_batch(routing, keep_matching)
+            if len(self) > ASSIGN_BATCH_SIZE:
+                # write each batch out and let the cache go: a long run keeps a
+                # constant time per batch instead of carrying every lead along
+                self.env.flush_all()
+                self.env.invalidate_all()
         rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in routing["positions"].items())
         self.env.cr.execute(SQL(
             "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"

@@ -200,11 +200,11 @@ class TestTerritoryRouting(TerritoryCase):
              "country_id": self.country_ir.id, "user_id": False} for i in range(300)])
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=108):
+        with self.assertQueryCount(__system__=112):
             few._assign_by_territory()
             self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=108):
+        with self.assertQueryCount(__system__=112):
             many._assign_by_territory()
             self.env.flush_all()
 

@@ -19,7 +19,7 @@ class LeadConvertWizard(models.TransientModel):
         default=lambda self: self._default_lead_ids())
     lead_count = fields.Integer(compute="_compute_lead_count")
     customer_kind = fields.Selection(
-        [("individual", "Individual"), ("organization", "Organization")], string="Customer Kind",
+        [("individual", "Individual"), ("organization", "Organization")],
         compute="_compute_customer_kind", store=True, readonly=False, required=True, precompute=True,
         help="Individual: one contact. Organization: a company with the contact as its child. "
              "With several leads, each lead's own kind is used.")
