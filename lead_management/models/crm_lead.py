@@ -924,16 +924,20 @@ class CrmLead(models.Model):
         """Post-sale follow-ups for the salesperson, at the days set in
         Settings (30 and 90 by default) after the win."""
         days = self._get_followup_days()
+        leads = self.filtered("user_id")
+        if not days or not leads:
+            return
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
         today = fields.Date.context_today(self)
-        for lead in self.filtered("user_id"):
-            for delay in days:
-                lead.activity_schedule(
-                    activity_type_id=todo.id if todo else False,
-                    summary=self.env._("Post-sale follow-up (%(days)s days)", days=delay),
-                    date_deadline=today + timedelta(days=delay),
-                    user_id=lead.user_id.id,
-                )
+        self.env["mail.activity"].create([{
+            "res_model_id": model_id,
+            "res_id": lead.id,
+            "activity_type_id": todo.id if todo else False,
+            "summary": self.env._("Post-sale follow-up (%(days)s days)", days=delay),
+            "date_deadline": today + timedelta(days=delay),
+            "user_id": lead.user_id.id,
+        } for lead in leads for delay in days])
 
     @api.model
     def _get_followup_days(self):
