@@ -15,17 +15,17 @@ class LeadInvoiceReport(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    invoice_date = fields.Date(string="Invoice Date", readonly=True)
+    invoice_date = fields.Date(readonly=True)
     move_type = fields.Selection(
         [("out_invoice", "Customer Invoice"), ("out_refund", "Customer Credit Note")],
         string="Type", readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", string="Medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     amount_untaxed = fields.Monetary(
         string="Untaxed Amount", readonly=True, aggregator="sum", currency_field="currency_id",
         help="Untaxed amount in company currency; negative for credit notes.")

@@ -12,7 +12,7 @@ class LeadSalesCycleReport(models.Model):
     _rec_name = "name"
     _order = "create_date desc, id desc"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     name = fields.Char(string="Lead Name", readonly=True)
     create_date = fields.Datetime(string="Creation Date", readonly=True)
     date_conversion = fields.Datetime(string="Conversion Date", readonly=True)
@@ -35,16 +35,16 @@ class LeadSalesCycleReport(models.Model):
     days_to_paid = fields.Float(
         string="Days to Payment", digits=(16, 2), readonly=True, aggregator="avg",
         help="Days from the creation of the lead to the full payment of its invoices.")
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", string="Medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     type = fields.Selection(
-        [("lead", "Lead"), ("opportunity", "Opportunity")], string="Type", readonly=True)
-    active = fields.Boolean(string="Active", readonly=True)
+        [("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
+    active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
 
     _depends = {
