@@ -31,6 +31,7 @@
         "report/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",
         "report/lead_invoice_report_views.xml",
+        "report/lead_response_report_views.xml",
         "data/ir_actions_server_data.xml",
     ],
     "demo": [

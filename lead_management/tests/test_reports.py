@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -227,3 +227,102 @@ class TestReports(LeadManagementCase):
         rows = self.env["lead.invoice.report"].search([("lead_id", "=", self.lead_paid.id)])
         self.assertEqual(len(rows), 2)
         self.assertAlmostEqual(sum(rows.mapped("amount_untaxed")), 800.0)
+
+
+@tagged("post_install", "-at_install")
+class TestResponseReport(LeadManagementCase):
+    """Response time report: average and median minutes to the first response, SLA met rate."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["utm.source"].create({"name": "LM Response Website"})
+        assigned = datetime(2026, 3, 2, 9, 0)
+
+        def answered(name, minutes, status, score, user=cls.user_salesman):
+            lead = cls._create_lead(name, user=user, team=cls.team_iran, source_id=cls.source.id)
+            lead.write({
+                "score": score,
+                "date_open": assigned,
+                "sla_deadline": assigned + timedelta(minutes=5),
+                "first_response_date": assigned + timedelta(minutes=minutes) if minutes is not None else False,
+                "sla_status": status,
+            })
+            return lead
+
+        # hot: answered after 2, 4 and 30 minutes, one never answered (breached by escalation)
+        cls.hot_fast = answered("Hot fast", 2, "met", 90)
+        cls.hot_quick = answered("Hot quick", 4, "met", 90)
+        cls.hot_late = answered("Hot late", 30, "breached", 90)
+        cls.hot_forgotten = answered("Hot forgotten", None, "breached", 90)
+        # warm: 60 and 120 minutes, both within a 4-hour target
+        cls.warm_a = answered("Warm A", 60, "met", 50)
+        cls.warm_b = answered("Warm B", 120, "met", 50)
+        # answered without any SLA: a response time, no met rate
+        cls.no_sla = answered("No SLA", 600, "none", 10)
+        # still waiting: not decided yet, not in the report
+        cls.pending = answered("Pending", None, "pending", 90)
+        cls.other = answered("Other salesman", 10, "met", 90, user=cls.user_salesman_other)
+        cls.leads = (cls.hot_fast | cls.hot_quick | cls.hot_late | cls.hot_forgotten | cls.warm_a
+                     | cls.warm_b | cls.no_sla | cls.pending | cls.other)
+        cls.Report = cls.env["lead.response.report"]
+        cls.env.flush_all()
+
+    def test_response_report_rows(self):
+        rows = self.Report.search([("lead_id", "in", self.leads.ids)])
+        self.assertEqual(rows.lead_id, self.leads - self.pending, "pending leads are not decided yet")
+        forgotten = rows.filtered(lambda r: r.lead_id == self.hot_forgotten)
+        self.assertFalse(forgotten.first_response_date)
+        self.assertEqual(forgotten.sla_met_rate, 0.0)
+        late = rows.filtered(lambda r: r.lead_id == self.hot_late)
+        self.assertAlmostEqual(late.response_time, 30.0, places=3)
+        self.assertEqual(late.temperature, "hot")
+
+    def test_response_report_average_and_median_by_temperature(self):
+        groups = self.Report._read_group(
+            [("lead_id", "in", self.leads.ids), ("user_id", "=", self.user_salesman.id)],
+            ["temperature"],
+            ["response_time:avg", "response_time_median:median", "sla_met_rate:avg", "__count"],
+        )
+        figures = {temperature: (avg, median, met_rate, count) for temperature, avg, median, met_rate, count in groups}
+        # hot: 2, 4, 30 answered -> average 12, median 4; the forgotten lead counts for the met rate
+        # (2 of 4 met) but not for the response time
+        self.assertAlmostEqual(figures["hot"][0], 12.0, places=3)
+        self.assertAlmostEqual(figures["hot"][1], 4.0, places=3)
+        self.assertAlmostEqual(figures["hot"][2], 50.0, places=3)
+        self.assertEqual(figures["hot"][3], 4)
+        self.assertAlmostEqual(figures["warm"][0], 90.0, places=3)
+        self.assertAlmostEqual(figures["warm"][1], 90.0, places=3)
+        self.assertAlmostEqual(figures["warm"][2], 100.0, places=3)
+        # no SLA: a response time, and no met rate rather than 0 %
+        self.assertAlmostEqual(figures["cold"][0], 600.0, places=3)
+        self.assertFalse(figures["cold"][2])
+
+    def test_response_report_median_through_pivot_api(self):
+        """The pivot view asks for each measure with the aggregator of its field."""
+        self.assertEqual(self.Report.fields_get(["response_time_median"])["response_time_median"]["aggregator"],
+                         "median")
+        groups = self.Report.read_group(
+            [("lead_id", "in", self.leads.ids)], ["response_time_median:median", "response_time:avg"],
+            ["user_id"], orderby="user_id")
+        by_user = {group["user_id"][0]: group for group in groups}
+        mine = by_user[self.user_salesman.id]
+        # answered: 2, 4, 30, 60, 120, 600 -> median 45, average 136
+        self.assertAlmostEqual(mine["response_time_median"], 45.0, places=3)
+        self.assertAlmostEqual(mine["response_time"], 136.0, places=3)
+        self.assertAlmostEqual(by_user[self.user_salesman_other.id]["response_time_median"], 10.0, places=3)
+
+    @users("lm_salesman")
+    def test_response_report_salesman_sees_own(self):
+        rows = self.env["lead.response.report"].search([("lead_id", "in", self.leads.ids)])
+        self.assertEqual(set(rows.lead_id.ids), set((self.leads - self.pending - self.other).ids))
+
+    @users("lm_manager")
+    def test_response_report_manager_sees_all(self):
+        rows = self.env["lead.response.report"].search([("lead_id", "in", self.leads.ids)])
+        self.assertEqual(set(rows.lead_id.ids), set((self.leads - self.pending).ids))
+
+    @users("lm_employee")
+    def test_response_report_needs_sales_rights(self):
+        with self.assertRaises(AccessError):
+            self.env["lead.response.report"].search([])

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from odoo.tests import HttpCase, tagged
 
 
@@ -35,3 +37,14 @@ class TestLeadManagementUi(HttpCase):
         self.assertEqual(lead.type, "opportunity")
         self.assertEqual(lead.partner_id, customer)
         self.assertEqual(lead.lead_status, "converted")
+
+    def test_response_time_report(self):
+        admin = self.env.ref("base.user_admin")
+        assigned = datetime(2026, 3, 2, 9, 0)
+        for minutes, status in ((2, "met"), (4, "met"), (30, "breached")):
+            lead = self.env["crm.lead"].create({"name": f"Tour Response {minutes}", "type": "lead",
+                                                "user_id": admin.id})
+            lead.write({"score": 90, "date_open": assigned, "sla_deadline": assigned + timedelta(minutes=5),
+                        "first_response_date": assigned + timedelta(minutes=minutes), "sla_status": status})
+        self.start_tour("/odoo/action-lead_management.action_lead_response_report",
+                        "lead_management_response_report", login="admin")
