@@ -9,6 +9,11 @@ N unassigned leads spread over the provinces, assigns them, and rolls back.
 
     make bench
     python3 bench/bench_assignment.py --addons-path=... --leads 10000 100000 --native-leads 10000
+    python3 bench/bench_assignment.py --addons-path=... --leads 10000 --native-leads 0 --floor 10000
+
+``--floor`` measures what any ORM-based assignment of the same leads costs at least:
+one write of salesperson and team per batch of 1,000 leads and 1,000 bare
+"First contact" activities, nothing else (no matching, no loads, no SLA).
 """
 import argparse
 import os
@@ -18,6 +23,9 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import ensure_database, environment, measured, setup_odoo
+
+from odoo import fields
+from odoo.tools import split_every
 
 DB = "lead_management_bench_assign"
 
@@ -64,12 +72,32 @@ def insert_leads(env, count):
     return env["crm.lead"].browse([row[0] for row in env.cr.fetchall()])
 
 
+def orm_floor(env, leads):
+    """Write one salesperson and team on each batch of 1,000 leads and create one activity per
+    lead (without one email per activity, as lead_management does): the least an ORM-based
+    assignment with first-contact activities does."""
+    member = env["crm.team.member"].search([("crm_team_id.name", "like", "Bench team %")], limit=1)
+    activity_type = env.ref("mail.mail_activity_data_call")
+    model_id = env["ir.model"]._get_id("crm.lead")
+    deadline = fields.Date.today()
+    for batch in split_every(1000, leads.ids, env["crm.lead"].browse):
+        batch.write({"user_id": member.user_id.id, "team_id": member.crm_team_id.id})
+        env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": lead_id, "activity_type_id": activity_type.id,
+            "user_id": member.user_id.id, "date_deadline": deadline, "summary": "First contact",
+        } for lead_id in batch.ids])
+        env.flush_all()
+        env.invalidate_all()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--leads", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--native-leads", type=int, default=10_000,
                         help="leads for Odoo's native assignment (0 to skip: it is slow)")
+    parser.add_argument("--floor", type=int, default=0,
+                        help="leads for the ORM floor: bare writes and activities only (0 to skip)")
     args = parser.parse_args()
     setup_odoo(args.addons_path)
     ensure_database(DB, "lead_management", args.addons_path)
@@ -88,6 +116,15 @@ def main():
             results[f"lead_management, {count} leads"] += (len(assigned), -(-count // 1000))
             print("measured:", f"lead_management, {count} leads", results[f"lead_management, {count} leads"],
                   file=sys.stderr, flush=True)
+            cr.rollback()
+            env.invalidate_all()
+        if args.floor:
+            label = f"ORM floor (write + activities), {args.floor} leads"
+            leads = insert_leads(env, args.floor)
+            env.flush_all()
+            with measured(cr, results, label):
+                orm_floor(env, leads)
+            results[label] += (len(leads), -(-args.floor // 1000))
             cr.rollback()
             env.invalidate_all()
         if args.native_leads:
