@@ -1,3 +1,4 @@
+import threading
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -479,53 +480,73 @@ class CrmLead(models.Model):
             ["user_id"], ["__count"])
         return {user.id: count for user, count in groups}
 
-    def _assign_by_territory(self, only_unassigned=True, keep_matching=False, exclude_users=None):
+    def _assign_by_territory(self, only_unassigned=True, keep_matching=False, exclude_users=None,
+                             auto_commit=False, batch_size=ASSIGN_BATCH_SIZE):
         """Route leads to the salespeople of the most specific matching
         territory, in batches; return the leads that got a salesperson.
 
         Territories are locked first with FOR UPDATE (held until the end of
-        the transaction, so the loads read once stay exact for every batch)
-        and leads with SKIP LOCKED (another worker assigning them keeps them):
-        several workers never assign a lead twice nor break the round robin.
+        the transaction, so the loads read with them stay exact for every
+        batch) and leads with SKIP LOCKED (another worker assigning them keeps
+        them): several workers never assign a lead twice nor break the round
+        robin.
 
         :param bool only_unassigned: leave leads that have a salesperson
         :param bool keep_matching: leave leads whose territory still matches
         :param dict exclude_users: {lead id: user id} salespeople not to choose
+        :param bool auto_commit: commit after each batch (crons): a long run
+            holds its locks for one batch only and keeps what it assigned if
+            the worker stops
         """
         assigned = self.browse()
         # sudo: routing reads every territory and salesperson load
         territories = self.env["lead.territory"].sudo().search([])
         if not self or not territories:
             return assigned
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
-        positions = dict(self.env.cr.fetchall())
         routing = {
             "territories": [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories],
-            "positions": positions,
-            "loads": self._get_open_lead_loads(territories.user_ids),
             "exclude_users": exclude_users or {},
         }
         lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
-        for ids in split_every(ASSIGN_BATCH_SIZE, self.ids):
+        locked = False
+        for ids in split_every(batch_size, self.ids):
+            if not locked:
+                self._lock_routing(territories, routing)
+                locked = True
             self.env.cr.execute(SQL(
                 "SELECT id FROM crm_lead WHERE id = ANY(%s)%s ORDER BY id FOR UPDATE SKIP LOCKED",
                 list(ids), lock_filter))
             leads = self.browse([row[0] for row in self.env.cr.fetchall()])
             if leads:
                 assigned |= leads._assign_locked_batch(routing, keep_matching)
-            if len(self) > ASSIGN_BATCH_SIZE:
+            if auto_commit:
+                self._save_routing_positions(territories, routing)
+                locked = False
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if auto_commit or len(self) > batch_size:
                 # write each batch out and let the cache go: a long run keeps a
                 # constant time per batch instead of carrying every lead along
                 self.env.flush_all()
                 self.env.invalidate_all()
+        if locked:
+            self._save_routing_positions(territories, routing)
+        return assigned
+
+    def _lock_routing(self, territories, routing):
+        """Lock the territories and read their round-robin positions and the
+        salespeople's loads into ``routing``."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
+        routing["positions"] = dict(self.env.cr.fetchall())
+        routing["loads"] = self._get_open_lead_loads(territories.user_ids)
+
+    def _save_routing_positions(self, territories, routing):
         rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in routing["positions"].items())
         self.env.cr.execute(SQL(
             "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
             " WHERE lead_territory.id = v.id", rows))
         territories.invalidate_recordset(["rr_position"])
-        return assigned
 
     def _assign_locked_batch(self, routing, keep_matching):
         """Assign one batch of locked leads; ``routing`` (positions, loads)
@@ -564,28 +585,46 @@ class CrmLead(models.Model):
         for (user_id, _team_id, _territory_id), leads in plan.items():
             leads_by_user[user_id] |= leads
         assigned._subscribe_salespeople(leads_by_user)
+        # invoices and engagement events store the lead's salesperson and company: read
+        # them once for the batch, not once per write below; sudo: the read Odoo's
+        # dependency tracking makes, whether or not the user may read invoices
+        assigned.sudo().fetch(["invoice_ids", "engagement_ids"])
+        # like Odoo's own lead assignment: no "you have been assigned" email per lead
+        assigning = assigned.with_context(lead_management_assigning=True, mail_auto_subscribe_no_notify=True)
+        # one write per territory, one per salesperson and team: fewer writes than one
+        # per (salesperson, team, territory); the salesperson last, as a salesperson
+        # routing their own or unassigned leads may no longer write them afterwards
+        by_territory, by_user_team = defaultdict(list), defaultdict(list)
         for (user_id, team_id, territory_id), leads in plan.items():
-            # like Odoo's own lead assignment: no "you have been assigned" email per lead
-            leads.with_env(self.env).with_context(
-                lead_management_assigning=True, mail_auto_subscribe_no_notify=True).write(
-                {"user_id": user_id, "team_id": team_id, "territory_id": territory_id})
+            by_territory[territory_id] += leads.ids
+            by_user_team[(user_id, team_id)] += leads.ids
+        for territory_id, lead_ids in by_territory.items():
+            assigning.browse(lead_ids).write({"territory_id": territory_id})
+        for (user_id, team_id), lead_ids in by_user_team.items():
+            assigning.browse(lead_ids).write({"user_id": user_id, "team_id": team_id})
         assigned._recompute_score()   # once for the batch, not once per salesperson written
         assigned._start_sla()
         return assigned
 
     def _subscribe_salespeople(self, leads_by_user):
-        """Make salespeople follow their leads with one INSERT of followers
-        (``message_subscribe`` creates them once per salesperson).
+        """Make salespeople follow their leads: one query for the existing
+        followers and one INSERT of the new ones (``message_subscribe`` does
+        both once per salesperson).
 
         :param dict leads_by_user: {user id: crm.lead recordset}
         """
         Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
-        users = self.env["res.users"].sudo().browse(list(leads_by_user))
-        values = []
-        for user in users:
-            new, _existing = Followers._add_default_followers(
-                self._name, leads_by_user[user.id].ids, user.partner_id.ids, customer_ids=[])
-            values += [dict(vals, res_id=res_id) for res_id, vals_list in new.items() for vals in vals_list]
+        partner_by_user = {user.id: user.partner_id.id
+                           for user in self.env["res.users"].sudo().browse(list(leads_by_user))}
+        existing = {(res_id, partner_id) for _fid, res_id, partner_id, _sids in Followers._get_subscription_data(
+            [(self._name, self.ids)], list(partner_by_user.values()))}
+        subtype_ids = self.env["mail.message.subtype"].default_subtypes(self._name)[0].ids
+        values = [
+            {"res_model": self._name, "res_id": lead_id, "partner_id": partner_by_user[user_id],
+             "subtype_ids": [Command.set(subtype_ids)]}
+            for user_id, leads in leads_by_user.items() for lead_id in leads.ids
+            if (lead_id, partner_by_user[user_id]) not in existing
+        ]
         if values:
             Followers.create(values)
 
@@ -645,6 +684,17 @@ class CrmLead(models.Model):
     def _on_turned_hot(self):
         """Hook called when scoring makes leads hot: tighten their deadline."""
         self._start_sla(only_tighten=True)
+
+    @api.model
+    def _cron_assign_queue(self):
+        """Every 10 minutes, when automatic assignment is on: route the leads
+        still waiting in the queue (no territory matched, or every salesperson
+        was full), one committed batch at a time."""
+        if not self._is_auto_assign_enabled():
+            return self.browse()
+        queue = self.search([("user_id", "=", False), ("probability", "<", 100)], order="id")
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        return queue._assign_by_territory(auto_commit=auto_commit)
 
     @api.model
     def _cron_sla_escalation(self, batch_size=ASSIGN_BATCH_SIZE):

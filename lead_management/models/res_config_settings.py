@@ -6,7 +6,8 @@ class ResConfigSettings(models.TransientModel):
 
     lead_management_auto_assign = fields.Boolean(
         string="Assign New Leads by Territory", config_parameter="lead_management.auto_assign",
-        help="New leads without a salesperson, and leads whose address changes, are routed by territory.")
+        help="New leads without a salesperson, and leads whose address changes, are routed by territory; "
+             "leads waiting in the queue are routed every 10 minutes as salespeople free up.")
     lead_management_sla_hot_minutes = fields.Integer(
         string="Hot Leads (minutes)", config_parameter="lead_management.sla_hot_minutes", default=5)
     lead_management_sla_warm_minutes = fields.Integer(

@@ -13,7 +13,7 @@ class TestReferenceData(LeadManagementCase):
         sources = self.env["utm.source"].browse(
             [self.env.ref(f"lead_management.utm_source_{channel}").id for channel in channels])
         self.assertEqual(len(sources), 12)
-        self.assertTrue(all(sources.mapped("medium_id")))
+        self.assertFalse(sources.filtered(lambda source: not source.medium_id), "every source has a medium")
 
     def test_funnel_stages(self):
         stages = self.env["crm.stage"].search([("team_id", "=", False)])

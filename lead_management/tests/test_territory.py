@@ -146,6 +146,43 @@ class TestTerritoryRouting(TerritoryCase):
         nowhere._assign_by_territory()
         self.assertFalse(nowhere.user_id)
 
+    def test_queue_cron_assigns_when_capacity_frees(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.territory_iran.max_open_leads = 1
+        blocking = self.env["crm.lead"].search([("user_id", "=", self.user_salesman.id), ("probability", "<", 100)])
+        self.assertEqual(blocking, self.lead_own, "the salesperson's one open lead")
+        queued = self._new_lead("Queued", city="Tabriz")
+        self.assertFalse(queued.user_id, "the only salesperson of the territory is full")
+        # the queue is this lead alone (the database may hold other unassigned leads)
+        self.env["crm.lead"].search([("user_id", "=", False), ("id", "!=", queued.id)]).action_archive()
+        self.env["crm.lead"]._cron_assign_queue()
+        self.assertFalse(queued.user_id)
+        blocking.action_set_won()
+        self.env["crm.lead"]._cron_assign_queue()
+        self.assertEqual(queued.user_id, self.user_salesman)
+        self.assertEqual(queued.territory_id, self.territory_iran)
+        self.assertEqual(queued.sla_status, "pending")
+
+    def test_queue_cron_idle_without_auto_assign(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        queued = self._new_lead("Queued", city="Isfahan")
+        self.env["crm.lead"]._cron_assign_queue()
+        self.assertFalse(queued.user_id)
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.env["crm.lead"]._cron_assign_queue()
+        self.assertEqual(queued.territory_id, self.territory_isfahan_city)
+
+    @users("lm_salesman_other")
+    def test_auto_assign_by_a_salesperson(self):
+        """A salesperson who may write only their own and unassigned leads
+        creates a lead: it is routed to another rep of the territory."""
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "True")
+        lead = self.env["crm.lead"].create({"name": "Walk-in", "type": "lead", "user_id": False,
+                                            "country_id": self.country_ir.id, "city": "اصفهان"})
+        self.assertEqual(lead.territory_id, self.territory_isfahan_city)
+        self.assertIn(lead.sudo().user_id, self.rep_a | self.rep_b | self.rep_c)
+        self.assertEqual(lead.sudo().activity_ids.user_id, lead.sudo().user_id)
+
     def test_auto_assign_on_create_and_address_change(self):
         self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
         lead = self.env["crm.lead"].create({"name": "Web form", "type": "lead", "user_id": False,
@@ -366,9 +403,44 @@ class TestConcurrentAssignment(BaseCase):
                              "leads locked by the first worker are skipped, not assigned twice")
             with registry.cursor() as cr:
                 leads = self._env(cr)["crm.lead"].browse(ids["leads"])
-                self.assertTrue(all(leads.mapped("user_id")))
+                self.assertEqual(len(leads.filtered("user_id")), 6)
                 per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in ids["users"]]
                 self.assertEqual(per_user, [3, 3], "the round robin stays balanced across workers")
+        finally:
+            with registry.cursor() as cr:
+                env = self._env(cr)
+                env["crm.lead"].browse(ids["leads"]).unlink()
+                env["lead.territory"].browse(ids["territory"]).unlink()
+                env["res.users"].browse(ids["users"]).unlink()
+
+    def test_auto_commit_per_batch(self):
+        """A cron run commits each batch: what it assigned stays when its own
+        transaction is rolled back, and the round robin stays balanced."""
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = self._env(cr)
+            users_ = env["res.users"].create([
+                {"name": f"Batch {i}", "login": f"lm_batch_{i}",
+                 "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]} for i in range(2)])
+            leads = env["crm.lead"].with_context(lead_management_assigning=True).create([
+                {"name": f"B{i}", "type": "lead", "user_id": False, "city": "Batchville"} for i in range(5)])
+            territory = env["lead.territory"].create({
+                "name": "Batches", "sequence": 0, "cities": "Batchville", "user_ids": [(6, 0, users_.ids)]})
+            ids = {"users": users_.ids, "territory": territory.id, "leads": leads.ids}
+        try:
+            with registry.cursor() as cr1:
+                assigned = self._env(cr1)["crm.lead"].browse(ids["leads"])._assign_by_territory(
+                    auto_commit=True, batch_size=2)
+                self.assertEqual(len(assigned), 5)
+                cr1.rollback()
+            with registry.cursor() as cr:
+                env = self._env(cr)
+                leads = env["crm.lead"].browse(ids["leads"])
+                self.assertEqual(len(leads.filtered("user_id")), 5, "every batch was committed")
+                per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in ids["users"]]
+                self.assertEqual(per_user, [3, 2], "each batch goes on from the position the last one saved")
+                self.assertEqual(env["lead.territory"].browse(ids["territory"]).rr_position, 0,
+                                 "the last lead went to the first salesperson")
         finally:
             with registry.cursor() as cr:
                 env = self._env(cr)
