@@ -694,7 +694,10 @@ class CrmLead(models.Model):
             return self.browse()
         queue = self.search([("user_id", "=", False), ("probability", "<", 100)], order="id")
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        return queue._assign_by_territory(auto_commit=auto_commit)
+        assigned = queue._assign_by_territory(auto_commit=auto_commit)
+        # the whole queue was examined: leads still waiting are for the next run
+        self.env["ir.cron"]._notify_progress(done=len(queue), remaining=0)
+        return assigned
 
     @api.model
     def _cron_sla_escalation(self, batch_size=ASSIGN_BATCH_SIZE):

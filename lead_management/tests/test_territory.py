@@ -158,7 +158,7 @@ class TestTerritoryRouting(TerritoryCase):
         self.env["crm.lead"]._cron_assign_queue()
         self.assertFalse(queued.user_id)
         blocking.action_set_won()
-        self.env["crm.lead"]._cron_assign_queue()
+        self.env.ref("lead_management.ir_cron_assign_queue").method_direct_trigger()
         self.assertEqual(queued.user_id, self.user_salesman)
         self.assertEqual(queued.territory_id, self.territory_iran)
         self.assertEqual(queued.sla_status, "pending")
@@ -366,12 +366,14 @@ class TestTerritoryAccess(TerritoryCase):
 
 
 class TestConcurrentAssignment(BaseCase):
-    """Two workers assigning at once never assign a lead twice nor break
-    the round robin: two real cursors in two threads, on committed data."""
+    """Assignment across transactions, on committed data: two workers at once
+    never assign a lead twice nor break the round robin; a cron run commits
+    each batch."""
 
-    def test_two_workers(self):
-        registry = Registry(get_db_name())
-        with registry.cursor() as cr:
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
             env = self._env(cr)
             users_ = env["res.users"].create([
                 {"name": f"Concurrent {i}", "login": f"lm_concurrent_{i}",
@@ -380,73 +382,62 @@ class TestConcurrentAssignment(BaseCase):
                 {"name": f"C{i}", "type": "lead", "user_id": False, "city": "Concurrentville"} for i in range(6)])
             territory = env["lead.territory"].create({
                 "name": "Concurrent", "sequence": 0, "cities": "Concurrentville", "user_ids": [(6, 0, users_.ids)]})
-            ids = {"users": users_.ids, "territory": territory.id, "leads": leads.ids}
+            self.ids = {"users": users_.ids, "territory": territory.id, "leads": leads.ids}
+        self.addCleanup(self._delete_committed_data)
+
+    def _delete_committed_data(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env["crm.lead"].browse(self.ids["leads"]).unlink()
+            env["lead.territory"].browse(self.ids["territory"]).unlink()
+            env["res.users"].browse(self.ids["users"]).unlink()
+
+    def _committed_leads_per_user(self):
+        """Committed state: (assigned leads, leads per salesperson, round-robin position)."""
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            leads = env["crm.lead"].browse(self.ids["leads"])
+            per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in self.ids["users"]]
+            position = env["lead.territory"].browse(self.ids["territory"]).rr_position
+            return len(leads.filtered("user_id")), per_user, position
+
+    def test_two_workers(self):
+        ids = self.ids
         second_result = {}
 
         def second_worker():
-            with registry.cursor() as cr2:
+            with self.registry.cursor() as cr2:
                 env2 = self._env(cr2)
                 # as Odoo does for any request or cron: retry on a serialization failure
                 second_result["ids"] = retrying(
                     lambda: env2["crm.lead"].browse(ids["leads"][2:])._assign_by_territory().ids, env2)
 
-        try:
-            with registry.cursor() as cr1:
-                first = self._env(cr1)["crm.lead"].browse(ids["leads"][:4])._assign_by_territory()
-                self.assertEqual(len(first), 4)
-                # the second worker starts while the first still holds its locks
-                worker = threading.Thread(target=second_worker)
-                worker.start()
-                time.sleep(1)
-            worker.join(30)
-            self.assertEqual(sorted(second_result["ids"]), ids["leads"][4:],
-                             "leads locked by the first worker are skipped, not assigned twice")
-            with registry.cursor() as cr:
-                leads = self._env(cr)["crm.lead"].browse(ids["leads"])
-                self.assertEqual(len(leads.filtered("user_id")), 6)
-                per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in ids["users"]]
-                self.assertEqual(per_user, [3, 3], "the round robin stays balanced across workers")
-        finally:
-            with registry.cursor() as cr:
-                env = self._env(cr)
-                env["crm.lead"].browse(ids["leads"]).unlink()
-                env["lead.territory"].browse(ids["territory"]).unlink()
-                env["res.users"].browse(ids["users"]).unlink()
+        with self.registry.cursor() as cr1:
+            first = self._env(cr1)["crm.lead"].browse(ids["leads"][:4])._assign_by_territory()
+            self.assertEqual(len(first), 4)
+            # the second worker starts while the first still holds its locks
+            worker = threading.Thread(target=second_worker)
+            worker.start()
+            time.sleep(1)
+        worker.join(30)
+        self.assertEqual(sorted(second_result["ids"]), ids["leads"][4:],
+                         "leads locked by the first worker are skipped, not assigned twice")
+        assigned, per_user, _position = self._committed_leads_per_user()
+        self.assertEqual(assigned, 6)
+        self.assertEqual(per_user, [3, 3], "the round robin stays balanced across workers")
 
     def test_auto_commit_per_batch(self):
-        """A cron run commits each batch: what it assigned stays when its own
-        transaction is rolled back, and the round robin stays balanced."""
-        registry = Registry(get_db_name())
-        with registry.cursor() as cr:
-            env = self._env(cr)
-            users_ = env["res.users"].create([
-                {"name": f"Batch {i}", "login": f"lm_batch_{i}",
-                 "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])]} for i in range(2)])
-            leads = env["crm.lead"].with_context(lead_management_assigning=True).create([
-                {"name": f"B{i}", "type": "lead", "user_id": False, "city": "Batchville"} for i in range(5)])
-            territory = env["lead.territory"].create({
-                "name": "Batches", "sequence": 0, "cities": "Batchville", "user_ids": [(6, 0, users_.ids)]})
-            ids = {"users": users_.ids, "territory": territory.id, "leads": leads.ids}
-        try:
-            with registry.cursor() as cr1:
-                assigned = self._env(cr1)["crm.lead"].browse(ids["leads"])._assign_by_territory(
-                    auto_commit=True, batch_size=2)
-                self.assertEqual(len(assigned), 5)
-                cr1.rollback()
-            with registry.cursor() as cr:
-                env = self._env(cr)
-                leads = env["crm.lead"].browse(ids["leads"])
-                self.assertEqual(len(leads.filtered("user_id")), 5, "every batch was committed")
-                per_user = [len(leads.filtered(lambda lead, u=u: lead.user_id.id == u)) for u in ids["users"]]
-                self.assertEqual(per_user, [3, 2], "each batch goes on from the position the last one saved")
-                self.assertEqual(env["lead.territory"].browse(ids["territory"]).rr_position, 0,
-                                 "the last lead went to the first salesperson")
-        finally:
-            with registry.cursor() as cr:
-                env = self._env(cr)
-                env["crm.lead"].browse(ids["leads"]).unlink()
-                env["lead.territory"].browse(ids["territory"]).unlink()
-                env["res.users"].browse(ids["users"]).unlink()
+        """What a cron run assigned stays when its own transaction is rolled
+        back, and each batch goes on from the position the last one saved."""
+        with self.registry.cursor() as cr1:
+            assigned = self._env(cr1)["crm.lead"].browse(self.ids["leads"][:5])._assign_by_territory(
+                auto_commit=True, batch_size=2)
+            self.assertEqual(len(assigned), 5)
+            cr1.rollback()
+        assigned, per_user, position = self._committed_leads_per_user()
+        self.assertEqual(assigned, 5, "every batch was committed")
+        self.assertEqual(per_user, [3, 2])
+        self.assertEqual(position, 0, "the last lead went to the first salesperson")
 
     @staticmethod
     def _env(cr):
