@@ -40,6 +40,7 @@
         "demo/mail_activity_demo.xml",
         "demo/lead_scoring_demo.xml",
         "demo/lead_territory_demo.xml",
+        "demo/crm_lead_response_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

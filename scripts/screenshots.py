@@ -25,6 +25,8 @@ PAGES = {
     "lead_form_qualification": "/odoo/action-crm.crm_lead_all_leads/{lead_id}",
     "scoring_model": "/odoo/action-lead_management.action_lead_scoring_model/{model_id}",
     "forecast": "/odoo/action-lead_management.action_crm_lead_forecast_revenue",
+    "territories": "/odoo/action-lead_management.action_lead_territory",
+    "response_time_report": "/odoo/action-lead_management.action_lead_response_report?view_type=pivot",
 }
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
