@@ -553,7 +553,9 @@ class CrmLead(models.Model):
         is updated in place for the next batch."""
         positions, loads = routing["positions"], routing["loads"]
         self.invalidate_recordset(["user_id", "territory_id", "team_id"])
-        plan = defaultdict(lambda: self.browse())
+        # one write per territory and one per salesperson and team: fewer writes
+        # than one per (salesperson, team, territory)
+        by_territory, by_user_team, by_user = defaultdict(list), defaultdict(list), defaultdict(list)
         for lead in self.sudo():
             attributes = {
                 "country_id": lead.country_id.id, "state_id": lead.state_id.id, "city": lead.city,
@@ -575,29 +577,23 @@ class CrmLead(models.Model):
                     loads[user_id] = loads.get(user_id, 0) + 1
                     if lead.user_id.id in loads and lead.active and lead.probability < 100:
                         loads[lead.user_id.id] -= 1
-                    plan[(user_id, (terr.team_id or lead.team_id).id, terr.id)] |= lead
+                    by_territory[terr.id].append(lead.id)
+                    by_user_team[(user_id, (terr.team_id or lead.team_id).id)].append(lead.id)
+                    by_user[user_id].append(lead.id)
                     break
-        if not plan:
+        if not by_territory:
             return self.browse()
-        assigned = self.browse().union(*plan.values()).with_env(self.env)
+        assigned = self.browse([lead_id for lead_ids in by_territory.values() for lead_id in lead_ids])
         # one batch of followers for every salesperson instead of one per write
-        leads_by_user = defaultdict(lambda: self.browse())
-        for (user_id, _team_id, _territory_id), leads in plan.items():
-            leads_by_user[user_id] |= leads
-        assigned._subscribe_salespeople(leads_by_user)
+        assigned._subscribe_salespeople(by_user)
         # invoices and engagement events store the lead's salesperson and company: read
         # them once for the batch, not once per write below; sudo: the read Odoo's
         # dependency tracking makes, whether or not the user may read invoices
         assigned.sudo().fetch(["invoice_ids", "engagement_ids"])
         # like Odoo's own lead assignment: no "you have been assigned" email per lead
         assigning = assigned.with_context(lead_management_assigning=True, mail_auto_subscribe_no_notify=True)
-        # one write per territory, one per salesperson and team: fewer writes than one
-        # per (salesperson, team, territory); the salesperson last, as a salesperson
-        # routing their own or unassigned leads may no longer write them afterwards
-        by_territory, by_user_team = defaultdict(list), defaultdict(list)
-        for (user_id, team_id, territory_id), leads in plan.items():
-            by_territory[territory_id] += leads.ids
-            by_user_team[(user_id, team_id)] += leads.ids
+        # the salesperson last: a salesperson routing their own or unassigned
+        # leads may no longer write them afterwards
         for territory_id, lead_ids in by_territory.items():
             assigning.browse(lead_ids).write({"territory_id": territory_id})
         for (user_id, team_id), lead_ids in by_user_team.items():
@@ -606,23 +602,23 @@ class CrmLead(models.Model):
         assigned._start_sla()
         return assigned
 
-    def _subscribe_salespeople(self, leads_by_user):
+    def _subscribe_salespeople(self, lead_ids_by_user):
         """Make salespeople follow their leads: one query for the existing
         followers and one INSERT of the new ones (``message_subscribe`` does
         both once per salesperson).
 
-        :param dict leads_by_user: {user id: crm.lead recordset}
+        :param dict lead_ids_by_user: {user id: [lead id]}
         """
         Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
         partner_by_user = {user.id: user.partner_id.id
-                           for user in self.env["res.users"].sudo().browse(list(leads_by_user))}
+                           for user in self.env["res.users"].sudo().browse(list(lead_ids_by_user))}
         existing = {(res_id, partner_id) for _fid, res_id, partner_id, _sids in Followers._get_subscription_data(
             [(self._name, self.ids)], list(partner_by_user.values()))}
         subtype_ids = self.env["mail.message.subtype"].default_subtypes(self._name)[0].ids
         values = [
             {"res_model": self._name, "res_id": lead_id, "partner_id": partner_by_user[user_id],
              "subtype_ids": [Command.set(subtype_ids)]}
-            for user_id, leads in leads_by_user.items() for lead_id in leads.ids
+            for user_id, lead_ids in lead_ids_by_user.items() for lead_id in lead_ids
             if (lead_id, partner_by_user[user_id]) not in existing
         ]
         if values:

@@ -1,5 +1,7 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
+
+from .common import create_report_view
 
 
 class LeadInvoiceReport(models.Model):
@@ -88,9 +90,4 @@ class LeadInvoiceReport(models.Model):
         return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)",
-            SQL.identifier(self._table),
-            self._query(),
-        ))
+        create_report_view(self.env.cr, self._table, self._query())

@@ -1,8 +1,9 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 from ..models.crm_lead import TEMPERATURES
+from .common import create_report_view
 
 
 class LeadResponseReport(models.Model):
@@ -112,9 +113,4 @@ class LeadResponseReport(models.Model):
         return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)",
-            SQL.identifier(self._table),
-            self._query(),
-        ))
+        create_report_view(self.env.cr, self._table, self._query())

@@ -1,5 +1,7 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
+
+from .common import create_report_view
 
 
 class LeadSalesCycleReport(models.Model):
@@ -164,9 +166,4 @@ class LeadSalesCycleReport(models.Model):
         return SQL("%s %s %s", self._with(), self._select(), self._from())
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)",
-            SQL.identifier(self._table),
-            self._query(),
-        ))
+        create_report_view(self.env.cr, self._table, self._query())
