@@ -8,6 +8,12 @@ from contextlib import contextmanager
 import odoo
 from odoo.tools import config
 
+#: the same empty databases (no demo data, no bulk leads) for every comparison:
+#: Odoo's crm alone, and crm with every addon of this repository
+NATIVE_DB = "lead_management_bench_native"
+ADDON_DB = "lead_management_bench_addon"
+ADDON_MODULES = "lead_management,lead_management_account"
+
 
 def setup_odoo(addons_path):
     config.parse_config(["--addons-path", addons_path, "--log-level=warn"])

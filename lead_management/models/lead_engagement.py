@@ -22,10 +22,11 @@ class LeadEngagement(models.Model):
 
     # indexed by lead_engagement_lead_scoring_index (see init), which covers lead_id lookups
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
+    # follows the lead's customer: see crm.lead._sync_engagement_partners
     partner_id = fields.Many2one(
         "res.partner", string="Contact", compute="_compute_partner_id", store=True, readonly=False,
         index="btree_not_null")
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index="btree_not_null")
+    company_id = fields.Many2one(related="lead_id.company_id")
     user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
     event_type = fields.Selection(EVENT_TYPES, required=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
@@ -39,26 +40,7 @@ class LeadEngagement(models.Model):
             "CREATE INDEX IF NOT EXISTS lead_engagement_lead_scoring_index"
             " ON lead_engagement (lead_id) INCLUDE (event_type, date, points)"))
 
-    @api.depends("lead_id.partner_id")
+    @api.depends("lead_id")
     def _compute_partner_id(self):
         for event in self:
             event.partner_id = event.lead_id.partner_id
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        events = super().create(vals_list)
-        events.lead_id._recompute_score()
-        return events
-
-    def write(self, vals):
-        leads = self.lead_id
-        result = super().write(vals)
-        if {"lead_id", "event_type", "date", "points"} & set(vals):
-            (leads | self.lead_id)._recompute_score()
-        return result
-
-    def unlink(self):
-        leads = self.lead_id
-        result = super().unlink()
-        leads.exists()._recompute_score()
-        return result

@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -137,27 +136,22 @@ class LeadScoringModel(models.Model):
         else:
             Lead._schedule_full_rescore()
 
-    def _score_leads(self, leads, values, now, rule_errors, with_details=False):
+    def _score_leads(self, leads, values, now, matches, with_details=False):
         """Add this model's fit and engagement points of ``leads`` to ``values``.
-        Queries: one per fit rule and one for all engagement rules."""
+
+        :param dict matches: {fit rule: ids of the leads matching its domain}
+            (see crm.lead._match_domains); a rule missing failed
+        """
         self.ensure_one()
         details = defaultdict(list) if with_details else None
         rules = self.rule_ids.filtered("active")
-        for rule in rules.filtered(lambda rule: rule.kind == "fit"):
-            try:
-                with self.env.cr.savepoint(flush=False):
-                    matched_ids = leads.search(expression.AND(
-                        [[("id", "in", leads.ids)], safe_eval(rule.domain or "[]")])).ids
-            except Exception as error:
-                rule_errors[rule] = str(error)
-                continue
-            rule_errors.setdefault(rule, False)
-            for lead_id in matched_ids:
-                values[lead_id]["fit"] += rule.points
-                if details is not None:
-                    details[lead_id].append((rule.name, rule.points))
+        for rule in rules.filtered(lambda rule: rule.kind == "fit" and rule in matches):
+            for lead_id in leads.ids:
+                if lead_id in matches[rule]:
+                    values[lead_id]["fit"] += rule.points
+                    if details is not None:
+                        details[lead_id].append((rule.name, rule.points))
         for rule in rules.filtered(lambda rule: rule.kind == "probability"):
-            rule_errors.setdefault(rule, False)
             for lead in leads:
                 points = round(rule.points * (lead.automated_probability or 0.0) / 100.0)
                 values[lead.id]["fit"] += points
@@ -182,6 +176,7 @@ class LeadScoringModel(models.Model):
     def _get_engagement_sums(self, leads, rules, now):
         """Decayed engagement points per lead and rule, in one query:
         [(lead id, rule id, event count, decayed points)]."""
+        self.env["lead.engagement"].flush_model(["lead_id", "event_type", "date", "points"])
         rows = SQL(", ").join(SQL("(%s, %s, %s)", rule.id, rule.event_type, rule.points) for rule in rules)
         self.env.cr.execute(SQL(
             """SELECT e.lead_id, r.rule_id, COUNT(*),

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
 
 from .lead_engagement import EVENT_TYPES
 
@@ -63,3 +64,8 @@ class LeadScoringRule(models.Model):
         self.env.registry.clear_cache()
         scoring_models._rescore_leads()
         return result
+
+    def _get_lead_domain(self):
+        """Domain of the leads that get the points of this fit rule."""
+        self.ensure_one()
+        return safe_eval(self.domain or "[]")

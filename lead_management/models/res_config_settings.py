@@ -1,13 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     lead_management_auto_assign = fields.Boolean(
-        string="Assign New Leads by Territory", config_parameter="lead_management.auto_assign",
+        string="Assign New Leads by Territory",
         help="New leads without a salesperson, and leads whose address changes, are routed by territory; "
              "leads waiting in the queue are routed every 10 minutes as salespeople free up.")
+    lead_management_sla_enabled = fields.Boolean(
+        string="Response-Time Targets",
+        help="Leads routed to a salesperson get a first-response deadline and a \"First contact\" activity; "
+             "overdue ones are escalated. Off: routing only assigns.")
     lead_management_sla_hot_minutes = fields.Integer(
         string="Hot Leads (minutes)", config_parameter="lead_management.sla_hot_minutes", default=5)
     lead_management_sla_warm_minutes = fields.Integer(
@@ -17,10 +21,29 @@ class ResConfigSettings(models.TransientModel):
     lead_management_sla_reassign = fields.Boolean(
         string="Reassign Overdue Leads", config_parameter="lead_management.sla_reassign",
         help="A lead not answered in time goes to the next salesperson of its territory.")
-    lead_management_invoice_product_id = fields.Many2one(
-        "product.product", string="Invoice Product", config_parameter="lead_management.invoice_product_id",
-        help="Product of the line of invoices created from opportunities; without one, a line with the "
-             "opportunity's name and expected revenue.")
     lead_management_followup_days = fields.Char(
-        string="Post-Sale Follow-ups (days)", config_parameter="lead_management.followup_days", default="30,90",
-        help="Days after a won deal when the salesperson gets a follow-up activity, separated by commas.")
+        string="Post-Sale Follow-ups (days)",
+        help="Days after a won deal when the salesperson gets a follow-up activity, separated by commas; "
+             "empty: no follow-up.")
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        Lead = self.env["crm.lead"]
+        res.update(
+            lead_management_auto_assign=Lead._is_auto_assign_enabled(),
+            lead_management_sla_enabled=Lead._is_sla_enabled(),
+            lead_management_followup_days=",".join(str(days) for days in Lead._get_followup_days()),
+        )
+        return res
+
+    def set_values(self):
+        """Store the settings that default to something (on, "30,90") as
+        they are: an unticked boolean or a cleared text given to
+        ``config_parameter`` would be deleted, then read back as the default."""
+        super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("lead_management.auto_assign", str(self.lead_management_auto_assign))
+        params.set_param("lead_management.sla_enabled", str(self.lead_management_sla_enabled))
+        # "0": no follow-up
+        params.set_param("lead_management.followup_days", (self.lead_management_followup_days or "").strip() or "0")

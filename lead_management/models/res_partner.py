@@ -1,16 +1,13 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
-from ..tools.national_id import is_valid_national_id
-from ..tools.normalize import clean_identifier, normalize_digits
 from .crm_lead import COMPANY_SIZES, LEAD_STATUSES, TEMPERATURES
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "lead.phone.mixin"]
+    _inherit = ["res.partner", "lead.phone.mixin", "lead.identifier.mixin"]
 
     national_id = fields.Char(
         string="National ID", index="btree_not_null",
@@ -111,34 +108,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._clean_identifiers(vals) for vals in vals_list])
+        return super().create([self._prepare_identifier_values(vals) for vals in vals_list])
 
     def write(self, vals):
-        return super().write(self._clean_identifiers(vals))
-
-    @api.model
-    def _clean_identifiers(self, vals):
-        """National ids are stored cleaned; tax ids only get ASCII digits,
-        since their country formats (base_vat) keep separators."""
-        vals = dict(vals)
-        if vals.get("national_id"):
-            vals["national_id"] = clean_identifier(vals["national_id"])
-        if vals.get("vat"):
-            vals["vat"] = normalize_digits(vals["vat"])
-        return vals
-
-    def _check_national_id_format(self, national_id, country):
-        """Raise a ValidationError naming the field and the expected format
-        when ``national_id`` is not valid for ``country`` (or, without one,
-        for the company's country)."""
-        country = country or self.env.company.country_id
-        if not national_id or is_valid_national_id(national_id, country.code):
-            return
-        expected = {
-            "IR": self.env._("10 digits with a valid check digit"),
-            "GE": self.env._("11 digits"),
-        }[country.code]
-        raise ValidationError(self.env._(
-            "National ID: %(value)s is not a valid national ID for %(country)s; expected %(format)s.",
-            value=national_id, country=country.name, format=expected,
-        ))
+        return super().write(self._prepare_identifier_values(vals))

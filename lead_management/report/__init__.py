@@ -1,3 +1,2 @@
 from . import lead_sales_cycle_report
-from . import lead_invoice_report
 from . import lead_response_report

@@ -15,4 +15,4 @@ from . import test_translations
 from . import test_ui
 from . import test_conversion
 from . import test_reports
-from . import test_invoicing
+from . import test_odoo_flows

@@ -43,6 +43,13 @@ class LeadManagementCase(TransactionCase):
         cls.lead_other = cls._create_lead("Other salesman lead", user=cls.user_salesman_other, team=cls.team_iran)
         cls.lead_unassigned = cls._create_lead("Unassigned lead", team=cls.team_iran)
 
+    def flush_deferred(self):
+        """Run what create() and write() defer to the end of the transaction
+        (routing, SLA, notes, follow-ups; see crm.lead._defer_hook), as a
+        commit would."""
+        self.env.flush_all()
+        self.env.cr.flush()
+
     @classmethod
     def _create_lead(cls, name, user=None, team=None, **values):
         return cls.env["crm.lead"].create({
@@ -53,3 +60,23 @@ class LeadManagementCase(TransactionCase):
             "country_id": cls.country_ir.id,
             **values,
         })
+
+
+class ConversionCase(LeadManagementCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["lead.scoring.model"].search([]).write({"active": False})
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.Partner = cls.env["res.partner"]
+        cls.industry = cls.env["res.partner.industry"].create({"name": "LM Construction"})
+        cls.specialty = cls.env["lead.specialty"].create({"name": "LM Solar panels"})
+        cls.stage_won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+
+    def _wizard(self, leads, **values):
+        wizard = self.env["lead.convert.wizard"].with_context(
+            active_model="crm.lead", active_ids=leads.ids).create({})
+        if values:
+            wizard.write(values)
+        return wizard

@@ -5,27 +5,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 
-from .common import LeadManagementCase
-
-
-class ConversionCase(LeadManagementCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["lead.scoring.model"].search([]).write({"active": False})
-        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
-        cls.Partner = cls.env["res.partner"]
-        cls.industry = cls.env["res.partner.industry"].create({"name": "LM Construction"})
-        cls.specialty = cls.env["lead.specialty"].create({"name": "LM Solar panels"})
-        cls.stage_won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
-
-    def _wizard(self, leads, **values):
-        wizard = self.env["lead.convert.wizard"].with_context(
-            active_model="crm.lead", active_ids=leads.ids).create({})
-        if values:
-            wizard.write(values)
-        return wizard
+from .common import ConversionCase
 
 
 @tagged("post_install", "-at_install")
@@ -225,6 +205,7 @@ class TestConversion(ConversionCase):
         self._wizard(lead).action_convert()
         lead.activity_ids.unlink()
         lead.action_set_won()
+        self.flush_deferred()
         today = fields.Date.context_today(lead)
         followups = lead.activity_ids
         self.assertEqual(sorted(followups.mapped("date_deadline")),
@@ -234,6 +215,7 @@ class TestConversion(ConversionCase):
         self.assertEqual(lead.lifecycle_stage, "customer")
         # winning again (stage moves inside won) does not schedule twice
         lead.write({"stage_id": self.stage_won.id})
+        self.flush_deferred()
         self.assertEqual(len(lead.activity_ids), 2)
 
     def test_follow_up_days_from_settings(self):
@@ -241,6 +223,7 @@ class TestConversion(ConversionCase):
         settings.execute()
         lead = self._create_lead("Configured win", user=self.user_salesman, type="opportunity")
         lead.action_set_won()
+        self.flush_deferred()
         today = fields.Date.context_today(lead)
         self.assertEqual(sorted(lead.activity_ids.mapped("date_deadline")),
                          [today + timedelta(days=7), today + timedelta(days=45)])

@@ -15,10 +15,13 @@ class TestPartnerProspect(LeadManagementCase):
         cls.source_web = cls.env.ref("lead_management.utm_source_website_form")
         cls.source_call = cls.env.ref("lead_management.utm_source_incoming_call")
         cls.first = cls._create_lead("First touch", partner_id=cls.contact.id, source_id=cls.source_web.id)
+        # scores as a scoring model would give them
+        cls.env.flush_all()
         cls.first.score = 30
         cls.second = cls._create_lead(
             "Opportunity", partner_id=cls.company_partner.id, source_id=cls.source_call.id,
             type="opportunity", expected_revenue=1000, probability=50, date_deadline="2030-01-31")
+        cls.env.flush_all()
         cls.second.score = 80
         cls.second.lead_status = "eager"
 

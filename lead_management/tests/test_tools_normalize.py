@@ -3,11 +3,8 @@ from unittest import TestCase
 from ..tools.normalize import (
     clean_identifier,
     normalize_digits,
-    normalize_email,
-    normalize_phone,
     normalize_text,
     normalize_whitespace,
-    only_digits,
 )
 
 
@@ -36,26 +33,18 @@ class TestNormalize(TestCase):
         self.assertEqual(normalize_text("  ISFAHAN "), normalize_text("isfahan"))
         self.assertNotEqual(normalize_text("Isfahan"), normalize_text("اصفهان"))
 
-    def test_phone_persian_digits_iran(self):
-        self.assertEqual(normalize_phone("۰۹۱۲ ۳۴۵ ۶۷۸۹", "IR"), "+989123456789")
-        self.assertEqual(normalize_phone("٠٩١٢٣٤٥٦٧٨٩", "ir"), "+989123456789")
-
-    def test_phone_international_prefixes(self):
-        self.assertEqual(normalize_phone("0098 912 345 6789", "GE"), "+989123456789")
-        self.assertEqual(normalize_phone("+98 21 8888 1234", None), "+982188881234")
-
-    def test_phone_georgia_national(self):
-        self.assertEqual(normalize_phone("599 12 34 56", "GE"), "+995599123456")
-
-    def test_phone_unparseable_is_false(self):
-        for number in ("call me", "12", "", False, "+98 12"):
-            self.assertFalse(normalize_phone(number, "IR"), number)
-
-    def test_email(self):
-        self.assertEqual(normalize_email("  Ali.Rezaei@Example.COM "), "ali.rezaei@example.com")
-        self.assertFalse(normalize_email("   "))
-
     def test_identifiers(self):
         self.assertEqual(clean_identifier("۰۰۱-۳۵۴ ۲۴۱۹"), "0013542419")
         self.assertEqual(clean_identifier("ge 123.456.789"), "GE123456789")
-        self.assertEqual(only_digits("IR-۱۲ ab ٣"), "123")
+        self.assertEqual(clean_identifier("411-111 111 999"), "411111111999")
+        self.assertFalse(clean_identifier(" - "))
+
+    def test_identifier_digits_of_every_script(self):
+        self.assertEqual(clean_identifier("\uff10\uff10\uff11\uff13"), "0013", "full-width digits")
+        self.assertEqual(clean_identifier("\u00b9\u00b2\u00b3"), "123", "superscript digits")
+        self.assertEqual(clean_identifier("\u0966\u0967"), "01", "Devanagari digits")
+
+    def test_identifier_with_other_characters_is_refused(self):
+        for value in ("12#45", "۱۲۳+", "abc\u0000"):
+            with self.assertRaises(ValueError, msg=value):
+                clean_identifier(value)

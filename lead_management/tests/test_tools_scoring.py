@@ -3,7 +3,6 @@ from unittest import TestCase
 from ..tools.scoring import (
     capped,
     clamp_score,
-    decay_factor,
     highest_stage,
     qualification_stage,
     temperature,
@@ -12,13 +11,6 @@ from ..tools.scoring import (
 
 class TestScoringArithmetic(TestCase):
     """Score arithmetic, without the ORM."""
-
-    def test_decay_halves_every_half_life(self):
-        self.assertEqual(decay_factor(0, 30), 1.0)
-        self.assertAlmostEqual(decay_factor(30, 30), 0.5)
-        self.assertAlmostEqual(decay_factor(90, 30), 0.125)
-        self.assertEqual(decay_factor(-5, 30), 1.0, "future events count fully")
-        self.assertEqual(decay_factor(100, 0), 1.0, "no half-life, no decay")
 
     def test_caps(self):
         self.assertEqual(capped(35, 20), 20)

@@ -1,16 +1,11 @@
-"""Text, digit, email and phone normalization without the ORM.
+"""Text, digit and identifier normalization without the ORM.
 
-Persian (۰-۹) and Arabic-Indic (٠-٩) digits become ASCII; Arabic yeh/kaf
-become their Persian forms so that names typed on an Arabic keyboard match
-the same names typed on a Persian one.
+Persian (۰-۹), Arabic-Indic (٠-٩) and every other Unicode decimal digit
+becomes ASCII; Arabic yeh/kaf become their Persian forms so that names typed
+on an Arabic keyboard match the same names typed on a Persian one.
 """
 import re
 import unicodedata
-
-try:
-    import phonenumbers
-except ImportError:  # pragma: no cover - phonenumbers is a hard requirement
-    phonenumbers = None
 
 _DIGITS = str.maketrans(
     "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩",
@@ -23,6 +18,9 @@ _LETTERS = str.maketrans({
     "\u0640": None,      # ARABIC TATWEEL
 })
 _SPACES = re.compile(r"[\s\u00a0\u200f\u200e]+")
+#: what people type between the digits of an identifier
+_IDENTIFIER_SEPARATORS = re.compile(r"[\s\-./_,\u00a0\u200c\u200e\u200f\u2010-\u2015]")
+_IDENTIFIER_CHARS = re.compile(r"[0-9A-Z]*")
 
 
 def normalize_digits(value):
@@ -50,41 +48,21 @@ def normalize_text(value):
     return normalize_whitespace(value).casefold()
 
 
-def normalize_email(value):
-    """Lower-case, trimmed email with ASCII digits; ``False`` when empty."""
-    value = normalize_whitespace(normalize_digits(value or ""))
-    return value.lower() or False
-
-
-def only_digits(value):
-    """Keep ASCII digits only (after converting Persian/Arabic ones)."""
-    return re.sub(r"\D", "", normalize_digits(value or ""))
-
-
-def normalize_phone(number, country_code=None):
-    """Return ``number`` in E.164, or ``False`` when it cannot be parsed.
-
-    :param str number: the number as typed, in any digits and spacing
-    :param str country_code: ISO 3166 alpha-2 code used for national numbers
-    """
-    if not number or phonenumbers is None:
-        return False
-    number = normalize_whitespace(normalize_digits(number))
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    try:
-        parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        return False
-    if not phonenumbers.is_valid_number(parsed):
-        return False
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 def clean_identifier(value):
-    """An identifier (national id, tax id) with ASCII digits, upper-case
-    letters and no separators; ``False`` when nothing is left."""
+    """An identifier (national id, economic code) as stored and matched:
+    ASCII digits (from any script, full-width and superscript ones included),
+    upper-case letters, no separators; ``False`` when nothing is left.
+
+    :param str value: the identifier as typed
+    :raise ValueError: when characters other than letters, digits and
+        separators remain
+    """
     if not value:
-        return value
-    value = normalize_digits(value)
-    return re.sub(r"[\s\-./\u00a0\u200c]", "", value).upper() or False
+        return False
+    value = unicodedata.normalize("NFKC", value)
+    value = "".join(str(unicodedata.decimal(char)) if unicodedata.category(char) == "Nd" else char
+                    for char in value)
+    value = _IDENTIFIER_SEPARATORS.sub("", value).upper()
+    if not _IDENTIFIER_CHARS.fullmatch(value):
+        raise ValueError(value)
+    return value or False

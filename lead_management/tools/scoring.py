@@ -1,14 +1,7 @@
-"""Score arithmetic without the ORM: decay, caps, clamping, thresholds."""
+"""Score arithmetic without the ORM: caps, clamping, thresholds (the decay is SQL,
+see lead.scoring.model._get_engagement_sums)."""
 
 LIFECYCLE_RANKS = {"lead": 0, "mql": 1, "sql": 2}
-
-
-def decay_factor(age_days, half_life_days):
-    """Weight of an event ``age_days`` old: halves every ``half_life_days``.
-    Future events count fully; a half-life of 0 or less means no decay."""
-    if half_life_days <= 0 or age_days <= 0:
-        return 1.0
-    return 0.5 ** (age_days / half_life_days)
 
 
 def capped(points, max_points):

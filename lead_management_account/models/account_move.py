@@ -8,13 +8,21 @@ class AccountMove(models.Model):
         "crm.lead", string="Opportunity", index="btree_not_null", copy=False, tracking=True,
         domain="[('type', '=', 'opportunity'), ('partner_id', 'child_of', commercial_partner_id)]",
         help="The opportunity this invoice comes from.")
-    # stored: accountants group and filter invoices by them
+    # stored, accountants group and filter invoices by them; they follow the
+    # opportunity through crm.lead._sync_invoices, once per transaction, not
+    # through a dependency that the ORM would resolve once per lead written
     lead_user_id = fields.Many2one(
-        "res.users", string="Opportunity Salesperson", related="lead_id.user_id", store=True, index="btree_not_null")
-    lead_source_id = fields.Many2one(
-        "utm.source", string="Lead Source", related="lead_id.source_id", store=True, index="btree_not_null")
+        "res.users", string="Opportunity Salesperson", compute="_compute_lead_fields", store=True)
+    lead_source_id = fields.Many2one("utm.source", string="Lead Source", compute="_compute_lead_fields", store=True)
     lead_campaign_id = fields.Many2one(
-        "utm.campaign", string="Lead Campaign", related="lead_id.campaign_id", store=True)
+        "utm.campaign", string="Lead Campaign", compute="_compute_lead_fields", store=True)
+
+    @api.depends("lead_id")
+    def _compute_lead_fields(self):
+        for move in self:
+            move.lead_user_id = move.lead_id.user_id
+            move.lead_source_id = move.lead_id.source_id
+            move.lead_campaign_id = move.lead_id.campaign_id
 
     @api.onchange("partner_id")
     def _onchange_partner_id_lead(self):

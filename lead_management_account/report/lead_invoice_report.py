@@ -1,7 +1,6 @@
 from odoo import fields, models
+from odoo.addons.lead_management.report.common import create_report_view
 from odoo.tools import SQL
-
-from .common import create_report_view
 
 
 class LeadInvoiceReport(models.Model):

@@ -1,9 +1,8 @@
 from odoo import Command
+from odoo.addons.lead_management.tests.common import ConversionCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
-
-from .test_conversion import ConversionCase
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,235 @@
+import threading
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL, split_every, str2bool
+
+from ..tools import territory
+
+ASSIGN_BATCH_SIZE = 1000
+ADDRESS_FIELDS = {"country_id", "state_id", "city", "zip"}
+
+
+class CrmLead(models.Model):
+    """Territory routing: the most specific matching territory, its
+    salespeople in turn or by load, capped; automatic for new leads and
+    address changes, and a queue cron for leads still waiting."""
+
+    _inherit = "crm.lead"
+
+    territory_id = fields.Many2one(
+        "lead.territory", index="btree_not_null", copy=False,
+        help="Territory that routed this lead to its salesperson.")
+
+    def action_assign_by_territory(self):
+        """Route these leads to a salesperson by territory (server action
+        "Assign by territory"); assigned leads are reassigned, in the chatter."""
+        self.check_access("write")
+        assigned = self._assign_by_territory(only_unassigned=False)
+        queued = len(self) - len(assigned)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not queued else "warning",
+                "message": self.env._(
+                    "%(assigned)s leads assigned; %(queued)s stay unassigned (no matching territory or "
+                    "every salesperson is full).", assigned=len(assigned), queued=queued),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _routing_on_create(self):
+        """New leads without a salesperson are routed when the transaction
+        ends: after the form that created them has read them back."""
+        if self._is_auto_assign_enabled():
+            self.filtered(lambda lead: not lead.user_id and lead.active)._defer_hook("_route_new_leads")
+
+    def _routing_on_write(self, vals):
+        """A lead whose address changes may belong to another territory."""
+        if ADDRESS_FIELDS & set(vals) and not self.env.context.get("lead_management_assigning") \
+                and self._is_auto_assign_enabled():
+            self._defer_hook("_route_moved_leads")
+
+    def _route_new_leads(self):
+        """Deferred hook: route the new leads still without a salesperson."""
+        # sudo: automatic routing hands leads to salespeople the creator may
+        # not write for (a salesperson's own lead, a web form's public user)
+        self.sudo().filtered(lambda lead: not lead.user_id and lead.active)._assign_by_territory()
+
+    def _route_moved_leads(self):
+        """Deferred hook: reroute the leads whose address changed, unless
+        their territory still matches."""
+        # sudo: see _route_new_leads
+        self.sudo().filtered(lambda lead: lead.active and (not lead.user_id or lead.territory_id)) \
+            ._assign_by_territory(only_unassigned=False, keep_matching=True)
+
+    @api.model
+    def _is_auto_assign_enabled(self):
+        """Settings' "Assign New Leads by Territory", unless the context key
+        ``lead_management_auto_assign`` says otherwise (imports, tests)."""
+        if "lead_management_auto_assign" in self.env.context:
+            return bool(self.env.context["lead_management_auto_assign"])
+        return str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.auto_assign", "True"))
+
+    @api.model
+    def _get_open_lead_loads(self, users):
+        """Open leads per salesperson: {user id: count}."""
+        if not users:
+            return {}
+        # sudo: a salesperson's load counts leads the current user may not see
+        groups = self.env["crm.lead"].sudo()._read_group(
+            [("user_id", "in", users.ids), *self._get_open_lead_domain()], ["user_id"], ["__count"])
+        return {user.id: count for user, count in groups}
+
+    def _assign_by_territory(self, only_unassigned=True, keep_matching=False, exclude_users=None,
+                             auto_commit=False, batch_size=ASSIGN_BATCH_SIZE):
+        """Route leads to the salespeople of the most specific matching
+        territory, in batches; return the leads that got a salesperson.
+
+        Territories are locked first with FOR UPDATE (held until the end of
+        the transaction, so the loads read with them stay exact for every
+        batch) and leads with SKIP LOCKED (another worker assigning them keeps
+        them): several workers never assign a lead twice nor break the round
+        robin.
+
+        :param bool only_unassigned: leave leads that have a salesperson
+        :param bool keep_matching: leave leads whose territory still matches
+        :param dict exclude_users: {lead id: user id} salespeople not to choose
+        :param bool auto_commit: commit after each batch (crons): a long run
+            holds its locks for one batch only and keeps what it assigned if
+            the worker stops
+        """
+        assigned = self.browse()
+        # sudo: routing reads every territory and salesperson load
+        territories = self.env["lead.territory"].sudo().search([])
+        if not self or not territories:
+            return assigned
+        routing = {
+            "territories": [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories],
+            "exclude_users": exclude_users or {},
+        }
+        lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
+        locked = False
+        for ids in split_every(batch_size, self.ids):
+            if not locked:
+                self._lock_routing(territories, routing)
+                locked = True
+            self.env.cr.execute(SQL(
+                "SELECT id FROM crm_lead WHERE id = ANY(%s)%s ORDER BY id FOR UPDATE SKIP LOCKED",
+                list(ids), lock_filter))
+            leads = self.browse([row[0] for row in self.env.cr.fetchall()])
+            if leads:
+                assigned |= leads._assign_locked_batch(routing, keep_matching)
+            if auto_commit:
+                self._save_routing_positions(territories, routing)
+                locked = False
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if auto_commit or len(self) > batch_size:
+                # write each batch out and let the cache go: a long run keeps a
+                # constant time per batch instead of carrying every lead along
+                self.env.flush_all()
+                self.env.invalidate_all()
+        if locked:
+            self._save_routing_positions(territories, routing)
+        return assigned
+
+    def _lock_routing(self, territories, routing):
+        """Lock the territories and read their round-robin positions and the
+        salespeople's loads into ``routing``."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
+        routing["positions"] = dict(self.env.cr.fetchall())
+        routing["loads"] = self._get_open_lead_loads(territories.user_ids)
+
+    def _save_routing_positions(self, territories, routing):
+        rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in routing["positions"].items())
+        self.env.cr.execute(SQL(
+            "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
+            " WHERE lead_territory.id = v.id", rows))
+        territories.invalidate_recordset(["rr_position"])
+
+    def _assign_locked_batch(self, routing, keep_matching):
+        """Assign one batch of locked leads; ``routing`` (positions, loads)
+        is updated in place for the next batch."""
+        positions, loads = routing["positions"], routing["loads"]
+        # one write per territory and one per salesperson and team: fewer writes
+        # than one per (salesperson, team, territory)
+        by_territory, by_user_team, by_user = defaultdict(list), defaultdict(list), defaultdict(list)
+        for lead in self.sudo():
+            attributes = {
+                "country_id": lead.country_id.id, "state_id": lead.state_id.id, "city": lead.city,
+                "zip": lead.zip, "lang_id": lead.lang_id.id, "industry_id": lead.industry_id.id,
+                "specialty_ids": set(lead.specialty_ids.ids), "tag_ids": set(lead.tag_ids.ids),
+                "temperature": lead.temperature,
+            }
+            matching = [(terr, users) for terr, crit, users in routing["territories"]
+                        if territory.matches(crit, attributes)]
+            if keep_matching and lead.territory_id in [terr for terr, _users in matching] \
+                    and lead.user_id.id in lead.territory_id.user_ids.ids:
+                continue
+            for terr, users in matching:
+                user_id, position = territory.choose_salesperson(
+                    users, loads, terr.max_open_leads, terr.method, positions[terr.id],
+                    routing["exclude_users"].get(lead.id))
+                if user_id:
+                    positions[terr.id] = position
+                    loads[user_id] = loads.get(user_id, 0) + 1
+                    if lead.user_id.id in loads and lead.active and lead.probability < 100:
+                        loads[lead.user_id.id] -= 1
+                    by_territory[terr.id].append(lead.id)
+                    by_user_team[(user_id, (terr.team_id or lead.team_id).id)].append(lead.id)
+                    by_user[user_id].append(lead.id)
+                    break
+        if not by_territory:
+            return self.browse()
+        assigned = self.browse([lead_id for lead_ids in by_territory.values() for lead_id in lead_ids])
+        # one batch of followers for every salesperson instead of one per write
+        assigned._subscribe_salespeople(by_user)
+        # like Odoo's own lead assignment: no "you have been assigned" email per lead
+        assigning = assigned.with_context(lead_management_assigning=True, mail_auto_subscribe_no_notify=True)
+        # the salesperson last: a salesperson routing their own or unassigned
+        # leads may no longer write them afterwards
+        for territory_id, lead_ids in by_territory.items():
+            assigning.browse(lead_ids).write({"territory_id": territory_id})
+        for (user_id, team_id), lead_ids in by_user_team.items():
+            assigning.browse(lead_ids).write({"user_id": user_id, "team_id": team_id})
+        assigned._start_sla()
+        return assigned
+
+    def _subscribe_salespeople(self, lead_ids_by_user):
+        """Make salespeople follow their leads: one query for the existing
+        followers and one INSERT of the new ones (``message_subscribe`` does
+        both once per salesperson).
+
+        :param dict lead_ids_by_user: {user id: [lead id]}
+        """
+        Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
+        partner_by_user = {user.id: user.partner_id.id
+                           for user in self.env["res.users"].sudo().browse(list(lead_ids_by_user))}
+        existing = {(res_id, partner_id) for _fid, res_id, partner_id, _sids in Followers._get_subscription_data(
+            [(self._name, self.ids)], list(partner_by_user.values()))}
+        subtype_ids = self.env["mail.message.subtype"].default_subtypes(self._name)[0].ids
+        values = [
+            {"res_model": self._name, "res_id": lead_id, "partner_id": partner_by_user[user_id],
+             "subtype_ids": [Command.set(subtype_ids)]}
+            for user_id, lead_ids in lead_ids_by_user.items() for lead_id in lead_ids
+            if (lead_id, partner_by_user[user_id]) not in existing
+        ]
+        if values:
+            Followers.create(values)
+
+    @api.model
+    def _cron_assign_queue(self):
+        """Every 10 minutes, when automatic assignment is on: route the leads
+        still waiting in the queue (no territory matched, or every salesperson
+        was full), one committed batch at a time."""
+        if not self._is_auto_assign_enabled():
+            return self.browse()
+        queue = self.search([("user_id", "=", False), ("probability", "<", 100)], order="id")
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        assigned = queue._assign_by_territory(auto_commit=auto_commit)
+        # the whole queue was examined: leads still waiting are for the next run
+        self.env["ir.cron"]._notify_progress(done=len(queue), remaining=0)
+        return assigned

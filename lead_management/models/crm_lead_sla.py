@@ -1,0 +1,177 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import str2bool
+
+from .crm_lead_routing import ASSIGN_BATCH_SIZE
+
+#: default first-response targets in minutes per temperature (Settings override them)
+DEFAULT_SLA_MINUTES = {"hot": 5, "warm": 240, "cold": 2880}
+
+
+class CrmLead(models.Model):
+    """Response time: a first-response deadline from the temperature when a
+    lead is routed, the first real response of the salesperson, and the
+    escalation of overdue leads."""
+
+    _inherit = "crm.lead"
+
+    sla_deadline = fields.Datetime(string="First Response Due", copy=False, index="btree_not_null")
+    first_response_date = fields.Datetime(
+        string="First Response", compute="_compute_first_response_date", store=True, readonly=False, precompute=True,
+        copy=False)
+    response_time_minutes = fields.Float(
+        string="Response Time (minutes)", compute="_compute_response_time_minutes", store=True,
+        aggregator="avg")
+    sla_status = fields.Selection(
+        [("none", "No SLA"), ("pending", "Pending"), ("met", "Met"), ("breached", "Breached")],
+        string="SLA Status", compute="_compute_sla_status", store=True, readonly=False, precompute=True,
+        required=True, copy=False, index=True, tracking=True)
+    sla_met_rate = fields.Float(
+        string="SLA Met (%)", compute="_compute_sla_met_rate", store=True, aggregator="avg",
+        help="100 when the first response met its deadline, 0 when it did not: averages give the met rate.")
+
+    @api.depends("lead_status")
+    def _compute_first_response_date(self):
+        """Moving a lead out of "New" is a first response of its salesperson
+        (like Odoo's date_open, set when the salesperson is)."""
+        now = fields.Datetime.now()
+        for lead in self:
+            if not lead.first_response_date and lead.user_id and lead.lead_status not in (False, "new"):
+                lead.first_response_date = now
+            else:
+                lead.first_response_date = lead.first_response_date
+
+    @api.depends("first_response_date", "date_open", "create_date")
+    def _compute_response_time_minutes(self):
+        for lead in self:
+            start = lead.date_open or lead.create_date
+            if lead.first_response_date and start:
+                lead.response_time_minutes = max((lead.first_response_date - start).total_seconds() / 60, 0.0)
+            else:
+                lead.response_time_minutes = 0.0
+
+    @api.depends("first_response_date")
+    def _compute_sla_status(self):
+        """Met or breached once answered; until then what routing and
+        escalation set (pending, breached)."""
+        for lead in self:
+            if not lead.first_response_date:
+                lead.sla_status = lead.sla_status or "none"
+            elif lead.sla_deadline:
+                lead.sla_status = "met" if lead.first_response_date <= lead.sla_deadline else "breached"
+            else:
+                lead.sla_status = "none"
+
+    @api.depends("sla_status")
+    def _compute_sla_met_rate(self):
+        for lead in self:
+            lead.sla_met_rate = 100.0 if lead.sla_status == "met" else 0.0
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """An email sent to the customer by the salesperson is a first response."""
+        message = super().message_post(**kwargs)
+        if message.message_type == "comment" and message.subtype_id == self.env.ref("mail.mt_comment"):
+            self.filtered(lambda lead: lead.user_id.partner_id == message.author_id)._register_first_response()
+        return message
+
+    @api.model
+    def _is_sla_enabled(self):
+        return str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.sla_enabled", "True"))
+
+    @api.model
+    def _get_sla_minutes(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return {
+            temperature: int(params.get_param(f"lead_management.sla_{temperature}_minutes", default) or default)
+            for temperature, default in DEFAULT_SLA_MINUTES.items()
+        }
+
+    def _start_sla(self, only_tighten=False):
+        """Set the first-response deadline from the temperature and schedule a
+        "First contact" call for the salesperson (urgent for hot leads), in
+        the salesperson's language."""
+        leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
+        if not leads or not self._is_sla_enabled():
+            return
+        minutes = self._get_sla_minutes()
+        now = fields.Datetime.now()
+        by_deadline = defaultdict(list)
+        for lead in leads:
+            deadline = now + timedelta(minutes=minutes[lead.temperature or "cold"])
+            if only_tighten and lead.sla_deadline and lead.sla_deadline <= deadline:
+                continue
+            by_deadline[deadline].append(lead.id)
+        if not by_deadline:
+            return
+        for deadline, lead_ids in by_deadline.items():
+            # sudo: the routing user sets the deadline of another salesperson's lead
+            self.browse(lead_ids).sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
+        leads = self.browse([lead_id for lead_ids in by_deadline.values() for lead_id in lead_ids])
+        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        values = []
+        for (lang, deadline, hot), group in leads.grouped(
+                lambda lead: (lead.user_id.lang, lead.sla_deadline, lead.temperature == "hot")).items():
+            group = group.with_context(lang=lang)
+            summary = group.env._("Urgent: first contact") if hot else group.env._("First contact")
+            # the note is written once per deadline and language, not once per activity
+            note = Markup("<p>%s</p>") % group.env._(
+                "Contact this lead before %(deadline)s (response-time target).",
+                deadline=fields.Datetime.context_timestamp(group, deadline).strftime("%Y-%m-%d %H:%M"))
+            values += [lead._prepare_activity_values(
+                call, lead.user_id, summary,
+                fields.Date.context_today(lead, deadline), note=note) for lead in group]
+        # sudo: the routing user schedules the call for another salesperson;
+        # quick update: the activity shows in their inbox without one email per lead
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+
+    def _register_first_response(self):
+        """Record the first real response of the salesperson (an email, a
+        done activity); the SLA status follows."""
+        leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
+        # sudo: the first response is recorded whoever triggers it (email, activity)
+        leads.sudo().write({"first_response_date": fields.Datetime.now()})
+
+    def _on_turned_hot(self):
+        """Deferred hook, once for the leads scoring made hot: tighten their
+        deadline."""
+        self._start_sla(only_tighten=True)
+
+    @api.model
+    def _cron_sla_escalation(self, batch_size=ASSIGN_BATCH_SIZE):
+        """Every 5 minutes: leads past their first-response deadline become
+        breached, their team leader gets an activity and, when Settings ask
+        for it, the lead goes to the next salesperson of its territory."""
+        domain = [("sla_status", "=", "pending"), ("sla_deadline", "<", fields.Datetime.now()),
+                  ("first_response_date", "=", False)]
+        leads = self.search(domain, limit=batch_size)
+        if not leads:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        leads.write({"sla_status": "breached"})
+        leads._message_log_batch(bodies={
+            lead.id: Markup("<p>%s</p>") % self.env._(
+                "First response overdue: the deadline was %(deadline)s.",
+                deadline=fields.Datetime.context_timestamp(lead, lead.sla_deadline).strftime("%Y-%m-%d %H:%M"))
+            for lead in leads
+        })
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        self.env["mail.activity"].create([
+            lead._prepare_activity_values(
+                todo, lead.team_id.user_id,
+                lead.with_context(lang=lead.team_id.user_id.lang).env._("Response time breached"),
+                fields.Date.context_today(lead))
+            for lead in leads if lead.team_id.user_id
+        ])
+        reassign = str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.sla_reassign", "False"))
+        if reassign:
+            movable = leads.filtered("territory_id")
+            movable._assign_by_territory(
+                only_unassigned=False, exclude_users={lead.id: lead.user_id.id for lead in movable})
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+        return len(leads)

@@ -1,0 +1,21 @@
+{
+    "name": "Lead Management - Invoicing",
+    "summary": "Invoices of won opportunities, accountants' view, invoiced revenue by lead source",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "lead_management contributors",
+    "website": "https://github.com/lead-management/lead_management",
+    "license": "LGPL-3",
+    "depends": ["lead_management", "account"],
+    "data": [
+        "security/lead_management_account_security.xml",
+        "security/ir.model.access.csv",
+        "views/account_move_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/lead_invoice_link_wizard_views.xml",
+        "report/lead_invoice_report_views.xml",
+        "report/lead_sales_cycle_report_views.xml",
+    ],
+    "auto_install": True,
+}

@@ -1,0 +1,2 @@
+from . import lead_invoice_report
+from . import lead_sales_cycle_report

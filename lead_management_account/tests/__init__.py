@@ -1,0 +1,2 @@
+from . import test_invoicing
+from . import test_reports

@@ -1,0 +1,1 @@
+from . import lead_invoice_link_wizard
