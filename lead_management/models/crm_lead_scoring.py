@@ -265,7 +265,7 @@ class CrmLead(models.Model):
         by scoring: a note on each; response-time and nurturing features
         extend it."""
         self._message_log_batch(bodies={
-            lead.id: Markup("<p>%s</p>") % self.env._(
+            lead.id: Markup('<div summary="o_mail_notification"><p>%s</p></div>') % self.env._(
                 "Sales qualified: the score %(score)s reached the SQL threshold %(threshold)s of %(model)s.",
                 score=lead.score, threshold=lead.scoring_model_id.sql_threshold,
                 model=lead.scoring_model_id.display_name)

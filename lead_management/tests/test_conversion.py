@@ -165,6 +165,26 @@ class TestConversion(ConversionCase):
         self.assertIn("Customer asked for a quote", " ".join(lead.message_ids.mapped("body")))
         self.assertIn(activity, lead.activity_ids)
 
+    def test_history_keeps_integration_notes_not_system_messages(self):
+        lead = self.env["crm.lead"].with_context(tracking_disable=False, mail_create_nolog=False).create({
+            "name": "Caller", "type": "lead", "contact_name": "Caller", "user_id": self.user_salesman.id,
+            "country_id": self.country_ir.id})
+        self.flush_deferred()   # the lead was created in an earlier request
+        lead.lead_status = "contacted"
+        self.flush_deferred()
+        # a call logged by a telephone system: message_post without a message type is a notification
+        lead.message_post(body="Inbound call from +98 912 000 0000, 3 minutes")
+        lead.invalidate_recordset(["message_ids"])
+        self.assertTrue(lead.message_ids.filtered(lambda message: message.tracking_value_ids),
+                        "the status change is tracked")
+        self.assertIn("A new lead has been created", " ".join(lead.message_ids.mapped("body")))
+        self._wizard(lead).action_convert()
+        carried = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", lead.partner_id.id)])
+        bodies = " ".join(carried.mapped("body"))
+        self.assertIn("Inbound call from +98 912 000 0000", bodies)
+        self.assertNotIn("A new lead has been created", bodies, "system messages stay behind")
+        self.assertFalse(carried.tracking_value_ids, "pure tracking stays behind")
+
     def test_batch_conversion_reports_the_failing_lead(self):
         good = self._create_lead("Batch good", user=self.user_salesman, contact_name="Good One",
                                  email_from="good@example.com")

@@ -2,8 +2,13 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
 
-HISTORY_MESSAGE_TYPES = ("comment", "email", "email_outgoing")
+#: messages written by a person or an integration (a note posted by code is a
+#: notification); user notifications and automated comments stay behind
+HISTORY_MESSAGE_TYPES = ("comment", "email", "email_outgoing", "notification")
+#: how Odoo marks the body of its system messages ("Lead created", assignments)
+SYSTEM_MESSAGE_MARKER = 'summary="o_mail_notification"'
 
 
 class LeadConvertWizard(models.TransientModel):
@@ -216,7 +221,7 @@ class LeadConvertWizard(models.TransientModel):
         attachment_map = dict(zip(attachments.ids, copies.ids, strict=True))
         messages = self.env["mail.message"].sudo().search(
             [("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "in", HISTORY_MESSAGE_TYPES)],
-            order="id")
+            order="id").filtered(lambda message: self._is_history_message(message))
         values = messages.copy_data({"model": "res.partner", "res_id": partner.id, "record_name": partner.display_name})
         for message, vals in zip(messages, values, strict=True):
             vals["attachment_ids"] = [Command.set([attachment_map.get(att_id, att_id)
@@ -225,6 +230,12 @@ class LeadConvertWizard(models.TransientModel):
         partner.message_post(body=Markup("<p>%s</p>") % self.env._(
             "Converted from the lead %(lead)s: its history is copied here.", lead=lead.name),
             message_type="notification", subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _is_history_message(self, message):
+        """Whether ``message`` is history worth carrying: a body someone or
+        an integration wrote, not pure tracking nor a system message."""
+        return not is_html_empty(message.body) and SYSTEM_MESSAGE_MARKER not in message.body
 
     def _move_open_activities(self, lead, partner):
         # sudo: activities of other users move with the lead they belong to
