@@ -45,10 +45,12 @@ def manager_env(cr):
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     manager = env["res.users"].with_context(no_reset_password=True).create({
         "name": "Bench Flow Manager", "login": "bench_flow_manager", "email": "bench.manager@example.com",
+        "notification_type": "inbox",
         "groups_id": [(6, 0, [env.ref("sales_team.group_sale_manager").id])],
     })
     rep = env["res.users"].with_context(no_reset_password=True).create({
         "name": "Bench Flow Rep", "login": "bench_flow_rep", "email": "bench.rep@example.com",
+        "notification_type": "inbox",
         "groups_id": [(6, 0, [env.ref("sales_team.group_sale_salesman").id])],
     })
     team = env["crm.team"].create({"name": "Bench Flow Team", "use_leads": True, "assignment_domain": False})

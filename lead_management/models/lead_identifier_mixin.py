@@ -1,7 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL, split_every
 
-from ..tools.national_id import is_valid_national_id
+from ..tools.national_id import is_valid_national_id, restore_leading_zeros
 from ..tools.normalize import clean_identifier
 
 IDENTIFIER_FIELDS = ("national_id", "vat")
@@ -17,13 +18,21 @@ class LeadIdentifierMixin(models.AbstractModel):
     _name = "lead.identifier.mixin"
     _description = "National ID and Economic Code"
 
-    @api.model
     def _prepare_identifier_values(self, vals):
-        """``vals`` with its identifiers cleaned (see _clean_identifier_value)."""
+        """``vals`` with its identifiers cleaned (see _clean_identifier_value);
+        a national id given as a number (a spreadsheet cell) gets back the
+        leading zeros of the country of the record (``vals``, the records
+        written, else the company's)."""
         if not any(vals.get(fname) for fname in IDENTIFIER_FIELDS):
             return vals
-        return dict(vals, **{fname: self._clean_identifier_value(fname, vals[fname])
+        from_number = isinstance(vals.get("national_id"), (int, float)) and not isinstance(vals["national_id"], bool)
+        vals = dict(vals, **{fname: self._clean_identifier_value(fname, vals[fname])
                              for fname in IDENTIFIER_FIELDS if vals.get(fname)})
+        if from_number:
+            country = self.env["res.country"].browse(vals["country_id"]) if vals.get("country_id") \
+                else self.country_id if len(self.country_id) == 1 else self.env.company.country_id
+            vals["national_id"] = restore_leading_zeros(vals["national_id"], country.code)
+        return vals
 
     @api.model
     def _clean_identifier_value(self, fname, value):
@@ -32,6 +41,8 @@ class LeadIdentifierMixin(models.AbstractModel):
         :raise ValidationError: naming the field when the value is not an
             identifier (wrong type, other characters, too long)
         """
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         label = self._fields[fname].get_description(self.env)["string"]
@@ -49,6 +60,32 @@ class LeadIdentifierMixin(models.AbstractModel):
                 "%(field)s: expected at most %(max)s letters and digits, got %(length)s.",
                 field=label, max=IDENTIFIER_MAX_LENGTH, length=len(cleaned)))
         return cleaned
+
+    @api.model
+    def _normalize_stored_identifiers(self):
+        """Store the identifiers saved before they were normalized the way
+        they are matched now (migration to 18.0.1.1.0); a value that is not
+        an identifier is left as it is."""
+        for fname in IDENTIFIER_FIELDS:
+            self.flush_model([fname])
+            rows = self.env.execute_query(SQL(
+                "SELECT id, %s FROM %s WHERE %s IS NOT NULL",
+                SQL.identifier(fname), SQL.identifier(self._table), SQL.identifier(fname)))
+            updates = []
+            for record_id, value in rows:
+                try:
+                    cleaned = clean_identifier(value)
+                except ValueError:
+                    continue
+                if cleaned != value:
+                    updates.append((record_id, cleaned))
+            for batch in split_every(1000, updates):
+                self.env.execute_query(SQL(
+                    "UPDATE %s SET %s = v.value FROM (VALUES %s) AS v(id, value) WHERE %s.id = v.id",
+                    SQL.identifier(self._table), SQL.identifier(fname),
+                    SQL(", ").join(SQL("(%s, %s)", record_id, value) for record_id, value in batch),
+                    SQL.identifier(self._table)))
+            self.invalidate_model([fname])
 
     def _check_national_id_format(self, national_id, country):
         """Raise a ValidationError naming the field and the expected format

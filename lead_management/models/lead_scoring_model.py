@@ -97,6 +97,7 @@ class LeadScoringModel(models.Model):
 
     def action_recompute_scores(self):
         """Rescore every lead this model could score."""
+        self.check_access("write")
         self._rescore_leads(force_now=True)
         return True
 

@@ -16,3 +16,4 @@ from . import test_ui
 from . import test_conversion
 from . import test_reports
 from . import test_odoo_flows
+from . import test_settings

@@ -12,19 +12,21 @@ class TestOdooFlowsQueryCount(TransactionCase):
 
     Each flow runs on 10 and on 200 leads. The counts pinned below, minus
     what Odoo's crm alone runs for the same flow (``bench/bench_odoo_flows.py``
-    prints both; 105 and 1,627 for the assignment, 134 and 2,225 for the mass
-    conversion, 61 and 441 for the merge), are the same for 10 and for 200
+    prints both: 105 and 1,627 for the assignment, 109 and 1,725 for the mass
+    conversion, 59 and 439 for the merge), are the same for 10 and for 200
     leads: +15, +13 (+14: one more of the ORM's 100-row UPDATEs) and +21,
     the addon's demo scoring models and territories included."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # notified in Odoo: whether Odoo's test runner or pytest-odoo sends the
+        # assignment emails at once differs, and is not what is measured here
         cls.user_manager = mail_new_test_user(
-            cls.env, login="lm_flow_manager", name="Flow Manager",
+            cls.env, login="lm_flow_manager", name="Flow Manager", notification_type="inbox",
             groups="base.group_user,sales_team.group_sale_manager,crm.group_use_lead")
         cls.user_rep = mail_new_test_user(
-            cls.env, login="lm_flow_rep", name="Flow Rep",
+            cls.env, login="lm_flow_rep", name="Flow Rep", notification_type="inbox",
             groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead")
         cls.team = cls.env["crm.team"].create({
             "name": "LM Flow Team", "use_leads": True, "use_opportunities": True, "assignment_domain": False,
@@ -89,19 +91,19 @@ class TestOdooFlowsQueryCount(TransactionCase):
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_10(self):
-        self._mass_convert(10, 147)
+        self._mass_convert(10, 122)
 
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_200(self):
-        self._mass_convert(200, 2239)
+        self._mass_convert(200, 1739)
 
     @users("lm_flow_manager")
     @warmup
     def test_merge_10(self):
-        self._merge(10, 82)
+        self._merge(10, 80)
 
     @users("lm_flow_manager")
     @warmup
     def test_merge_200(self):
-        self._merge(200, 462)
+        self._merge(200, 460)

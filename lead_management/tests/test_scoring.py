@@ -338,9 +338,26 @@ class TestScoringAccess(LeadManagementCase):
         with self.assertRaises(AccessError):
             self.env["lead.engagement"].create({"lead_id": self.lead_other.id, "event_type": "call"})
 
+    @users("lm_salesman")
+    def test_salesman_cannot_rescore_what_he_may_not_edit(self):
+        colleague = self.lead_other.with_env(self.env)
+        with self.assertRaises(AccessError):
+            colleague.action_recompute_score()
+        own = self.lead_own.with_env(self.env)
+        self.assertIn("1 leads rescored", own.action_recompute_score()["params"]["message"])
+        with self.assertRaises(AccessError):
+            self.env["lead.scoring.model"].search([], limit=1).action_recompute_scores()
+
     @users("lm_manager")
     def test_manager_edits_models(self):
         model = self.env["lead.scoring.model"].create({
-            "name": "Manager model", "rule_ids": [(0, 0, {"name": "All", "kind": "fit", "points": 1})]})
+            "name": "Manager model", "sequence": 0,
+            "rule_ids": [(0, 0, {"name": "All", "kind": "fit", "points": 1})]})
+        lead = self.lead_unassigned.with_env(self.env)
+        self.assertEqual((lead.scoring_model_id, lead.score), (model, 1), "the manager's model scores at once")
         model.rule_ids.points = 2
+        self.assertEqual(lead.score, 2)
+        rule = model.rule_ids
         model.unlink()
+        self.assertFalse(rule.exists(), "rules go with their model")
+        self.assertNotEqual(lead.scoring_model_id, model)

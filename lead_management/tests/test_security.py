@@ -43,7 +43,9 @@ class TestSecurity(LeadManagementCase):
     def test_manager_configures_specialties(self):
         specialty = self.env["lead.specialty"].create({"name": "Robotics"})
         specialty.name = "Robotics and AI"
+        self.assertEqual(specialty.sudo().name, "Robotics and AI")
         specialty.unlink()
+        self.assertFalse(specialty.exists())
 
     @users("lm_salesman")
     def test_salesman_reads_but_cannot_configure_specialties(self):

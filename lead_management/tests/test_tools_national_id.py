@@ -4,6 +4,7 @@ from ..tools.national_id import (
     is_valid_georgia_national_id,
     is_valid_iran_national_id,
     is_valid_national_id,
+    restore_leading_zeros,
 )
 
 
@@ -40,3 +41,10 @@ class TestNationalId(TestCase):
         self.assertTrue(is_valid_national_id("AB-123/x", "US"))
         self.assertTrue(is_valid_national_id("AB-123/x", None))
         self.assertTrue(is_valid_national_id(False, "IR"))
+
+    def test_leading_zeros_restored_where_the_country_says(self):
+        self.assertEqual(restore_leading_zeros("13542419", "IR"), "0013542419")
+        self.assertEqual(restore_leading_zeros("1024054321", "GE"), "01024054321")
+        self.assertEqual(restore_leading_zeros("13542418", "IR"), "13542418", "not valid with the zeros either")
+        self.assertEqual(restore_leading_zeros("12345", "US"), "12345", "no known length")
+        self.assertEqual(restore_leading_zeros("0013542419", "IR"), "0013542419")

@@ -23,6 +23,21 @@ NATIONAL_ID_VALIDATORS = {
 }
 
 
+#: length of the national ids whose leading zeros a spreadsheet number loses
+NATIONAL_ID_LENGTHS = {"IR": 10, "GE": 11}
+
+
+def restore_leading_zeros(value, country_code):
+    """A national id read from a number (a spreadsheet cell) lost its leading
+    zeros: put them back when the country's format says how many there are
+    and the result is valid; anything else is returned as it is."""
+    length = NATIONAL_ID_LENGTHS.get((country_code or "").upper())
+    if not value or not length or not value.isdigit() or len(value) >= length:
+        return value
+    padded = value.zfill(length)
+    return padded if is_valid_national_id(padded, country_code) else value
+
+
 def is_valid_national_id(value, country_code):
     """Validate a cleaned id for the country; any text is valid for a country
     without a known format."""

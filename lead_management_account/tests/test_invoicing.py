@@ -49,10 +49,18 @@ class TestOpportunityInvoices(ConversionCase):
 
     def test_invoice_product_from_settings(self):
         product = self.env["product.product"].create({"name": "LM Installation", "list_price": 300})
-        self.env["ir.config_parameter"].set_param("lead_management.invoice_product_id", str(product.id))
+        self.env["res.config.settings"].create({"lead_management_invoice_product_id": product.id}).execute()
+        self.assertEqual(self.env["res.config.settings"].create({}).lead_management_invoice_product_id, product)
         invoice = self.env["account.move"].browse(self.deal.action_create_invoice()["res_id"])
         self.assertEqual(invoice.invoice_line_ids.product_id, product)
         self.assertEqual(invoice.invoice_line_ids.price_unit, 1000, "the expected revenue is the price")
+        # cleared: a line with the opportunity's name and expected revenue again
+        self.env["res.config.settings"].create({"lead_management_invoice_product_id": False}).execute()
+        self.assertFalse(self.env["res.config.settings"].create({}).lead_management_invoice_product_id)
+        invoice.button_cancel()
+        invoice = self.env["account.move"].browse(self.deal.action_create_invoice()["res_id"])
+        self.assertFalse(invoice.invoice_line_ids.product_id)
+        self.assertEqual(invoice.invoice_line_ids.name, self.deal.name)
 
     def test_only_won_opportunities_are_invoiced(self):
         open_deal = self._create_lead("Open deal", type="opportunity", partner_id=self.contact.id)

@@ -1,0 +1,80 @@
+from odoo.tests import tagged
+
+from .common import LeadManagementCase
+
+
+@tagged("post_install", "-at_install", "lead_management_settings")
+class TestSettings(LeadManagementCase):
+    """Every setting round-trips through Settings: ticked, unticked, cleared,
+    and the addon does what the screen shows."""
+
+    def _save(self, **values):
+        self.env["res.config.settings"].create(values).execute()
+
+    def _shown(self, fname):
+        return self.env["res.config.settings"].create({})[fname]
+
+    def test_auto_assign(self):
+        Lead = self.env["crm.lead"]
+        self.env["ir.config_parameter"].search([("key", "=", "lead_management.auto_assign")]).unlink()
+        self.assertTrue(self._shown("lead_management_auto_assign"), "on by default")
+        self.assertTrue(Lead._is_auto_assign_enabled())
+        self._save(lead_management_auto_assign=False)
+        self.assertFalse(self._shown("lead_management_auto_assign"))
+        self.assertFalse(Lead._is_auto_assign_enabled(), "unticked stays off")
+        self._save(lead_management_auto_assign=True)
+        self.assertTrue(self._shown("lead_management_auto_assign"))
+        self.assertTrue(Lead._is_auto_assign_enabled())
+
+    def test_auto_assign_off_leaves_new_leads_unassigned(self):
+        self.env["lead.territory"].search([]).active = False
+        self.env["lead.territory"].create({
+            "name": "Everyone", "user_ids": [(6, 0, self.user_salesman.ids)], "country_ids": [(6, 0, self.country_ir.ids)]})
+        self._save(lead_management_auto_assign=False)
+        off = self._create_lead("Off")
+        self.flush_deferred()
+        self.assertFalse(off.user_id)
+        self._save(lead_management_auto_assign=True)
+        on = self._create_lead("On")
+        self.flush_deferred()
+        self.assertEqual(on.user_id, self.user_salesman)
+
+    def test_response_time_targets(self):
+        Lead = self.env["crm.lead"]
+        self.assertTrue(self._shown("lead_management_sla_enabled"), "on by default")
+        self._save(lead_management_sla_enabled=False)
+        self.assertFalse(self._shown("lead_management_sla_enabled"))
+        self.assertFalse(Lead._is_sla_enabled())
+        lead = self._create_lead("No target", user=self.user_salesman)
+        lead._start_sla()
+        self.assertEqual((lead.sla_status, lead.sla_deadline, lead.activity_ids), ("none", False, lead.activity_ids.browse()))
+        self._save(lead_management_sla_enabled=True, lead_management_sla_hot_minutes=10)
+        self.assertTrue(Lead._is_sla_enabled())
+        self.assertEqual(self._shown("lead_management_sla_hot_minutes"), 10)
+        self.assertEqual(Lead._get_sla_minutes(), {"hot": 10, "warm": 240, "cold": 2880})
+        lead._start_sla()
+        self.assertEqual(lead.sla_status, "pending")
+        self._save(lead_management_sla_hot_minutes=0)
+        self.assertEqual(self._shown("lead_management_sla_hot_minutes"), 5, "cleared: back to the default")
+        self.assertEqual(Lead._get_sla_minutes()["hot"], 5)
+
+    def test_reassign_overdue_leads(self):
+        self.assertFalse(self._shown("lead_management_sla_reassign"), "off by default")
+        self._save(lead_management_sla_reassign=True)
+        self.assertTrue(self._shown("lead_management_sla_reassign"))
+        self._save(lead_management_sla_reassign=False)
+        self.assertFalse(self._shown("lead_management_sla_reassign"))
+
+    def test_follow_up_days(self):
+        Lead = self.env["crm.lead"]
+        self.assertEqual(self._shown("lead_management_followup_days"), "30,90", "the default")
+        self._save(lead_management_followup_days="۷، 45")
+        self.assertEqual(Lead._get_followup_days(), [7, 45])
+        self.assertEqual(self._shown("lead_management_followup_days"), "7,45")
+        self._save(lead_management_followup_days="")
+        self.assertEqual(Lead._get_followup_days(), [], "cleared: no follow-up, not the default")
+        self.assertFalse(self._shown("lead_management_followup_days"))
+        lead = self._create_lead("Won without follow-ups", user=self.user_salesman, type="opportunity")
+        lead.action_set_won()
+        self.flush_deferred()
+        self.assertFalse(lead.activity_ids)
