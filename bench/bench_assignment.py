@@ -1,30 +1,31 @@
 #!/usr/bin/env python3
-"""Lead routing at scale: lead_management's territory assignment next to
-Odoo's native crm.team._action_assign_leads() on the same leads and people.
+"""Lead routing at scale, measured like for like in one run, on the same
+leads and people:
 
-The database ``lead_management_bench_assign`` gets 40 salespeople in 10
-teams, 30 territories (one per Iranian province, the team's 4 salespeople)
-and, for Odoo, the same routing as team assignment domains. Each run inserts
-N unassigned leads spread over the provinces, assigns them, and rolls back;
-``--committed-leads`` commits them first and assigns them as the queue cron
-does, committing each batch of 1,000, then deletes them.
+- lead_management's territory routing with the response-time targets off
+  (no activities: Odoo's assignment creates none) against Odoo's native
+  ``crm.team._action_assign_leads()`` (goal: at least 20 times faster);
+- the same routing with the targets on (a "First contact" activity per lead)
+  against the ORM floor of the same work: one write of salesperson and team
+  per batch of 1,000 leads and one activity per lead, nothing else (no
+  matching, no loads, no deadlines; goal: at most 1.15 times the floor).
+
+The database ``lead_management_bench_assign`` (every addon of the repository,
+no demo data) gets 40 salespeople in 10 teams, 30 territories (one per
+Iranian province, the team's 4 salespeople) and, for Odoo, the same routing as
+team assignment domains. Each measure inserts the same N unassigned leads
+spread over the provinces, runs, and is rolled back; the database is vacuumed
+after each, so every run starts from the same state. ``--committed-leads``
+also routes committed leads as the queue cron does (one commit per batch of
+1,000), deleted afterwards.
 
     make bench
-    python3 bench/bench_assignment.py --addons-path=... --leads 10000 100000 --native-leads 10000
-    python3 bench/bench_assignment.py --addons-path=... --leads 10000 --native-leads 0 --floor 10000
-    python3 bench/bench_assignment.py --addons-path=... --leads --committed-leads 100000 --native-leads 0
-
-``--floor`` measures what any ORM-based assignment of the same leads costs at least:
-one write of salesperson and team per batch of 1,000 leads and 1,000 bare
-"First contact" activities, nothing else (no matching, no loads, no SLA).
-``--core-floor`` measures the same in ``lead_management_bench_core``, a database
-with Odoo's ``crm`` alone: the floor of Odoo itself, without any lead_management
-field or override.
+    python3 bench/bench_assignment.py --addons-path=... --leads 10000 --repeat 3
+    python3 bench/bench_assignment.py --addons-path=... --leads 10000 --native-leads 0 --committed-leads 100000
 """
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import threading
 from collections import defaultdict
@@ -32,13 +33,16 @@ from contextlib import contextmanager
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ensure_database, environment, measured, setup_odoo
+from common import ADDON_MODULES, ensure_database, environment, measured, setup_odoo, vacuum
 
 from odoo import fields
 from odoo.tools import split_every
 
 DB = "lead_management_bench_assign"
-CORE_DB = "lead_management_bench_core"
+ROUTING_SLA_ON = "lead_management routing, response-time targets on (activities)"
+ROUTING_SLA_OFF = "lead_management routing, response-time targets off"
+ORM_FLOOR = "ORM floor: salesperson and team per 1,000 leads, activities"
+NATIVE = "Odoo crm.team._action_assign_leads()"
 
 
 def setup_routing(env):
@@ -93,32 +97,6 @@ def delete_leads(env, leads):
     env.cr.commit()
 
 
-def setup_core_floor(env):
-    """One salesperson in one team: all the ORM floor needs, in a crm-only database."""
-    if env["crm.team"].search_count([("name", "like", "Bench team %")]):
-        return
-    user = env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Bench rep 0", "login": "bench_rep_0",
-        "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)]})
-    env["crm.team"].create({"name": "Bench team 0", "use_leads": True,
-                            "crm_team_member_ids": [(0, 0, {"user_id": user.id})]})
-    env.cr.commit()
-
-
-def insert_core_leads(env, count):
-    """The same leads as insert_leads() with Odoo's own columns only (no provinces: the
-    Iranian ones come with lead_management, and the floor does not route)."""
-    env.cr.execute("""
-        INSERT INTO crm_lead (name, type, active, probability, stage_id, company_id, country_id, city,
-                              create_date, write_date, create_uid, write_uid, email_from)
-        SELECT 'Bench route ' || g, 'lead', true, 10, %(stage)s, %(company)s, %(country)s,
-               'City ' || (g %% 30), now(), now(), 1, 1, 'route' || g || '@example.com'
-          FROM generate_series(1, %(count)s) g
-     RETURNING id""", {"stage": env["crm.stage"].search([], limit=1).id, "company": env.company.id,
-                       "country": env.ref("base.ir").id, "count": count})
-    return env["crm.lead"].browse([row[0] for row in env.cr.fetchall()])
-
-
 def orm_floor(env, leads):
     """Write one salesperson and team on each batch of 1,000 leads and create one activity per
     lead (without one email per activity, as lead_management does): the least an ORM-based
@@ -146,59 +124,52 @@ def measured_run(cr, results, label):
     results[label].append(run[label])
 
 
-def vacuum(db_name):
-    """Clean and re-analyze the database after each run: the next one starts from the
-    same state, not from the dead rows of the leads, activities and followers the last
-    one rolled back or deleted (a run after another is otherwise 2-3 times slower)."""
-    subprocess.run(["psql", "-q", "-c", "VACUUM ANALYZE", db_name], check=True)
+def set_sla(env, enabled):
+    env["ir.config_parameter"].set_param("lead_management.sla_enabled", str(enabled))
 
 
 def run_measures(env, args, results):
     cr = env.cr
     threading.current_thread().testing = True   # Odoo's assignment commits per batch otherwise
-    for count in args.leads:
-        for _run in range(args.repeat):
+    count = args.leads
+    measures = [
+        (ROUTING_SLA_ON, lambda leads: (set_sla(env, True), leads._assign_by_territory())[1]),
+        (ROUTING_SLA_OFF, lambda leads: (set_sla(env, False), leads._assign_by_territory())[1]),
+        (ORM_FLOOR, lambda leads: (orm_floor(env, leads), leads)[1]),
+    ]
+    for _run in range(args.repeat):
+        for label, measure in measures:
             leads = insert_leads(env, count)
             env.flush_all()
-            with measured_run(cr, results, f"lead_management, {count} leads"):
-                assigned = leads._assign_by_territory()
+            with measured_run(cr, results, label):
+                assigned = measure(leads)
                 env.flush_all()
-            report(results, f"lead_management, {count} leads", len(assigned), count)
+            report(results, label, len(assigned), count)
             cr.rollback()
             env.invalidate_all()
             vacuum(DB)
-    for _run in range(args.repeat if args.floor else 0):
-        label = f"ORM floor (write + activities), {args.floor} leads"
-        leads = insert_leads(env, args.floor)
-        env.flush_all()
-        with measured_run(cr, results, label):
-            orm_floor(env, leads)
-        report(results, label, len(leads), args.floor)
-        cr.rollback()
-        env.invalidate_all()
-        vacuum(DB)
     if args.native_leads:
-        label = f"Odoo _action_assign_leads, {args.native_leads} leads"
         leads = insert_leads(env, args.native_leads)
         env.flush_all()
         teams = env["crm.team"].search([("name", "like", "Bench team %")])
-        with measured_run(cr, results, label):
+        with measured_run(cr, results, NATIVE):
             teams._action_assign_leads(force_quota=True)
             env.flush_all()
         leads.invalidate_recordset(["user_id"])
-        report(results, label, len(leads.filtered("user_id")), None)
+        report(results, NATIVE, len(leads.filtered("user_id")), args.native_leads)
         cr.rollback()
         vacuum(DB)
-    for count in args.committed_leads:
-        label = f"lead_management, {count} leads, cron (commits)"
-        leads = insert_leads(env, count)
+    for committed in args.committed_leads:
+        label = f"routing, targets on, {committed} committed leads, cron (a commit per batch)"
+        set_sla(env, True)
+        leads = insert_leads(env, committed)
         cr.commit()
         vacuum(DB)
         try:
             with measured_run(cr, results, label):
                 assigned = leads._assign_by_territory(auto_commit=True)
                 env.flush_all()
-            report(results, label, len(assigned), count)
+            report(results, label, len(assigned), committed)
         finally:
             cr.rollback()
             delete_leads(env, leads)
@@ -214,22 +185,18 @@ def report(results, label, assigned, count):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--leads", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--committed-leads", type=int, nargs="*", default=[],
-                        help="leads assigned as the queue cron does: committed first, one commit per batch, "
-                             "deleted afterwards")
+    parser.add_argument("--leads", type=int, default=10_000, help="leads of each measure")
     parser.add_argument("--native-leads", type=int, default=10_000,
-                        help="leads for Odoo's native assignment (0 to skip: it is slow)")
-    parser.add_argument("--floor", type=int, default=0,
-                        help="leads for the ORM floor: bare writes and activities only (0 to skip)")
-    parser.add_argument("--core-floor", type=int, default=0,
-                        help="leads for the ORM floor in a database with Odoo's crm alone (0 to skip)")
+                        help="leads for Odoo's native assignment (0 to skip: it is slow); the ratio needs --leads")
+    parser.add_argument("--committed-leads", type=int, nargs="*", default=[],
+                        help="leads routed as the queue cron does: committed first, one commit per batch, "
+                             "deleted afterwards")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of each lead_management and floor measure (the table shows the fastest "
-                             "and the median)")
+                        help="runs of each of our measures and of the floor (the table shows the fastest and "
+                             "the median; the ratios use the medians)")
     args = parser.parse_args()
     setup_odoo(args.addons_path)
-    ensure_database(DB, "lead_management", args.addons_path)
+    ensure_database(DB, ADDON_MODULES, args.addons_path)
     vacuum(DB)
     env = environment(DB)
     setup_routing(env)
@@ -238,33 +205,21 @@ def main():
         run_measures(env, args, results)
     finally:
         env.cr.close()
-    if args.core_floor:
-        ensure_database(CORE_DB, "crm", args.addons_path)
-        vacuum(CORE_DB)
-        core_env = environment(CORE_DB)
-        try:
-            setup_core_floor(core_env)
-            for _run in range(args.repeat):
-                label = f"ORM floor, Odoo crm alone, {args.core_floor} leads"
-                leads = insert_core_leads(core_env, args.core_floor)
-                core_env.flush_all()
-                with measured_run(core_env.cr, results, label):
-                    orm_floor(core_env, leads)
-                report(results, label, len(leads), args.core_floor)
-                core_env.cr.rollback()
-                core_env.invalidate_all()
-                vacuum(CORE_DB)
-        finally:
-            core_env.cr.close()
-    print("40 salespeople, 10 teams, 30 territories; 2 CPU machine")
-    print(f"{'measure':<50}{'runs':>5}{'fastest s':>11}{'median s':>10}{'queries':>9}{'assigned':>10}"
+    print(f"\n40 salespeople, 10 teams, 30 territories, {args.leads} leads")
+    print(f"{'measure':<72}{'runs':>5}{'fastest s':>11}{'median s':>10}{'queries':>9}{'assigned':>10}"
           f"{'queries/batch':>15}")
+    medians = {}
     for label, runs in results.items():
         seconds = sorted(run[0] for run in runs)
+        medians[label] = statistics.median(seconds)
         _seconds, queries, assigned, batches = runs[0]
         per_batch = f"{queries / batches:.1f}" if batches else "-"
-        print(f"{label:<50}{len(runs):>5}{seconds[0]:>11.1f}{statistics.median(seconds):>10.1f}{queries:>9}"
+        print(f"{label:<72}{len(runs):>5}{seconds[0]:>11.1f}{medians[label]:>10.1f}{queries:>9}"
               f"{assigned:>10}{per_batch:>15}")
+    if NATIVE in medians and args.native_leads == args.leads:
+        print(f"Odoo's assignment / routing without targets: {medians[NATIVE] / medians[ROUTING_SLA_OFF]:.1f}x "
+              "(goal: at least 20)")
+    print(f"routing with targets / ORM floor: {medians[ROUTING_SLA_ON] / medians[ORM_FLOOR]:.2f}x (goal: at most 1.15)")
 
 
 if __name__ == "__main__":

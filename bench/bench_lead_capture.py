@@ -1,36 +1,52 @@
 #!/usr/bin/env python3
-"""Lead capture throughput: lead_management against native Odoo CRM.
+"""What lead_management adds to every lead create and write, against Odoo's crm alone.
 
-Creates the same N leads (Persian digits in phones, Persian names, emails)
-in two databases, one with only ``crm`` and one with ``lead_management``,
-and prints time and SQL queries for creating them and for computing the
-duplicate warning of 200 of them. Everything is rolled back.
+Two databases with the same content -- no demo data, no leads -- one with
+Odoo's ``crm`` alone, one with every addon of this repository (their default
+settings: automatic routing and response-time targets on, no territory nor
+scoring model configured). In each, the same work, timed as a median of
+``--repeat`` runs, each rolled back and followed by a VACUUM ANALYZE:
 
-    make bench                          # defaults: 5000 leads
-    python3 bench/bench_lead_capture.py --addons-path=... --leads 20000
+- create: N leads as a capture channel sends them (Persian digits in phones,
+  names, emails), in batches of 500;
+- write: the same N leads get a salesperson and a team, one write per batch
+  of 1,000 (what any assignment writes);
+- write + activities: the same writes and one "First contact" activity per
+  lead (the ORM floor of an assignment with first-contact activities);
+- duplicates: Odoo's duplicate warning of 200 of them.
+
+Ratios are lead_management / crm alone (goal: at most 1.10).
+
+    make bench
+    python3 bench/bench_lead_capture.py --addons-path=... --leads 20000 --repeat 3
 """
 import argparse
+import contextlib
 import os
 import random
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ensure_database, environment, measured, setup_odoo
+from common import ADDON_DB, ADDON_MODULES, NATIVE_DB, ensure_database, environment, measured, setup_odoo, vacuum
 
-NATIVE_DB = "lead_management_bench_native"
-ADDON_DB = "lead_management_bench"
+from odoo import fields
+from odoo.tools import split_every
+
 FIRST_NAMES = ["علی", "مریم", "رضا", "سارا", "محمد", "زهرا", "حسین", "نگار", "გიორგი", "ნინო", "John", "Anna"]
-LAST_NAMES = ["احمدی", "کریمی", "رضایی", "محمدی", "حسینی", "بერიძე", "კაპანაძე", "Smith"]
+LAST_NAMES = ["احمدی", "کریمی", "رضایی", "محمدی", "حسینی", "ბერიძე", "კაპანაძე", "Smith"]
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+MEASURES = ("create", "write", "write + activities", "duplicates")
 
 
-def lead_values(count, with_addon_fields, seed=42):
+def lead_values(count, country_id, seed=42):
+    """The same leads in both databases: only fields Odoo's crm has."""
     rng = random.Random(seed)
     values = []
     for index in range(count):
         mobile = f"0912{rng.randrange(10**7):07d}"
-        vals = {
+        values.append({
             "name": f"Lead {index}",
             "type": "lead",
             "contact_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
@@ -38,35 +54,62 @@ def lead_values(count, with_addon_fields, seed=42):
             "mobile": mobile.translate(PERSIAN_DIGITS) if index % 2 else mobile,
             "phone": f"021{rng.randrange(10**8):08d}",
             "city": rng.choice(["تهران", "اصفهان", "مشهد", "თბილისი"]),
-        }
-        if with_addon_fields:
-            vals.update({"lead_status": "new", "need_level": rng.choice(["low", "medium", "high"])})
-        values.append(vals)
+            "country_id": country_id,
+        })
     return values
 
 
-def measure(db_name, count, with_addon_fields, batch):
-    env = environment(db_name)
+def salesperson_and_team(env):
+    """A salesperson in a team, created in the run (rolled back with it)."""
+    user = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench capture rep", "login": "bench_capture_rep",
+        "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)]})
+    team = env["crm.team"].create({"name": "Bench capture team", "member_ids": [(6, 0, user.ids)]})
+    env.flush_all()
+    return user, team
+
+
+def write_leads(env, leads, user, team, activities):
+    activity_type = env.ref("mail.mail_activity_data_call")
+    model_id = env["ir.model"]._get_id("crm.lead")
+    for batch in split_every(1000, leads.ids, env["crm.lead"].browse):
+        batch.write({"user_id": user.id, "team_id": team.id})
+        if activities:
+            env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
+                "res_model_id": model_id, "res_id": lead_id, "activity_type_id": activity_type.id,
+                "user_id": user.id, "date_deadline": fields.Date.today(), "summary": "First contact",
+            } for lead_id in batch.ids])
+        env.flush_all()
+        env.cr.flush()
+
+
+def run(db_name, count, batch):
+    """One run of every measure: {measure: (seconds, queries)}."""
+    env = environment(db_name, {"tracking_disable": False})
     cr = env.cr
     results = {}
     try:
-        country = env.ref("base.ir")
-        values = lead_values(count, with_addon_fields)
-        for vals in values:
-            vals["country_id"] = country.id
-        env.flush_all()
+        user, team = salesperson_and_team(env)
+        values = lead_values(count, env.ref("base.ir").id)
         leads = env["crm.lead"]
         with measured(cr, results, "create"):
             for offset in range(0, count, batch):
                 leads |= env["crm.lead"].create(values[offset:offset + batch])
                 env.flush_all()
-        env.invalidate_all()
+                env.cr.flush()
+        for measure, activities in (("write", False), ("write + activities", True)):
+            env.invalidate_all()
+            # closing() rolls the savepoint back: each measure writes the same unassigned leads
+            with contextlib.closing(cr.savepoint(flush=False)), measured(cr, results, measure):
+                write_leads(env, leads, user, team, activities)
+            env.invalidate_all()
         with measured(cr, results, "duplicates"):
             leads[:200].mapped("duplicate_lead_count")
         cr.rollback()
     finally:
         cr.close()
-    return results["create"], results["duplicates"]
+    vacuum(db_name)
+    return results
 
 
 def main():
@@ -74,18 +117,26 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--leads", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     setup_odoo(args.addons_path)
     ensure_database(NATIVE_DB, "crm", args.addons_path)
-    ensure_database(ADDON_DB, "lead_management", args.addons_path)
-    rows = [
-        ("native crm", *measure(NATIVE_DB, args.leads, False, args.batch)),
-        ("lead_management", *measure(ADDON_DB, args.leads, True, args.batch)),
-    ]
-    print(f"{args.leads} leads created in batches of {args.batch}; duplicate warning computed for 200 of them")
-    print(f"{'database':<18}{'create s':>10}{'leads/s':>10}{'queries':>10}{'dup s':>8}{'dup queries':>13}")
-    for name, (create_s, create_q), (dup_s, dup_q) in rows:
-        print(f"{name:<18}{create_s:>10.2f}{args.leads / create_s:>10.0f}{create_q:>10}{dup_s:>8.2f}{dup_q:>13}")
+    ensure_database(ADDON_DB, ADDON_MODULES, args.addons_path)
+    runs = {NATIVE_DB: [], ADDON_DB: []}
+    for _repeat in range(args.repeat):
+        for db_name in runs:   # alternated: both see the same machine load
+            runs[db_name].append(run(db_name, args.leads, args.batch))
+            print(f"measured {db_name}: {runs[db_name][-1]}", file=sys.stderr, flush=True)
+
+    def median(db_name, measure):
+        return (statistics.median(result[measure][0] for result in runs[db_name]),
+                statistics.median(result[measure][1] for result in runs[db_name]))
+
+    print(f"\n{args.leads} leads, median of {args.repeat} runs (seconds, SQL queries)")
+    print(f"{'measure':<20}{'crm alone':>12}{'queries':>9}{'with ours':>12}{'queries':>9}{'ratio':>8}")
+    for measure in MEASURES:
+        (native_s, native_q), (ours_s, ours_q) = median(NATIVE_DB, measure), median(ADDON_DB, measure)
+        print(f"{measure:<20}{native_s:>11.2f}s{native_q:>9.0f}{ours_s:>11.2f}s{ours_q:>9.0f}{ours_s / native_s:>8.2f}")
 
 
 if __name__ == "__main__":

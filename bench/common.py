@@ -42,3 +42,10 @@ def environment(db_name, context=None):
     registry = odoo.modules.registry.Registry(db_name)
     cr = registry.cursor()
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, dict(context or {}, tracking_disable=True))
+
+
+def vacuum(db_name):
+    """Clean and re-analyze the database after a run: the next one starts from the
+    same state, not from the dead rows of what the last one rolled back (a run after
+    another is otherwise 2-3 times slower)."""
+    subprocess.run(["psql", "-q", "-c", "VACUUM ANALYZE", db_name], check=True)

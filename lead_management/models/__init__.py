@@ -8,6 +8,7 @@ from . import lead_territory
 from . import res_country_state
 from . import crm_stage
 from . import utm_source
+from . import utm_medium
 from . import crm_lead
 from . import crm_lead_scoring
 from . import crm_lead_forecast

@@ -39,7 +39,6 @@ COMPANY_SIZES = [
     ("201_1000", "201-1000 employees"),
     ("1000_plus", "More than 1000 employees"),
 ]
-DISQUALIFYING_STATUSES = ("junk", "not_interested")
 DUPLICATE_SEARCH_LIMIT = 21
 DEFERRED_HOOKS_KEY = "lead_management.deferred_hooks"
 DEFERRED_HOOKS_MAX_ROUNDS = 10
@@ -55,12 +54,12 @@ class CrmLead(models.Model):
     _inherit = ["crm.lead", "lead.phone.mixin", "lead.identifier.mixin"]
 
     lead_status = fields.Selection(
-        LEAD_STATUSES, required=True, default="new", index=True,
+        LEAD_STATUSES, required=True, default="new",
         tracking=True, copy=False, group_expand=True,
         help="Where the salesperson is with this lead, independently of the pipeline stage.")
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES, compute="_compute_lifecycle_stage",
-        store=True, readonly=False, index=True, copy=False,
+        store=True, readonly=False, copy=False,
         help="Marketing lifecycle: lead, marketing qualified (MQL), sales qualified (SQL), "
              "opportunity, customer, or disqualified.")
     # Qualification: BANT and firmographics
@@ -73,7 +72,7 @@ class CrmLead(models.Model):
         [("now", "Immediately"), ("month", "Within a month"), ("quarter", "Within a quarter"),
          ("half_year", "Within six months"), ("later", "Later"), ("unknown", "Unknown")],
         string="Timeframe", default="unknown")
-    industry_id = fields.Many2one("res.partner.industry", index="btree_not_null")
+    industry_id = fields.Many2one("res.partner.industry")
     specialty_ids = fields.Many2many(
         "lead.specialty", "crm_lead_lead_specialty_rel", "lead_id", "specialty_id",
         string="Other Specialties")
@@ -90,11 +89,16 @@ class CrmLead(models.Model):
     @api.depends("lead_status", "type", "stage_id.is_won", "score", "scoring_model_id.mql_threshold",
                  "scoring_model_id.sql_threshold")
     def _compute_lifecycle_stage(self):
+        # values read for the whole batch: this runs on every write that moves a
+        # lead's stage, team or status (see tools.scoring.lifecycle_stage)
+        won_stage_ids = set(self.stage_id.filtered("is_won").ids)
         reached = []
-        for lead in self:
-            before = lead.lifecycle_stage
-            lead.lifecycle_stage = lead._get_lifecycle_stage()
-            if lead.id and lead.lifecycle_stage == "sql" and before != "sql":
+        for lead, status, lead_type, before in zip(
+                self, self.mapped("lead_status"), self.mapped("type"), self.mapped("lifecycle_stage"), strict=True):
+            stage = scoring.lifecycle_stage(
+                status, lead.stage_id.id in won_stage_ids, lead_type, before, lead._get_qualification_stage())
+            lead.lifecycle_stage = stage
+            if stage == "sql" and before != "sql" and lead.id:
                 reached.append(lead.id)
         self.browse(reached)._defer_hook("_on_sql_reached")
 
@@ -149,7 +153,7 @@ class CrmLead(models.Model):
 
     @api.constrains("national_id", "country_id")
     def _check_national_id(self):
-        for lead in self:
+        for lead in self.filtered("national_id"):
             lead._check_national_id_format(lead.national_id, lead.country_id or lead.company_id.country_id)
 
     @api.onchange("source_id")
@@ -170,23 +174,16 @@ class CrmLead(models.Model):
         result = super().write(vals)
         self._scoring_on_write(vals)
         self._routing_on_write(vals)
+        self._sla_on_write(vals)
         won._defer_hook("_on_won")
         return result
 
     def _get_lifecycle_stage(self):
-        """The one place that decides the lifecycle stage of a lead.
-
-        Pipeline facts come first (disqualifying status, won, opportunity);
-        otherwise a lead never drops back below a qualification it reached."""
+        """The lifecycle stage this lead deserves (see tools.scoring.lifecycle_stage,
+        which _compute_lifecycle_stage applies to a batch)."""
         self.ensure_one()
-        if self.lead_status in DISQUALIFYING_STATUSES:
-            return "disqualified"
-        if self.stage_id.is_won:
-            return "customer"
-        if self.type == "opportunity":
-            return "opportunity"
-        current = self.lifecycle_stage if self.lifecycle_stage in scoring.LIFECYCLE_RANKS else "lead"
-        return scoring.highest_stage(current, self._get_qualification_stage())
+        return scoring.lifecycle_stage(
+            self.lead_status, self.stage_id.is_won, self.type, self.lifecycle_stage, self._get_qualification_stage())
 
     @api.model
     def _get_open_lead_domain(self):

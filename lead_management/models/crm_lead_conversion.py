@@ -15,9 +15,9 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
+    # shown on the lead; the Sales Cycle report computes its own, in SQL
     days_to_convert = fields.Float(
-        compute="_compute_days_to_convert", store=True, aggregator="avg",
-        help="Days from the creation of the lead to its conversion.")
+        compute="_compute_days_to_convert", help="Days from the creation of the lead to its conversion.")
 
     @api.depends("create_date", "date_conversion")
     def _compute_days_to_convert(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.forecast import forecast_category
+
 
 class CrmLead(models.Model):
     """Forecast category (pipeline, best case, commit, omitted) from the
@@ -16,18 +18,16 @@ class CrmLead(models.Model):
 
     @api.depends("active", "probability", "stage_id.is_won", "type", "temperature")
     def _compute_forecast_category(self):
-        for lead in self:
-            if lead.forecast_category_locked and lead.forecast_category:
+        # values read for the whole batch: this runs on every write that moves a
+        # lead's stage or team (Odoo recomputes the probability then)
+        won_stage_ids = set(self.stage_id.filtered("is_won").ids)
+        fnames = ("forecast_category_locked", "forecast_category", "active", "probability", "type", "temperature")
+        for lead, locked, current, active, probability, lead_type, temperature in zip(
+                self, *(self.mapped(fname) for fname in fnames), strict=True):
+            if locked and current:
                 continue
-            if not lead.active and not lead.probability:
-                lead.forecast_category = "omitted"
-            elif lead.stage_id.is_won or lead.probability >= 90:
-                lead.forecast_category = "commit"
-            elif lead.type == "opportunity" and (
-                    lead.probability >= 60 or (lead.probability >= 40 and lead.temperature == "hot")):
-                lead.forecast_category = "best_case"
-            else:
-                lead.forecast_category = "pipeline"
+            lead.forecast_category = forecast_category(
+                active, probability, lead.stage_id.id in won_stage_ids, lead_type, temperature)
 
     def action_reset_forecast_category(self):
         """Let the forecast category follow the probability again."""

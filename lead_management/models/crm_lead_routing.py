@@ -18,7 +18,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     territory_id = fields.Many2one(
-        "lead.territory", index="btree_not_null", copy=False,
+        "lead.territory", copy=False,
         help="Territory that routed this lead to its salesperson.")
 
     def action_assign_by_territory(self):

@@ -15,9 +15,6 @@ DEFAULT_WARM_THRESHOLD = 40
 DEFAULT_HOT_THRESHOLD = 70
 SCORE_BATCH_SIZE = 1000
 SCORE_FIELDS = ["scoring_model_id", "score_fit", "score_engagement", "score", "score_date"]
-#: lead fields a score depends on whatever the rules say: the scoring model is
-#: chosen by team and company, probability rules read the predictive probability
-SCORING_BASE_FIELDS = {"team_id", "company_id", "automated_probability"}
 
 
 class CrmLead(models.Model):
@@ -33,17 +30,17 @@ class CrmLead(models.Model):
     score_engagement = fields.Integer(
         string="Engagement Score", compute="_compute_score", store=True, copy=False, aggregator="avg")
     scoring_model_id = fields.Many2one(
-        "lead.scoring.model", compute="_compute_score", store=True, copy=False, index="btree_not_null")
+        "lead.scoring.model", compute="_compute_score", store=True, copy=False)
     score_date = fields.Datetime(string="Last Scored", compute="_compute_score", store=True, copy=False)
     score_explanation = fields.Html(compute="_compute_score_explanation", sanitize=False)
-    temperature = fields.Selection(TEMPERATURES, compute="_compute_temperature", store=True, index=True)
+    temperature = fields.Selection(TEMPERATURES, compute="_compute_temperature", store=True)
     engagement_ids = fields.One2many("lead.engagement", "lead_id", string="Engagement Events")
     engagement_count = fields.Integer(compute="_compute_engagement_count")
 
-    @api.depends(*SCORING_BASE_FIELDS, "engagement_ids.event_type", "engagement_ids.date", "engagement_ids.points")
+    @api.depends("engagement_ids.event_type", "engagement_ids.date", "engagement_ids.points")
     def _compute_score(self):
-        """Fields named by scoring domains trigger this compute too (see
-        _scoring_on_write); the ORM runs it once per batch of leads."""
+        """The lead fields the scoring models use trigger this compute too
+        (see _scoring_on_write); the ORM runs it once per batch of leads."""
         saved = self.filtered("id")
         for lead in self - saved:
             origin = lead._origin
@@ -51,8 +48,6 @@ class CrmLead(models.Model):
         if not saved:
             return
         now = fields.Datetime.now()
-        # read just what scoring and its dependent fields use, not every lead column
-        saved.fetch(["team_id", "company_id", "automated_probability"])
         values = saved._get_score_values(now=now)
         for lead in saved:
             vals = values[lead.id]
@@ -152,13 +147,23 @@ class CrmLead(models.Model):
     @api.model
     @tools.ormcache()
     def _get_scoring_trigger_fields(self):
-        """Lead fields whose change can change a score: those named by the
-        domains of active scoring models and fit rules."""
-        fnames = set(SCORING_BASE_FIELDS)
+        """Lead fields whose change can change a score, for the active
+        scoring models: the fields their domains and fit rules name, the team
+        and company that choose a model, and what Odoo's predictive
+        probability reads when a rule uses it. Without scoring models, none:
+        a lead write then costs scoring nothing."""
+        fnames = set()
         # sudo: the trigger set is the same for every user
         scoring_models = self.env["lead.scoring.model"].sudo().search([])
-        domains = scoring_models.mapped("domain") + scoring_models.rule_ids.filtered(
-            lambda rule: rule.active and rule.kind == "fit").mapped("domain")
+        if scoring_models.team_ids:
+            fnames.add("team_id")
+        if scoring_models.company_id:
+            fnames.add("company_id")
+        rules = scoring_models.rule_ids.filtered("active")
+        if any(rule.kind == "probability" for rule in rules):
+            fnames.update(["automated_probability", "probability", "stage_id", "team_id",
+                           *self._pls_get_safe_fields()])
+        domains = scoring_models.mapped("domain") + rules.filtered(lambda rule: rule.kind == "fit").mapped("domain")
         for domain in domains:
             try:
                 leaves = safe_eval(domain or "[]")
@@ -194,6 +199,8 @@ class CrmLead(models.Model):
         values = {lead_id: {"model": False, "fit": 0, "engagement": 0, "score": 0, "details": []}
                   for lead_id in self.ids}
         scoring_models = self.env["lead.scoring.model"].sudo().search([])
+        if not scoring_models:
+            return values
         rules = scoring_models.rule_ids.filtered("active")
         errors = {}
         domains = {}
@@ -324,7 +331,6 @@ class CrmLead(models.Model):
 
     def _get_qualification_stage(self):
         """Stage a lead deserves from its score: lead, mql or sql."""
-        self.ensure_one()
         model = self.scoring_model_id
         if not model:
             return "lead"

@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import str2bool
+from odoo.tools import SQL, str2bool
 
 from .crm_lead_routing import ASSIGN_BATCH_SIZE
 
@@ -19,31 +19,24 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
-    sla_deadline = fields.Datetime(string="First Response Due", copy=False, index="btree_not_null")
-    first_response_date = fields.Datetime(
-        string="First Response", compute="_compute_first_response_date", store=True, readonly=False, precompute=True,
-        copy=False)
-    response_time_minutes = fields.Float(
-        string="Response Time (minutes)", compute="_compute_response_time_minutes", store=True,
-        aggregator="avg")
+    # indexed by crm_lead_sla_pending_index (see init): the leads waiting for an answer
+    sla_deadline = fields.Datetime(string="First Response Due", copy=False)
+    first_response_date = fields.Datetime(string="First Response", copy=False)
+    # shown on the lead; the Response Time report computes its own, in SQL
+    response_time_minutes = fields.Float(string="Response Time (minutes)", compute="_compute_response_time_minutes")
     sla_status = fields.Selection(
         [("none", "No SLA"), ("pending", "Pending"), ("met", "Met"), ("breached", "Breached")],
-        string="SLA Status", compute="_compute_sla_status", store=True, readonly=False, precompute=True,
-        required=True, copy=False, index=True, tracking=True)
+        string="SLA Status", default="none", required=True, copy=False, tracking=True)
     sla_met_rate = fields.Float(
-        string="SLA Met (%)", compute="_compute_sla_met_rate", store=True, aggregator="avg",
-        help="100 when the first response met its deadline, 0 when it did not: averages give the met rate.")
+        string="SLA Met (%)", compute="_compute_sla_met_rate",
+        help="100 when the first response met its deadline, 0 when it did not (the Response Time report "
+             "averages it).")
 
-    @api.depends("lead_status")
-    def _compute_first_response_date(self):
-        """Moving a lead out of "New" is a first response of its salesperson
-        (like Odoo's date_open, set when the salesperson is)."""
-        now = fields.Datetime.now()
-        for lead in self:
-            if not lead.first_response_date and lead.user_id and lead.lead_status not in (False, "new"):
-                lead.first_response_date = now
-            else:
-                lead.first_response_date = lead.first_response_date
+    def init(self):
+        # the escalation cron's query: small, only the leads still waiting for an answer
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS crm_lead_sla_pending_index ON crm_lead (sla_deadline)"
+            " WHERE sla_status = 'pending'"))
 
     @api.depends("first_response_date", "date_open", "create_date")
     def _compute_response_time_minutes(self):
@@ -53,18 +46,6 @@ class CrmLead(models.Model):
                 lead.response_time_minutes = max((lead.first_response_date - start).total_seconds() / 60, 0.0)
             else:
                 lead.response_time_minutes = 0.0
-
-    @api.depends("first_response_date")
-    def _compute_sla_status(self):
-        """Met or breached once answered; until then what routing and
-        escalation set (pending, breached)."""
-        for lead in self:
-            if not lead.first_response_date:
-                lead.sla_status = lead.sla_status or "none"
-            elif lead.sla_deadline:
-                lead.sla_status = "met" if lead.first_response_date <= lead.sla_deadline else "breached"
-            else:
-                lead.sla_status = "none"
 
     @api.depends("sla_status")
     def _compute_sla_met_rate(self):
@@ -129,12 +110,23 @@ class CrmLead(models.Model):
         # quick update: the activity shows in their inbox without one email per lead
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
 
+    def _sla_on_write(self, vals):
+        """Moving a lead out of "New" is a first response of its salesperson.
+        No query here: the values are written with the lead, in batch."""
+        if vals.get("lead_status", "new") != "new":
+            self._register_first_response()
+
     def _register_first_response(self):
-        """Record the first real response of the salesperson (an email, a
-        done activity); the SLA status follows."""
+        """Record the first real response of the salesperson (a status change,
+        an email, a done activity) and whether it met the deadline."""
         leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
-        # sudo: the first response is recorded whoever triggers it (email, activity)
-        leads.sudo().write({"first_response_date": fields.Datetime.now()})
+        if not leads:
+            return
+        now = fields.Datetime.now()
+        for status, group in leads.grouped(lambda lead: (
+                "none" if not lead.sla_deadline else "met" if now <= lead.sla_deadline else "breached")).items():
+            # sudo: the first response is recorded whoever triggers it (email, activity)
+            group.sudo().write({"first_response_date": now, "sla_status": status})
 
     def _on_turned_hot(self):
         """Deferred hook, once for the leads scoring made hot: tighten their

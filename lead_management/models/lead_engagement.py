@@ -28,7 +28,7 @@ class LeadEngagement(models.Model):
         index="btree_not_null")
     company_id = fields.Many2one(related="lead_id.company_id")
     user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
-    event_type = fields.Selection(EVENT_TYPES, required=True, index=True)
+    event_type = fields.Selection(EVENT_TYPES, required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     points = fields.Integer(
         help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")

@@ -16,13 +16,14 @@ class LeadPhoneMixin(models.AbstractModel):
 
     @api.depends(lambda self: self._phone_get_sanitize_triggers() if "phone_sanitized" in self._fields else [])
     def _compute_secondary_phone_sanitized(self):
+        """Odoo's phone_sanitized holds the mobile in E.164 when it is valid,
+        else the phone: the other number can only be the phone (one number
+        parsed, not two)."""
         for record in self:
-            numbers = record._get_sanitized_numbers()
-            record.secondary_phone_sanitized = next(
-                (number for number in numbers if number != record.phone_sanitized), False)
+            phone = record.phone and record._phone_format(fname="phone")
+            record.secondary_phone_sanitized = phone if phone and phone != record.phone_sanitized else False
 
     def _get_sanitized_numbers(self):
         """The mobile and phone of this record in E.164, unparseable ones left out."""
         self.ensure_one()
-        numbers = [self._phone_format(fname=fname) for fname in ("mobile", "phone") if self[fname]]
-        return list(dict.fromkeys(number for number in numbers if number))
+        return [number for number in (self.phone_sanitized, self.secondary_phone_sanitized) if number]

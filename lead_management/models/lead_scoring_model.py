@@ -19,7 +19,7 @@ class LeadScoringModel(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
-    company_id = fields.Many2one("res.company", index=True)
+    company_id = fields.Many2one("res.company")
     team_ids = fields.Many2many(
         "crm.team", "lead_scoring_model_crm_team_rel", "model_id", "team_id", string="Sales Teams",
         help="Teams whose leads this model scores; empty: every team.")

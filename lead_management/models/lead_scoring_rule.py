@@ -10,8 +10,7 @@ class LeadScoringRule(models.Model):
     _description = "Lead Scoring Rule"
     _order = "model_id, sequence, id"
 
-    model_id = fields.Many2one("lead.scoring.model", string="Scoring Model", required=True, ondelete="cascade",
-                               index=True)
+    model_id = fields.Many2one("lead.scoring.model", string="Scoring Model", required=True, ondelete="cascade")
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -14,8 +14,8 @@ class LeadTerritory(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True,
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    team_id = fields.Many2one("crm.team", string="Sales Team",
                               help="Team set on the leads of this territory.")
     user_ids = fields.Many2many(
         "res.users", "lead_territory_res_users_rel", "territory_id", "user_id", string="Salespeople",

@@ -28,10 +28,10 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_prospect_currency_id", groups="sales_team.group_sale_salesman")
     lifecycle_stage = fields.Selection(
         [("prospect", "Prospect"), ("customer", "Customer")],
-        compute="_compute_prospect", store=True, index="btree_not_null", groups="sales_team.group_sale_salesman")
+        compute="_compute_prospect", store=True, groups="sales_team.group_sale_salesman")
     lead_source_id = fields.Many2one(
         "utm.source", string="First Touch Source", compute="_compute_prospect", store=True,
-        index="btree_not_null", groups="sales_team.group_sale_salesman")
+        groups="sales_team.group_sale_salesman")
     lead_score = fields.Integer(
         compute="_compute_prospect", store=True, groups="sales_team.group_sale_salesman",
         help="Score of the best open lead.")
@@ -103,7 +103,7 @@ class ResPartner(models.Model):
 
     @api.constrains("national_id", "country_id")
     def _check_national_id(self):
-        for partner in self:
+        for partner in self.filtered("national_id"):
             partner._check_national_id_format(partner.national_id, partner.country_id)
 
     @api.model_create_multi

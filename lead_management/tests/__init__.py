@@ -1,6 +1,7 @@
 from . import test_tools_normalize
 from . import test_tools_national_id
 from . import test_tools_scoring
+from . import test_tools_forecast
 from . import test_scoring
 from . import test_tools_territory
 from . import test_territory

@@ -1,10 +1,10 @@
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
 from freezegun import freeze_time
 
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged, users
 
 from ..models import lead_scoring_model

@@ -4,6 +4,7 @@ from ..tools.scoring import (
     capped,
     clamp_score,
     highest_stage,
+    lifecycle_stage,
     qualification_stage,
     temperature,
 )
@@ -35,3 +36,11 @@ class TestScoringArithmetic(TestCase):
         self.assertEqual(qualification_stage(100, 0, 0), "lead", "a threshold of 0 is never reached")
         self.assertEqual(highest_stage("sql", "lead"), "sql")
         self.assertEqual(highest_stage("lead", "mql"), "mql")
+
+    def test_lifecycle_stage(self):
+        self.assertEqual(lifecycle_stage("junk", True, "opportunity", "sql", "sql"), "disqualified")
+        self.assertEqual(lifecycle_stage("new", True, "opportunity", "lead", "lead"), "customer")
+        self.assertEqual(lifecycle_stage("new", False, "opportunity", "sql", "lead"), "opportunity")
+        self.assertEqual(lifecycle_stage("new", False, "lead", None, "mql"), "mql", "a new lead gets its qualification")
+        self.assertEqual(lifecycle_stage("new", False, "lead", "sql", "lead"), "sql", "never lowered")
+        self.assertEqual(lifecycle_stage("new", False, "lead", "disqualified", "lead"), "lead", "requalified")

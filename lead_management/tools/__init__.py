@@ -2,3 +2,4 @@ from . import normalize
 from . import national_id
 from . import scoring
 from . import territory
+from . import forecast

@@ -2,6 +2,7 @@
 see lead.scoring.model._get_engagement_sums)."""
 
 LIFECYCLE_RANKS = {"lead": 0, "mql": 1, "sql": 2}
+DISQUALIFYING_STATUSES = ("junk", "not_interested")
 
 
 def capped(points, max_points):
@@ -37,3 +38,22 @@ def qualification_stage(score, mql_threshold, sql_threshold):
 def highest_stage(*stages):
     """The most advanced of lead/mql/sql stages."""
     return max(stages, key=LIFECYCLE_RANKS.get)
+
+
+def lifecycle_stage(lead_status, is_won, lead_type, current, qualification):
+    """The lifecycle stage of a lead. Pipeline facts come first (a
+    disqualifying status, won, opportunity); otherwise a lead never drops back
+    below a qualification it reached.
+
+    :param str current: the stage the lead has (None for a new lead)
+    :param str qualification: the stage its score deserves (lead, mql or sql)
+    """
+    if lead_status in DISQUALIFYING_STATUSES:
+        return "disqualified"
+    if is_won:
+        return "customer"
+    if lead_type == "opportunity":
+        return "opportunity"
+    if current not in LIFECYCLE_RANKS:
+        return qualification
+    return highest_stage(current, qualification)
