@@ -204,13 +204,13 @@ class CrmLead(models.Model):
             for vals in vals_list
         ]
 
-    def _prepare_activity_values(self, activity_type, user, summary, date_deadline, note=False):
+    def _prepare_activity_values(self, activity_type, user, summary, date_deadline):
         """Values of an activity on this lead (one lead).
 
         :param activity_type: a mail.activity.type record (may be empty)
         """
         self.ensure_one()
-        values = {
+        return {
             "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
             "res_id": self.id,
             "activity_type_id": activity_type.id if activity_type else False,
@@ -218,9 +218,6 @@ class CrmLead(models.Model):
             "summary": summary,
             "date_deadline": date_deadline,
         }
-        if note:
-            values["note"] = note
-        return values
 
     @api.model
     def _get_deferred_hooks(self):

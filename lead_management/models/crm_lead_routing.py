@@ -1,7 +1,7 @@
 import threading
 from collections import defaultdict
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, split_every, str2bool
 
 from ..tools import territory
@@ -156,7 +156,7 @@ class CrmLead(models.Model):
         positions, loads = routing["positions"], routing["loads"]
         # one write per territory and one per salesperson and team: fewer writes
         # than one per (salesperson, team, territory)
-        by_territory, by_user_team, by_user = defaultdict(list), defaultdict(list), defaultdict(list)
+        by_territory, by_user_team = defaultdict(list), defaultdict(list)
         for lead in self.sudo():
             attributes = {
                 "country_id": lead.country_id.id, "state_id": lead.state_id.id, "city": lead.city,
@@ -180,14 +180,15 @@ class CrmLead(models.Model):
                         loads[lead.user_id.id] -= 1
                     by_territory[terr.id].append(lead.id)
                     by_user_team[(user_id, (terr.team_id or lead.team_id).id)].append(lead.id)
-                    by_user[user_id].append(lead.id)
                     break
         if not by_territory:
             return self.browse()
         assigned = self.browse([lead_id for lead_ids in by_territory.values() for lead_id in lead_ids])
-        # one batch of followers for every salesperson instead of one per write
-        assigned._subscribe_salespeople(by_user)
-        # like Odoo's own lead assignment: no "you have been assigned" email per lead
+        # the company check of each write reads its salesperson and team: read them all at once
+        self.env["res.users"].sudo().browse({user_id for user_id, _team_id in by_user_team}).mapped("company_ids")
+        self.env["crm.team"].sudo().browse({team_id for _user_id, team_id in by_user_team}).fetch(["company_id"])
+        # like Odoo's own lead assignment: the salesperson follows the lead (Odoo
+        # subscribes them on write), without one "you have been assigned" email per lead
         assigning = assigned.with_context(lead_management_assigning=True, mail_auto_subscribe_no_notify=True)
         # the salesperson last: a salesperson routing their own or unassigned
         # leads may no longer write them afterwards
@@ -197,28 +198,6 @@ class CrmLead(models.Model):
             assigning.browse(lead_ids).write({"user_id": user_id, "team_id": team_id})
         assigned._start_sla()
         return assigned
-
-    def _subscribe_salespeople(self, lead_ids_by_user):
-        """Make salespeople follow their leads: one query for the existing
-        followers and one INSERT of the new ones (``message_subscribe`` does
-        both once per salesperson).
-
-        :param dict lead_ids_by_user: {user id: [lead id]}
-        """
-        Followers = self.env["mail.followers"].sudo().with_context(default_partner_id=False)
-        partner_by_user = {user.id: user.partner_id.id
-                           for user in self.env["res.users"].sudo().browse(list(lead_ids_by_user))}
-        existing = {(res_id, partner_id) for _fid, res_id, partner_id, _sids in Followers._get_subscription_data(
-            [(self._name, self.ids)], list(partner_by_user.values()))}
-        subtype_ids = self.env["mail.message.subtype"].default_subtypes(self._name)[0].ids
-        values = [
-            {"res_model": self._name, "res_id": lead_id, "partner_id": partner_by_user[user_id],
-             "subtype_ids": [Command.set(subtype_ids)]}
-            for user_id, lead_ids in lead_ids_by_user.items() for lead_id in lead_ids
-            if (lead_id, partner_by_user[user_id]) not in existing
-        ]
-        if values:
-            Followers.create(values)
 
     @api.model
     def _cron_assign_queue(self):

@@ -94,21 +94,24 @@ class CrmLead(models.Model):
             self.browse(lead_ids).sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
         leads = self.browse([lead_id for lead_ids in by_deadline.values() for lead_id in lead_ids])
         call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
-        values = []
+        values, notes = [], []
         for (lang, deadline, hot), group in leads.grouped(
                 lambda lead: (lead.user_id.lang, lead.sla_deadline, lead.temperature == "hot")).items():
             group = group.with_context(lang=lang)
             summary = group.env._("Urgent: first contact") if hot else group.env._("First contact")
-            # the note is written once per deadline and language, not once per activity
-            note = Markup("<p>%s</p>") % group.env._(
+            date_deadline = fields.Date.context_today(group, deadline)
+            values += [lead._prepare_activity_values(call, lead.user_id, summary, date_deadline) for lead in group]
+            notes.append((len(group), Markup("<p>%s</p>") % group.env._(
                 "Contact this lead before %(deadline)s (response-time target).",
-                deadline=fields.Datetime.context_timestamp(group, deadline).strftime("%Y-%m-%d %H:%M"))
-            values += [lead._prepare_activity_values(
-                call, lead.user_id, summary,
-                fields.Date.context_today(lead, deadline), note=note) for lead in group]
+                deadline=fields.Datetime.context_timestamp(group, deadline).strftime("%Y-%m-%d %H:%M"))))
         # sudo: the routing user schedules the call for another salesperson;
         # quick update: the activity shows in their inbox without one email per lead
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+        # a note is written (and its html sanitized) once per group, not once per activity
+        offset = 0
+        for count, note in notes:
+            activities[offset:offset + count].write({"note": note})
+            offset += count
 
     def _sla_on_write(self, vals):
         """Moving a lead out of "New" is a first response of its salesperson.

@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged, users
 from .common import ConversionCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_conversion")
 class TestConversion(ConversionCase):
 
     def test_individual_becomes_one_contact_and_opportunity(self):
@@ -249,7 +249,7 @@ class TestConversion(ConversionCase):
                          [today + timedelta(days=7), today + timedelta(days=45)])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_conversion")
 class TestConversionAccess(ConversionCase):
 
     @users("lm_salesman")

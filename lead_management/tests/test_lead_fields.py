@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_fields")
 class TestLeadFields(LeadManagementCase):
     """Placeholders for scoring, SLA and forecast, sources and filters."""
 

@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_fields")
 class TestLeadStatus(LeadManagementCase):
     """Lead status and the lifecycle stage it drives."""
 

@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_identifiers")
 class TestNationalIdValidation(LeadManagementCase):
     """National ids on leads and partners: stored clean, refused when wrong."""
 
@@ -59,7 +59,7 @@ class TestNationalIdValidation(LeadManagementCase):
             partner.national_id = "2914177764"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_identifiers")
 class TestIdentifierNormalization(LeadManagementCase):
     """One normalizer for national ids and economic codes, on leads and
     contacts, for what is stored and what is matched."""

@@ -3,7 +3,7 @@ from odoo.tests import Form, tagged
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_identifiers")
 class TestPhoneAndDuplicates(LeadManagementCase):
     """Phones kept as typed and matched in E.164; duplicate warning."""
 

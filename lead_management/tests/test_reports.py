@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_reports")
 class TestSalesCycleReport(LeadManagementCase):
     """Sales cycle report: exact days from creation to conversion and win, per role."""
 
@@ -91,7 +91,7 @@ class TestSalesCycleReport(LeadManagementCase):
         self.assertEqual(len(self.env["lead.sales.cycle.report"].search([("lead_id", "in", leads.ids)])), 3)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_reports")
 class TestResponseReport(LeadManagementCase):
     """Response time report: average and median minutes to the first response, SLA met rate."""
 

@@ -11,7 +11,7 @@ from ..models import lead_scoring_model
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_scoring", "is_query_count")
 class TestScoring(LeadManagementCase):
     """Scoring models: fit, engagement with decay and caps, thresholds."""
 
@@ -320,7 +320,7 @@ class TestScoring(LeadManagementCase):
         self.assertEqual(set((few | many).mapped("score")), {0, 20, 30, 50})
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_scoring")
 class TestScoringAccess(LeadManagementCase):
     """Salespeople read scoring models, managers edit them."""
 

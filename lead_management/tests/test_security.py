@@ -4,7 +4,7 @@ from odoo.tests import tagged, users
 from .common import LeadManagementCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_security")
 class TestSecurity(LeadManagementCase):
     """Each sales role sees exactly the leads Odoo's sales groups allow."""
 

@@ -48,7 +48,7 @@ class TerritoryCase(LeadManagementCase):
         return self._create_lead(name, **values)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_routing", "is_query_count")
 class TestTerritoryRouting(TerritoryCase):
 
     def test_city_in_persian_and_latin(self):
@@ -257,7 +257,7 @@ class TestTerritoryRouting(TerritoryCase):
                              self.territory_isfahan_city)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_routing")
 class TestSla(TerritoryCase):
 
     def test_deadline_per_temperature_and_first_contact_activity(self):
@@ -361,7 +361,7 @@ class TestSla(TerritoryCase):
         self.assertLess(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=6))
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_routing")
 class TestTerritoryAccess(TerritoryCase):
 
     @users("lm_salesman")
@@ -380,7 +380,7 @@ class TestTerritoryAccess(TerritoryCase):
         self.assertFalse(territory.exists())
 
 
-@tagged("post_install", "-at_install", "lead_management_concurrency")
+@tagged("post_install", "-at_install", "lead_management_routing", "lead_management_concurrency")
 class TestConcurrentAssignment(BaseCase):
     """Assignment across transactions, on committed data: two workers at once
     never assign a lead twice nor break the round robin; a cron run commits

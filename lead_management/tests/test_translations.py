@@ -13,7 +13,7 @@ LANGS = {"fa_IR": "fa.po", "ka_GE": "ka.po"}
 UNTRANSLATED_OK = {"BANT", "MQL", "SQL", "Google Ads", "Meta Ads"}
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_i18n")
 class TestTranslations(LeadManagementCase):
     """fa and ka are complete and used by the interface."""
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from odoo.tests import HttpCase, tagged
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_ui")
 class TestLeadManagementUi(HttpCase):
     """Browser tour of the main lead screens in Chromium."""
 

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_account")
 class TestOpportunityInvoices(ConversionCase):
 
     @classmethod

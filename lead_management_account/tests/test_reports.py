@@ -8,7 +8,7 @@ from odoo.tests import tagged, users
 from odoo.tools import SQL
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "lead_management_account", "lead_management_reports")
 class TestReports(LeadManagementCase):
     """Sales cycle and invoiced revenue reports: exact day counts and amounts."""
 
