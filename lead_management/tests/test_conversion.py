@@ -1,6 +1,8 @@
 import base64
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
@@ -9,6 +11,7 @@ from .common import ConversionCase
 
 
 @tagged("post_install", "-at_install", "lead_management_conversion")
+@freeze_time("2026-03-02 09:00:00")
 class TestConversion(ConversionCase):
 
     def test_individual_becomes_one_contact_and_opportunity(self):

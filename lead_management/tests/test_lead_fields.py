@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -7,6 +9,7 @@ from .common import LeadManagementCase
 
 
 @tagged("post_install", "-at_install", "lead_management_fields")
+@freeze_time("2026-03-02 09:00:00")
 class TestLeadFields(LeadManagementCase):
     """Placeholders for scoring, SLA and forecast, sources and filters."""
 

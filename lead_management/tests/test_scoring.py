@@ -12,6 +12,7 @@ from .common import LeadManagementCase
 
 
 @tagged("post_install", "-at_install", "lead_management_scoring", "is_query_count")
+@freeze_time("2026-03-02 09:00:00")
 class TestScoring(LeadManagementCase):
     """Scoring models: fit, engagement with decay and caps, thresholds."""
 
@@ -82,6 +83,18 @@ class TestScoring(LeadManagementCase):
         self.assertEqual(lead.score_engagement, 30)
         self._event(lead, "meeting", days_ago=20)   # two half-lives: 5 points
         self.assertEqual(lead.score_engagement, 35)
+
+    def test_engagement_decay_in_sql(self):
+        """The decay the scoring runs in SQL: points * 0.5 ** (age / half-life),
+        future events counting fully, an event's own points before the rule's."""
+        lead = self._create_lead("SQL decay", team=self.team_iran)
+        self._event(lead, "meeting", days_ago=5)            # 20 * 0.5 ** 0.5
+        self._event(lead, "meeting", days_ago=-3)           # in the future: 20
+        self._event(lead, "meeting", days_ago=25, points=8)  # 8 * 0.5 ** 2.5
+        meetings = self.model.rule_ids.filtered(lambda rule: rule.event_type == "meeting")
+        [(lead_id, rule_id, count, decayed)] = self.model._get_engagement_sums(lead, meetings, fields.Datetime.now())
+        self.assertEqual((lead_id, rule_id, count), (lead.id, meetings.id, 3))
+        self.assertAlmostEqual(decayed, 20 * 0.5 ** 0.5 + 20 + 8 * 0.5 ** 2.5, places=6)
 
     def test_engagement_cap(self):
         lead = self._create_lead("Cap", team=self.team_iran)

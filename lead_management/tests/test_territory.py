@@ -258,6 +258,7 @@ class TestTerritoryRouting(TerritoryCase):
 
 
 @tagged("post_install", "-at_install", "lead_management_routing")
+@freeze_time("2026-03-02 09:00:00")
 class TestSla(TerritoryCase):
 
     def test_deadline_per_temperature_and_first_contact_activity(self):
