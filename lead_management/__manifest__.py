@@ -17,6 +17,7 @@
         "data/crm_lost_reason_data.xml",
         "data/lead_specialty_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/mail_activity_plan_data.xml",
         "views/lead_specialty_views.xml",
         "views/lead_scoring_model_views.xml",

@@ -2,7 +2,8 @@
 # Prepare a Debian/Ubuntu machine to run and test lead_management:
 # PostgreSQL running with a role for the current user, Python requirements,
 # Odoo 18.0 importable by python3 (from $ODOO_SRC, else upstream's 18.0),
-# and Chromium for the browser tours. Safe to re-run: it only does what is missing.
+# Chromium for the browser tours, and rtlcss (npm, with Node.js from Debian when
+# missing) for right-to-left languages. Safe to re-run: it only does what is missing.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
@@ -82,5 +83,37 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
     && ! command -v google-chrome >/dev/null 2>&1; then
     log "installing Chromium"
     apt_install chromium fonts-noto-core
+fi
+
+# --- rtlcss for right-to-left languages (Persian) ----------------------------
+# Odoo runs `rtlcss` from PATH to convert the style sheets for right-to-left
+# languages; without it they are served, and cached, left to right.
+if ! command -v rtlcss >/dev/null 2>&1; then
+    node_packages=()
+    command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+    command -v npm >/dev/null 2>&1 || node_packages+=(npm)
+    if [ ${#node_packages[@]} -gt 0 ]; then
+        log "installing ${node_packages[*]}"
+        apt_install "${node_packages[@]}"
+    fi
+    log "installing rtlcss"
+    npm_prefix=$(npm prefix -g)
+    if [ -w "$npm_prefix" ]; then
+        npm install -g --no-audit --no-fund --loglevel=error rtlcss
+    else
+        as_root "$(command -v npm)" install -g --no-audit --no-fund --loglevel=error rtlcss
+    fi
+    if ! command -v rtlcss >/dev/null 2>&1; then
+        echo "rtlcss is installed in $npm_prefix/bin, which is not on PATH: add it to PATH for Odoo to find it." >&2
+        exit 1
+    fi
+    rtlcss --version >/dev/null
+    # right-to-left bundles built until now were left unconverted: let Odoo build them again
+    demo_db=${DEMO_DB:-lead_management_demo}
+    if psql -Atqc "select to_regclass('ir_attachment')" "$demo_db" 2>/dev/null | grep -q ir_attachment; then
+        log "dropping the right-to-left style sheets cached in $demo_db"
+        psql -Atqc "delete from ir_attachment where res_model = 'ir.ui.view' and url like '/web/assets/%/%.rtl.%'" \
+            "$demo_db" >/dev/null
+    fi
 fi
 log "ready: $("$PYTHON" -c 'import odoo.release as r; print("Odoo", r.version)')"

@@ -9,6 +9,7 @@ from . import res_country_state
 from . import crm_stage
 from . import utm_source
 from . import utm_medium
+from . import utm_mixin
 from . import crm_lead
 from . import crm_lead_scoring
 from . import crm_lead_forecast

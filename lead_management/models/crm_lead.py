@@ -67,7 +67,7 @@ class CrmLead(models.Model):
     is_decision_maker = fields.Boolean(
         string="Decision Maker", help="BANT authority: the contact decides the purchase.")
     need_level = fields.Selection(
-        [("none", "None"), ("low", "Low"), ("medium", "Medium"), ("high", "High")], string="Need")
+        [("none", "None"), ("low", "Low"), ("medium", "Moderate"), ("high", "High")], string="Need")
     decision_timeframe = fields.Selection(
         [("now", "Immediately"), ("month", "Within a month"), ("quarter", "Within a quarter"),
          ("half_year", "Within six months"), ("later", "Later"), ("unknown", "Unknown")],
@@ -120,15 +120,16 @@ class CrmLead(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
+    @api.depends_context("uid")
     @api.depends("email_normalized", "national_id", "vat", "secondary_phone_sanitized")
     def _compute_potential_lead_duplicates(self):
         """Add to Odoo's duplicates (email domain, commercial entity,
         phone_sanitized) the leads sharing the exact email, national id,
-        economic code, or any of their phone numbers."""
+        economic code, or any of their phone numbers -- among the leads the
+        user may read: whether a national id is known elsewhere is not for
+        everyone to probe."""
         super()._compute_potential_lead_duplicates()
-        # sudo: like Odoo's own criteria, duplicates are counted across
-        # salespeople and companies so that the counter can alert a manager.
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        Lead = self.env["crm.lead"].with_context(active_test=False)
         for lead in self:
             domains = [
                 [(fname, "=", lead[fname])]
@@ -139,16 +140,16 @@ class CrmLead(models.Model):
                 domains.append(["|", ("phone_sanitized", "in", numbers), ("secondary_phone_sanitized", "in", numbers)])
             if not domains:
                 continue
-            lead_id = lead._origin.id
             duplicates = Lead.search(
-                expression.AND([[("id", "!=", lead_id)], expression.OR(domains)]),
+                expression.AND([[("id", "!=", lead._origin.id)], expression.OR(domains)]),
                 limit=DUPLICATE_SEARCH_LIMIT,
             )
             if len(duplicates) >= DUPLICATE_SEARCH_LIMIT:
                 continue
-            new_duplicates = duplicates - lead.duplicate_lead_ids
+            # Odoo's duplicates (and the lead itself) are new records on an unsaved lead: compare real ids
+            new_duplicates = duplicates - lead.duplicate_lead_ids._origin
             if new_duplicates:
-                lead.duplicate_lead_ids += new_duplicates
+                lead.duplicate_lead_ids |= new_duplicates
                 lead.duplicate_lead_count += len(new_duplicates)
 
     @api.constrains("national_id", "country_id")

@@ -99,11 +99,19 @@ class CrmLead(models.Model):
         return self.filtered(lambda lead: not lead.stage_id.is_won)
 
     def _on_won(self):
-        """Deferred hook, once for the leads won in the transaction: post-sale
-        follow-ups for the salesperson, at the days set in Settings (30 and 90
-        by default) after the win."""
+        """Deferred hook, once for the leads won in the transaction: the first
+        contact they no longer wait for is cancelled, and the salesperson gets
+        post-sale follow-ups at the days set in Settings (30 and 90 by
+        default) after the win."""
+        won = self.filtered(lambda lead: lead.stage_id.is_won)
+        first_contact = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
+        if won and first_contact:
+            # sudo: the first-contact call may be another salesperson's
+            self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "crm.lead"), ("res_id", "in", won.ids),
+                ("activity_type_id", "=", first_contact.id)]).unlink()
         days = self._get_followup_days()
-        leads = self.filtered(lambda lead: lead.user_id and lead.stage_id.is_won)
+        leads = won.filtered("user_id")
         if not days or not leads:
             return
         today = fields.Date.context_today(self)

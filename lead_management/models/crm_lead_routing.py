@@ -2,6 +2,7 @@ import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every, str2bool
 
 from ..tools import territory
@@ -23,7 +24,11 @@ class CrmLead(models.Model):
 
     def action_assign_by_territory(self):
         """Route these leads to a salesperson by territory (server action
-        "Assign by territory"); assigned leads are reassigned, in the chatter."""
+        "Assign by territory", for users who see every lead); assigned leads
+        are reassigned, in the chatter."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            raise AccessError(self.env._(
+                "Assign by territory: only salespeople who see all leads may route leads."))
         self.check_access("write")
         assigned = self._assign_by_territory(only_unassigned=False)
         queued = len(self) - len(assigned)

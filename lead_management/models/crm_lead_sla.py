@@ -93,7 +93,7 @@ class CrmLead(models.Model):
             # sudo: the routing user sets the deadline of another salesperson's lead
             self.browse(lead_ids).sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
         leads = self.browse([lead_id for lead_ids in by_deadline.values() for lead_id in lead_ids])
-        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        call = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
         values, notes = [], []
         for (lang, deadline, hot), group in leads.grouped(
                 lambda lead: (lead.user_id.lang, lead.sla_deadline, lead.temperature == "hot")).items():

@@ -44,3 +44,11 @@ class LeadEngagement(models.Model):
     def _compute_partner_id(self):
         for event in self:
             event.partner_id = event.lead_id.partner_id
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "lead_id" in vals:
+            # the rules were checked on the event's lead before the write: check
+            # them on its new lead too (an event may not move to a lead the user may not edit)
+            self.check_access("write")
+        return result

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -66,6 +66,13 @@ class LeadScoringModel(models.Model):
     def _check_domain(self):
         for model in self:
             model._validate_lead_domain(model.domain, model.display_name)
+
+    @api.constrains("engagement_half_life_days")
+    def _check_engagement_half_life(self):
+        for model in self.filtered(lambda model: model.engagement_half_life_days <= 0):
+            raise ValidationError(self.env._(
+                "Scoring model %(model)s: the engagement half-life must be a positive number of days, got %(days)s.",
+                model=model.display_name, days=model.engagement_half_life_days))
 
     @api.constrains("mql_threshold", "sql_threshold")
     def _check_qualification_thresholds(self):
@@ -209,12 +216,33 @@ class LeadScoringModel(models.Model):
                 model.rule_error = message
 
     def _validate_lead_domain(self, domain, owner_name):
-        """Refuse a domain that does not parse or names a field crm.lead lacks."""
+        """Refuse a domain that does not parse, or names a field crm.lead
+        lacks, that cannot be searched, or that the user saving it may not
+        read: scoring evaluates the domains as superuser."""
         try:
             parsed = safe_eval(domain or "[]")
+            for leaf in parsed:
+                if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str):
+                    self._check_domain_path(leaf[0])
             self.env["crm.lead"].with_context(active_test=False)._search(parsed, limit=1)
         except Exception as error:
             raise ValidationError(self.env._(
                 "%(owner)s: the domain %(domain)s is not valid for leads (%(error)s). "
                 "Expected a domain on lead fields, for instance [(\"country_id.code\", \"=\", \"IR\")].",
                 owner=owner_name, domain=domain, error=error)) from error
+
+    def _check_domain_path(self, path):
+        """Raise when a field of ``path`` (e.g. ``create_uid.login``, from
+        crm.lead) does not exist, cannot be searched or is not readable by the
+        current user."""
+        model = self.env["crm.lead"]
+        for fname in path.split("."):
+            field = model._fields.get(fname)
+            if field is None:
+                raise ValueError(self.env._("%(model)s has no field %(field)s", model=model._name, field=fname))
+            if not field.is_accessible(self.env):
+                raise AccessError(self.env._("you may not read the field %(field)s", field=fname))
+            if not (field.store or field.search or field.related):
+                raise ValueError(self.env._("the field %(field)s cannot be searched", field=fname))
+            if field.relational:
+                model = self.env[field.comodel_name]

@@ -42,6 +42,7 @@ class LeadTerritory(models.Model):
     open_lead_count = fields.Integer(compute="_compute_lead_counts")
     unassigned_lead_count = fields.Integer(compute="_compute_lead_counts")
     load_summary = fields.Char(string="Load", compute="_compute_lead_counts",
+                               groups="sales_team.group_sale_salesman_all_leads",
                                help="Open leads of each salesperson of the territory.")
 
     _sql_constraints = [

@@ -18,3 +18,6 @@ from . import test_conversion
 from . import test_reports
 from . import test_odoo_flows
 from . import test_settings
+from . import test_access
+from . import test_ui_rtl
+from . import test_utm_translations

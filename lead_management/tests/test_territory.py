@@ -279,7 +279,9 @@ class TestSla(TerritoryCase):
                 self.assertAlmostEqual(delta, minutes[temperature], delta=1)
                 activity = lead.activity_ids
                 self.assertEqual(activity.user_id, lead.user_id)
-                self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+                self.assertEqual(activity.activity_type_id,
+                                 self.env.ref("lead_management.mail_activity_type_first_contact"))
+                self.assertEqual(activity.activity_category, "phonecall")
                 self.assertEqual(activity.summary.startswith("Urgent"), temperature == "hot")
 
     def test_settings_change_targets(self):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class AccountMove(models.Model):
@@ -24,10 +25,36 @@ class AccountMove(models.Model):
             move.lead_source_id = move.lead_id.source_id
             move.lead_campaign_id = move.lead_id.campaign_id
 
+    @api.constrains("lead_id", "partner_id")
+    def _check_lead_id(self):
+        for move in self.filtered("lead_id"):
+            lead = move.lead_id.sudo()   # sudo: compare what the user linked, whatever he may read
+            if lead.type != "opportunity" or lead.partner_id.commercial_partner_id != move.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "Opportunity: %(invoice)s can only come from an opportunity of its customer %(customer)s.",
+                    invoice=move.display_name, customer=move.commercial_partner_id.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_lead_access({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("lead_id"):
+            self._check_lead_access({vals["lead_id"]})
+        return super().write(vals)
+
     @api.onchange("partner_id")
     def _onchange_partner_id_lead(self):
         if self.lead_id and self.lead_id.commercial_partner_id != self.partner_id.commercial_partner_id:
             self.lead_id = False
+
+    @api.model
+    def _check_lead_access(self, lead_ids):
+        """An invoice may only be linked to an opportunity its author may read
+        before the link: accountants read the opportunities of their
+        invoices, linking one must not be a way to read any lead."""
+        self.env["crm.lead"].browse(lead_ids).check_access("read")
 
     def action_open_lead(self):
         """Open the opportunity of the invoice (read-only for accountants)."""

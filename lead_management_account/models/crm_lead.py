@@ -55,11 +55,16 @@ class CrmLead(models.Model):
         partner, with the expected revenue (or the product chosen in
         Settings); returns its form."""
         self.ensure_one()
+        self.env["account.move"].check_access("create")
         if not self.stage_id.is_won:
             raise UserError(self.env._("Only a won opportunity can be invoiced: mark %(name)s as won first.",
                                        name=self.name))
         if not self.partner_id:
             raise UserError(self.env._("Customer: set the customer of %(name)s before invoicing it.", name=self.name))
+        if self.invoice_count and not self.env.context.get("lead_management_invoice_again"):
+            raise UserError(self.env._(
+                "%(name)s already has %(count)s invoices: use Invoice Again to create another one.",
+                name=self.name, count=self.invoice_count))
         line = {"name": self.name, "quantity": 1, "price_unit": self.expected_revenue}
         product = self._get_invoice_product()
         if product:

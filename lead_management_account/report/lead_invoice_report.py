@@ -10,9 +10,11 @@ class LeadInvoiceReport(models.Model):
     _name = "lead.invoice.report"
     _description = "Invoiced Revenue by Source"
     _auto = False
-    _rec_name = "move_id"
+    _rec_name = "name"
     _order = "invoice_date desc, id desc"
 
+    # the number shows the row to sales managers, who may not read invoices
+    name = fields.Char(string="Number", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -42,7 +44,7 @@ class LeadInvoiceReport(models.Model):
 
     _depends = {
         "account.move": [
-            "lead_id", "commercial_partner_id", "invoice_date", "move_type", "state", "company_id",
+            "lead_id", "name", "commercial_partner_id", "invoice_date", "move_type", "state", "company_id",
             "amount_untaxed_signed", "amount_total_signed", "amount_residual_signed",
         ],
         "crm.lead": ["source_id", "medium_id", "campaign_id", "user_id", "team_id"],
@@ -54,6 +56,7 @@ class LeadInvoiceReport(models.Model):
             SELECT
                 move.id AS id,
                 move.id AS move_id,
+                move.name AS name,
                 move.lead_id AS lead_id,
                 move.commercial_partner_id AS partner_id,
                 move.invoice_date AS invoice_date,

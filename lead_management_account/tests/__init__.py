@@ -1,2 +1,3 @@
 from . import test_invoicing
 from . import test_reports
+from . import test_access

@@ -1,0 +1,102 @@
+from odoo import Command
+from odoo.addons.lead_management.tests.common import ConversionCase
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged, users
+
+
+@tagged("post_install", "-at_install", "lead_management_account", "lead_management_security")
+class TestInvoiceAccess(ConversionCase):
+    """Invoices and opportunities for each role: a billing-only accountant, a
+    salesperson who also has billing rights, the sales roles."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_accountant = mail_new_test_user(
+            cls.env, login="lm_accountant", name="Accountant", groups="base.group_user,account.group_account_invoice")
+        cls.user_salesman_billing = mail_new_test_user(
+            cls.env, login="lm_salesman_billing", name="Salesman With Billing",
+            groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead,account.group_account_invoice")
+        cls.customer = cls.Partner.create({"name": "Access Co", "is_company": True})
+        cls.other_customer = cls.Partner.create({"name": "Other Co", "is_company": True})
+        cls.deal = cls._create_lead("Billing deal", user=cls.user_salesman_other, team=cls.team_iran,
+                                    type="opportunity", partner_id=cls.customer.id, expected_revenue=500)
+        cls.deal.action_set_won()
+        cls.invoice = cls.env["account.move"].browse(cls.deal.action_create_invoice()["res_id"])
+        cls.secret = cls._create_lead("Secret lead", user=cls.user_salesman_other, team=cls.team_iran,
+                                      type="opportunity", partner_id=cls.customer.id, email_from="secret@example.com")
+
+    def _draft_invoice(self, partner):
+        return self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id,
+            "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1, "price_unit": 10})]})
+
+    def test_matrix(self):
+        Report = self.env["lead.invoice.report"]
+        self.invoice.action_post()
+        self.env.flush_all()
+        row = Report.search([("move_id", "=", self.invoice.id)])
+        cases = [
+            # record, salesman, salesman all leads, manager, accountant, salesman with billing
+            (self.deal, "", "rw", "rw", "r", ""),
+            (self.secret, "", "rw", "rw", "", ""),
+            (self.invoice, "", "", "", "rw", "rw"),
+            (row, "", "", "r", "r", "r"),   # invoicing rights read every posted invoice
+        ]
+        logins = ("lm_salesman", "lm_salesman_all", "lm_manager", "lm_accountant", "lm_salesman_billing")
+        for record, *rights in cases:
+            self.assertEqual(len(record), 1, record)
+            for login, right in zip(logins, rights, strict=True):
+                as_user = record.with_user(self.env["res.users"].search([("login", "=", login)]))
+                with self.subTest(record=str(record), login=login):
+                    if "r" in right:
+                        as_user.read(["display_name"])
+                    else:
+                        with self.assertRaises(AccessError, msg=f"{login} reads {record}"):
+                            as_user.read(["display_name"])
+                    if "w" in right:
+                        as_user.check_access("write")
+                    else:
+                        with self.assertRaises(AccessError, msg=f"{login} writes {record}"):
+                            as_user.check_access("write")
+
+    @users("lm_accountant")
+    def test_accountant_cannot_read_a_lead_by_linking_it(self):
+        invoice = self._draft_invoice(self.customer)
+        with self.assertRaises(AccessError):
+            invoice.write({"lead_id": self.secret.id})
+        with self.assertRaises(AccessError):
+            self.secret.with_env(self.env).read(["email_from"])
+        with self.assertRaises(AccessError):
+            self.env["account.move"].create({"move_type": "out_invoice", "partner_id": self.customer.id,
+                                             "lead_id": self.secret.id})
+
+    @users("lm_accountant")
+    def test_accountant_links_an_invoiced_deal_of_the_same_customer_only(self):
+        self._draft_invoice(self.customer).write({"lead_id": self.deal.id})
+        self.assertEqual(self.deal.with_env(self.env).invoice_count, 2)
+        with self.assertRaisesRegex(ValidationError, "Opportunity"):
+            self._draft_invoice(self.other_customer).write({"lead_id": self.deal.id})
+
+    @users("lm_salesman_billing")
+    def test_salesman_with_billing_sees_only_his_leads(self):
+        self.assertFalse(self.env["crm.lead"].search([("id", "=", self.deal.id)]),
+                         "invoicing rights do not widen the sales rules")
+        with self.assertRaises(AccessError):
+            self.deal.with_env(self.env).read(["name"])
+
+    @users("lm_accountant")
+    def test_accountant_sees_no_sales_button(self):
+        arch = self.env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_set_won_rainbowman", arch)
+        self.assertNotIn("toggle_active", arch)
+        self.assertNotIn(f'name="{self.env.ref("crm.crm_lead_lost_action").id}"', arch)
+        self.assertIn("action_create_invoice", arch, "his own button stays")
+
+    def test_invoicing_an_invoiced_deal_again_is_confirmed(self):
+        with self.assertRaisesRegex(UserError, "already has 1 invoices"):
+            self.deal.action_create_invoice()
+        again = self.deal.with_context(lead_management_invoice_again=True).action_create_invoice()
+        self.assertEqual(self.env["account.move"].browse(again["res_id"]).lead_id, self.deal)
+        self.assertEqual(self.deal.invoice_count, 2)
