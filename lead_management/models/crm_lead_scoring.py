@@ -1,3 +1,4 @@
+import logging
 from datetime import datetime, time
 
 from markupsafe import Markup, escape
@@ -9,6 +10,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools import scoring
 from .crm_lead import TEMPERATURES
+
+_logger = logging.getLogger(__name__)
 
 #: default score thresholds until a scoring model says otherwise
 DEFAULT_WARM_THRESHOLD = 40
@@ -254,9 +257,9 @@ class CrmLead(models.Model):
                     SQL(", ").join(conditions.values()), lead_ids))
             return {key: {row[0] for row in rows if row[index + 1]}
                     for index, key in enumerate(conditions)}, errors
-        except Exception:
-            pass
-        # a domain fails in the database (a value of the wrong type): find which, one query each
+        except Exception as error:
+            # a domain fails in the database (a value of the wrong type): find which, one query each
+            _logger.info("lead_management: a scoring domain failed, matching them one by one: %s", error)
         matches = {}
         for key, condition in conditions.items():
             try:

@@ -14,9 +14,8 @@ class AccountMove(models.Model):
     # through a dependency that the ORM would resolve once per lead written
     lead_user_id = fields.Many2one(
         "res.users", string="Opportunity Salesperson", compute="_compute_lead_fields", store=True)
-    lead_source_id = fields.Many2one("utm.source", string="Lead Source", compute="_compute_lead_fields", store=True)
-    lead_campaign_id = fields.Many2one(
-        "utm.campaign", string="Lead Campaign", compute="_compute_lead_fields", store=True)
+    lead_source_id = fields.Many2one("utm.source", compute="_compute_lead_fields", store=True)
+    lead_campaign_id = fields.Many2one("utm.campaign", compute="_compute_lead_fields", store=True)
 
     @api.depends("lead_id")
     def _compute_lead_fields(self):
