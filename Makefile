@@ -45,9 +45,10 @@ test: setup
 		--odoo-log-level=warn $(addsuffix /tests,$(ADDONS)) $(PYTEST_ARGS)
 
 ## test-odoo: Odoo's own $(ODOO_SUITE) tests in a database where every addon is installed with demo data
+# (run from an empty directory of ours, so that neither our files nor stray modules in a shared directory are imported)
 test-odoo: setup
 	@$(MAKE) --no-print-directory install-test DB=$(ODOO_TEST_DB)
-	@cd /tmp && $(PYTHON) -m pytest -p no:cacheprovider --rootdir=$(ODOO_ROOT)/addons \
+	@mkdir -p $(LOG_DIR)/odoo-suite && cd $(LOG_DIR)/odoo-suite && $(PYTHON) -m pytest -p no:cacheprovider --rootdir=$(ODOO_ROOT)/addons \
 		--odoo-database=$(ODOO_TEST_DB) --odoo-addons-path=$(ADDONS_PATH) --odoo-http \
 		--odoo-log-level=warn \
 		$$(grep -v '^#' $(ODOO_DESELECTED) | cut -d' ' -f1 | sed 's/^/--deselect=/') \
