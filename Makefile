@@ -85,8 +85,9 @@ lint: setup
 	@cd $(ROOT) && ruff check $(ADDONS) bench
 	@cd $(ROOT) && $(PYTHON) -m pylint --rcfile=.pylintrc $(ADDONS)
 
-## bench: benchmarks against native Odoo on the same data (README, "Benchmarks")
+## bench: benchmarks against Odoo alone on the same data (README, "Benchmarks")
 bench: setup
+	@cd $(ROOT) && $(PYTHON) bench/bench_odoo_flows.py --addons-path=$(ADDONS_PATH) --odoo-test-db=$(ODOO_TEST_DB)
 	@cd $(ROOT) && $(PYTHON) bench/bench_lead_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_CAPTURE_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_scoring.py --addons-path=$(ADDONS_PATH) $(BENCH_SCORING_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_assignment.py --addons-path=$(ADDONS_PATH) $(BENCH_ASSIGN_ARGS)

@@ -23,6 +23,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -116,11 +117,12 @@ def odoo_budget_counts(db_name, addons_path):
     """{test: (counted, budget)} of Odoo's query-budget tests run in ``db_name``."""
     odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
     bench_dir = os.path.dirname(os.path.abspath(__file__))
-    process = subprocess.run(
-        [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "-p", "query_count_plugin", "-q",
-         f"--rootdir={odoo_root}/addons", f"--odoo-database={db_name}", f"--odoo-addons-path={addons_path}",
-         "--odoo-log-level=error", *[f"{odoo_root}/addons/{test}" for test in ODOO_BUDGET_TESTS]],
-        capture_output=True, text=True, cwd="/tmp", env=dict(os.environ, PYTHONPATH=bench_dir), check=False)
+    with tempfile.TemporaryDirectory() as empty_dir:
+        process = subprocess.run(
+            [sys.executable, "-m", "pytest", "-s", "-p", "no:cacheprovider", "-p", "query_count_plugin", "-q",
+             f"--rootdir={odoo_root}/addons", f"--odoo-database={db_name}", f"--odoo-addons-path={addons_path}",
+             "--odoo-log-level=error", *[f"{odoo_root}/addons/{test}" for test in ODOO_BUDGET_TESTS]],
+            capture_output=True, text=True, cwd=empty_dir, env=dict(os.environ, PYTHONPATH=bench_dir), check=False)
     counts = {}
     for match in re.finditer(r"QUERY_COUNT \S+\.(\w+) \S+ (\d+) (\d+)", process.stdout):
         counts[match.group(1)] = (int(match.group(2)), int(match.group(3)))
@@ -148,7 +150,10 @@ def main():
             native, ours = run_flow(NATIVE_DB, flow, count), run_flow(ADDON_DB, flow, count)
             print(f"{flow:<14}{count:>6}{native:>11}{ours:>11}{ours - native:>+7}{ours / native:>7.2f}")
 
-    if args.odoo_test_db:
+    if args.odoo_test_db and subprocess.run(
+            ["psql", "-Atqc", "select 1", args.odoo_test_db], capture_output=True, check=False).returncode:
+        print(f"\nno database {args.odoo_test_db}: `make test-odoo` creates it for Odoo's query-budget tests")
+    elif args.odoo_test_db:
         print(f"\nOdoo's query-budget tests in {args.odoo_test_db} (our addons with demo data)")
         print(f"{'test':<36}{'counted':>9}{'budget':>8}{'ratio':>7}")
         for test, (counted, budget) in odoo_budget_counts(args.odoo_test_db, args.addons_path).items():

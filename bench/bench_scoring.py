@@ -60,14 +60,14 @@ def fill(env, leads, events):
     cr.execute("SELECT min(id), max(id) FROM crm_lead WHERE name LIKE 'Bench lead %%'")
     low, high = cr.fetchone()
     cr.execute("""
-        INSERT INTO lead_engagement (lead_id, event_type, date, points, company_id, create_date, write_date,
-                                     create_uid, write_uid)
+        INSERT INTO lead_engagement (lead_id, event_type, date, points, create_date, write_date, create_uid,
+                                     write_uid)
         SELECT %(low)s + floor(random() * (%(high)s - %(low)s + 1))::int,
                (ARRAY['email_open', 'email_click', 'email_reply', 'website_visit', 'form_submit', 'call', 'chat',
                       'meeting', 'campaign_response'])[1 + floor(random() * 9)::int],
-               now() - random() * interval '180 days', 0, %(company)s, now(), now(), 1, 1
+               now() - random() * interval '180 days', 0, now(), now(), 1, 1
           FROM generate_series(1, %(count)s)
-    """, {"low": low, "high": high, "company": env.company.id, "count": events})
+    """, {"low": low, "high": high, "count": events})
     env["ir.config_parameter"].set_param("crm.pls_start_date", "2000-01-01")
     env["lead.scoring.model"].create({
         "name": "Bench model",

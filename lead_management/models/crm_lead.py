@@ -89,17 +89,19 @@ class CrmLead(models.Model):
     @api.depends("lead_status", "type", "stage_id.is_won", "score", "scoring_model_id.mql_threshold",
                  "scoring_model_id.sql_threshold")
     def _compute_lifecycle_stage(self):
-        # values read for the whole batch: this runs on every write that moves a
-        # lead's stage, team or status (see tools.scoring.lifecycle_stage)
+        # values read and assigned for the whole batch: this runs on every write
+        # that moves a lead's stage, team or status (see tools.scoring.lifecycle_stage)
         won_stage_ids = set(self.stage_id.filtered("is_won").ids)
-        reached = []
+        by_stage, reached = defaultdict(list), []
         for lead, status, lead_type, before in zip(
                 self, self.mapped("lead_status"), self.mapped("type"), self.mapped("lifecycle_stage"), strict=True):
             stage = scoring.lifecycle_stage(
                 status, lead.stage_id.id in won_stage_ids, lead_type, before, lead._get_qualification_stage())
-            lead.lifecycle_stage = stage
+            by_stage[stage].append(lead)
             if stage == "sql" and before != "sql" and lead.id:
                 reached.append(lead.id)
+        for stage, leads in by_stage.items():
+            self.concat(*leads).lifecycle_stage = stage
         self.browse(reached)._defer_hook("_on_sql_reached")
 
     @api.depends("source_id", "create_date")
@@ -178,13 +180,6 @@ class CrmLead(models.Model):
         self._sla_on_write(vals)
         won._defer_hook("_on_won")
         return result
-
-    def _get_lifecycle_stage(self):
-        """The lifecycle stage this lead deserves (see tools.scoring.lifecycle_stage,
-        which _compute_lifecycle_stage applies to a batch)."""
-        self.ensure_one()
-        return scoring.lifecycle_stage(
-            self.lead_status, self.stage_id.is_won, self.type, self.lifecycle_stage, self._get_qualification_stage())
 
     @api.model
     def _get_open_lead_domain(self):

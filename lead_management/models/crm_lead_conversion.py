@@ -128,6 +128,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_followup_days(self):
+        # sudo: settings are readable by administrators only, and apply to every user's leads
         value = self.env["ir.config_parameter"].sudo().get_param("lead_management.followup_days", "30,90")
         return sorted({int(part) for part in normalize_digits(value or "").replace("،", ",").split(",")
                        if part.strip().isdigit() and int(part) > 0})

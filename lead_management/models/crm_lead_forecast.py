@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 from ..tools.forecast import forecast_category
@@ -18,16 +20,18 @@ class CrmLead(models.Model):
 
     @api.depends("active", "probability", "stage_id.is_won", "type", "temperature")
     def _compute_forecast_category(self):
-        # values read for the whole batch: this runs on every write that moves a
-        # lead's stage or team (Odoo recomputes the probability then)
+        # values read and assigned for the whole batch: this runs on every write
+        # that moves a lead's stage or team (Odoo recomputes the probability then)
         won_stage_ids = set(self.stage_id.filtered("is_won").ids)
         fnames = ("forecast_category_locked", "forecast_category", "active", "probability", "type", "temperature")
+        by_category = defaultdict(list)
         for lead, locked, current, active, probability, lead_type, temperature in zip(
                 self, *(self.mapped(fname) for fname in fnames), strict=True):
-            if locked and current:
-                continue
-            lead.forecast_category = forecast_category(
+            category = current if locked and current else forecast_category(
                 active, probability, lead.stage_id.id in won_stage_ids, lead_type, temperature)
+            by_category[category].append(lead)
+        for category, leads in by_category.items():
+            self.concat(*leads).forecast_category = category
 
     def action_reset_forecast_category(self):
         """Let the forecast category follow the probability again."""

@@ -75,6 +75,7 @@ class CrmLead(models.Model):
         ``lead_management_auto_assign`` says otherwise (imports, tests)."""
         if "lead_management_auto_assign" in self.env.context:
             return bool(self.env.context["lead_management_auto_assign"])
+        # sudo: settings are readable by administrators only, and apply to every user's leads
         return str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.auto_assign", "True"))
 
     @api.model
@@ -162,6 +163,8 @@ class CrmLead(models.Model):
         # one write per territory and one per salesperson and team: fewer writes
         # than one per (salesperson, team, territory)
         by_territory, by_user_team = defaultdict(list), defaultdict(list)
+        # sudo: the criteria are read on the leads as they are, whatever the
+        # caller may read of their related records (tags, specialties, languages)
         for lead in self.sudo():
             attributes = {
                 "country_id": lead.country_id.id, "state_id": lead.state_id.id, "city": lead.city,
@@ -189,7 +192,8 @@ class CrmLead(models.Model):
         if not by_territory:
             return self.browse()
         assigned = self.browse([lead_id for lead_ids in by_territory.values() for lead_id in lead_ids])
-        # the company check of each write reads its salesperson and team: read them all at once
+        # the company check of each write reads its salesperson and team: read them all at
+        # once (sudo: as that check does)
         self.env["res.users"].sudo().browse({user_id for user_id, _team_id in by_user_team}).mapped("company_ids")
         self.env["crm.team"].sudo().browse({team_id for _user_id, team_id in by_user_team}).fetch(["company_id"])
         # like Odoo's own lead assignment: the salesperson follows the lead (Odoo

@@ -201,6 +201,7 @@ class CrmLead(models.Model):
         now = now or fields.Datetime.now()
         values = {lead_id: {"model": False, "fit": 0, "engagement": 0, "score": 0, "details": []}
                   for lead_id in self.ids}
+        # sudo: every lead is scored by the same models and rules, whoever saves it
         scoring_models = self.env["lead.scoring.model"].sudo().search([])
         if not scoring_models:
             return values
@@ -225,6 +226,7 @@ class CrmLead(models.Model):
                 values[lead_id]["model"] = model
             model._score_leads(matched, values, now, matches, with_details)
         if not with_details:
+            # sudo: the managers see on each model which rule failed, whoever triggered the rescore
             self.env["lead.scoring.model"].sudo()._report_rule_errors(
                 {record: errors.get(record, False) for record in (*scoring_models, *rules)})
         for vals in values.values():

@@ -27,10 +27,6 @@ class CrmLead(models.Model):
     sla_status = fields.Selection(
         [("none", "No SLA"), ("pending", "Pending"), ("met", "Met"), ("breached", "Breached")],
         string="SLA Status", default="none", required=True, copy=False, tracking=True)
-    sla_met_rate = fields.Float(
-        string="SLA Met (%)", compute="_compute_sla_met_rate",
-        help="100 when the first response met its deadline, 0 when it did not (the Response Time report "
-             "averages it).")
 
     def init(self):
         # the escalation cron's query: small, only the leads still waiting for an answer
@@ -47,11 +43,6 @@ class CrmLead(models.Model):
             else:
                 lead.response_time_minutes = 0.0
 
-    @api.depends("sla_status")
-    def _compute_sla_met_rate(self):
-        for lead in self:
-            lead.sla_met_rate = 100.0 if lead.sla_status == "met" else 0.0
-
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         """An email sent to the customer by the salesperson is a first response."""
@@ -62,10 +53,12 @@ class CrmLead(models.Model):
 
     @api.model
     def _is_sla_enabled(self):
+        # sudo: settings are readable by administrators only, and apply to every user's leads
         return str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.sla_enabled", "True"))
 
     @api.model
     def _get_sla_minutes(self):
+        # sudo: as in _is_sla_enabled
         params = self.env["ir.config_parameter"].sudo()
         return {
             temperature: int(params.get_param(f"lead_management.sla_{temperature}_minutes", default) or default)
@@ -162,6 +155,7 @@ class CrmLead(models.Model):
                 fields.Date.context_today(lead))
             for lead in leads if lead.team_id.user_id
         ])
+        # sudo: as in _is_sla_enabled
         reassign = str2bool(self.env["ir.config_parameter"].sudo().get_param("lead_management.sla_reassign", "False"))
         if reassign:
             movable = leads.filtered("territory_id")

@@ -103,7 +103,8 @@ class LeadScoringModel(models.Model):
         return models_
 
     def action_recompute_scores(self):
-        """Rescore every lead this model could score."""
+        """Rescore every open lead now: models compete for the leads, so any
+        lead may move to or from this one."""
         self.check_access("write")
         self._rescore_leads(force_now=True)
         return True
@@ -134,9 +135,11 @@ class LeadScoringModel(models.Model):
                 ("company_id", "in", [self.company_id.id, False])]
         return domain
 
+    @api.model
     def _rescore_leads(self, force_now=False):
-        """Rescore the open leads after a change of models or rules: at once
-        when they are few (or when asked), else through the scoring cron."""
+        """Rescore every open lead after a change of models or rules (models
+        compete for the leads): at once when they are few (or when asked),
+        else through the scoring cron."""
         Lead = self.env["crm.lead"]
         domain = Lead._get_scorable_domain()
         if force_now or Lead.search_count(domain, limit=IMMEDIATE_RESCORE_LIMIT + 1) <= IMMEDIATE_RESCORE_LIMIT:

@@ -52,7 +52,7 @@ class LeadScoringRule(models.Model):
     def write(self, vals):
         models_before = self.model_id
         result = super().write(vals)
-        if set(vals) - {"error"}:
+        if set(vals) & self._get_rescoring_fields():
             self.env.registry.clear_cache()
             (models_before | self.model_id)._rescore_leads()
         return result
@@ -63,6 +63,10 @@ class LeadScoringRule(models.Model):
         self.env.registry.clear_cache()
         scoring_models._rescore_leads()
         return result
+
+    @api.model
+    def _get_rescoring_fields(self):
+        return {"model_id", "active", "kind", "domain", "event_type", "points", "max_points"}
 
     def _get_lead_domain(self):
         """Domain of the leads that get the points of this fit rule."""

@@ -57,7 +57,7 @@ class LeadTerritory(models.Model):
     @api.depends("lead_ids", "user_ids")
     def _compute_lead_counts(self):
         Lead = self.env["crm.lead"]
-        open_domain = [("active", "=", True), ("probability", "<", 100)]
+        open_domain = Lead._get_open_lead_domain()
         counts = {(territory, assigned): count for territory, assigned, count in Lead._read_group(
             [*open_domain, ("territory_id", "in", self.ids)], ["territory_id", "user_id"], ["__count"])} \
             if self.ids else {}

@@ -5,17 +5,18 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        """A call or meeting marked done on a lead is an engagement event; any
-        activity the salesperson marks done on the lead is a first response."""
+        """A call or meeting marked done on a lead is an engagement event; an
+        activity of the lead's salesperson marked done (by them or for them),
+        or any activity they mark done on it, is a first response."""
         lead_activities = self.filtered(lambda act: act.res_model == "crm.lead" and act.res_id)
         # sudo: the activity's user may mark it done on a lead they cannot edit
         leads = self.env["crm.lead"].sudo().browse(lead_activities.mapped("res_id")).exists()
-        done_by = {lead_id: lead_activities.filtered(lambda act, lead_id=lead_id: act.res_id == lead_id).user_id
-                   for lead_id in leads.ids}
-        responded = leads.filtered(lambda lead: lead.user_id in (self.env.user | done_by[lead.id]))
+        lead_activities = lead_activities.filtered(lambda act: act.res_id in leads.ids)
+        done_for = {lead_id: activities.user_id for lead_id, activities in lead_activities.grouped("res_id").items()}
+        responded = leads.filtered(lambda lead: lead.user_id in (self.env.user | done_for[lead.id]))
         events = []
         meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
-        for activity in self.filtered(lambda act: act.res_model == "crm.lead" and act.res_id):
+        for activity in lead_activities:
             if activity.activity_category == "phonecall":
                 event_type = "call"
             elif activity.activity_category == "meeting" or activity.activity_type_id == meeting_type:
@@ -27,9 +28,6 @@ class MailActivity(models.Model):
                 "event_type": event_type,
                 "note": activity.summary or activity.activity_type_id.name,
             })
-        if events:
-            existing = set(self.env["crm.lead"].sudo().browse([vals["lead_id"] for vals in events]).exists().ids)
-            events = [vals for vals in events if vals["lead_id"] in existing]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         responded._register_first_response()
         if events:

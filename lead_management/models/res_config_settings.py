@@ -42,6 +42,7 @@ class ResConfigSettings(models.TransientModel):
         they are: an unticked boolean or a cleared text given to
         ``config_parameter`` would be deleted, then read back as the default."""
         super().set_values()
+        # sudo: as Odoo's config_parameter fields do; only administrators reach set_values
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("lead_management.auto_assign", str(self.lead_management_auto_assign))
         params.set_param("lead_management.sla_enabled", str(self.lead_management_sla_enabled))

@@ -4,7 +4,8 @@ from . import test_tools_scoring
 from . import test_tools_forecast
 from . import test_scoring
 from . import test_tools_territory
-from . import test_territory
+from . import test_routing
+from . import test_sla
 from . import test_lead_status
 from . import test_lead_fields
 from . import test_national_id

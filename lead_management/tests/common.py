@@ -80,3 +80,31 @@ class ConversionCase(LeadManagementCase):
         if values:
             wizard.write(values)
         return wizard
+
+
+class TerritoryCase(LeadManagementCase):
+    """Three salespeople in Isfahan, one in Tehran, a Georgian catch-all."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["lead.territory"].search([]).write({"active": False})
+        cls.env["lead.scoring.model"].search([]).write({"active": False})
+        cls.isfahan = cls.env.ref("lead_management.state_ir_isfahan")
+        cls.tehran = cls.env.ref("lead_management.state_ir_tehran")
+        cls.rep_a, cls.rep_b, cls.rep_c = [mail_new_test_user(
+            cls.env, login=f"lm_rep_{name}", name=f"Rep {name.upper()}",
+            groups="base.group_user,sales_team.group_sale_salesman") for name in "abc"]
+        cls.territory_isfahan_city = cls.env["lead.territory"].create({
+            "name": "Isfahan city", "sequence": 10, "team_id": cls.team_iran.id,
+            "user_ids": [(6, 0, (cls.rep_a | cls.rep_b | cls.rep_c).ids)],
+            "country_ids": [(6, 0, cls.country_ir.ids)], "cities": "Isfahan\nاصفهان",
+        })
+        cls.territory_iran = cls.env["lead.territory"].create({
+            "name": "Rest of Iran", "sequence": 10, "team_id": cls.team_iran.id,
+            "user_ids": [(6, 0, cls.user_salesman.ids)], "country_ids": [(6, 0, cls.country_ir.ids)],
+        })
+        cls.territory_georgia = cls.env["lead.territory"].create({
+            "name": "Georgia", "sequence": 20, "team_id": cls.team_georgia.id,
+            "user_ids": [(6, 0, cls.user_salesman_all.ids)], "country_ids": [(6, 0, cls.country_ge.ids)],
+        })

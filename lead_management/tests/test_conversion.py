@@ -81,7 +81,7 @@ class TestConversion(ConversionCase):
                 wizard = self._wizard(lead)
                 self.assertEqual(wizard.partner_action, "link")
                 self.assertEqual(wizard.partner_id, existing[key])
-                self.assertIn(existing[key], wizard.candidate_ids)
+                self.assertIn(existing[key].display_name, wizard.match_summary)
         both = self._create_lead("Two keys", email_from="match.me@example.com", vat="41122233344")
         candidates = both._get_partner_candidates()
         self.assertEqual([partner for partner, _reason in candidates], [existing["vat"], existing["email"]],

@@ -50,15 +50,20 @@ class TestSettings(LeadManagementCase):
         lead._start_sla()
         self.assertEqual((lead.sla_status, lead.sla_deadline), ("none", False))
         self.assertFalse(lead.activity_ids)
-        self._save(lead_management_sla_enabled=True, lead_management_sla_hot_minutes=10)
+        self._save(lead_management_sla_enabled=True, lead_management_sla_hot_minutes=10,
+                   lead_management_sla_warm_minutes=60, lead_management_sla_cold_minutes=600)
         self.assertTrue(Lead._is_sla_enabled())
-        self.assertEqual(self._shown("lead_management_sla_hot_minutes"), 10)
-        self.assertEqual(Lead._get_sla_minutes(), {"hot": 10, "warm": 240, "cold": 2880})
+        for temperature, minutes in {"hot": 10, "warm": 60, "cold": 600}.items():
+            self.assertEqual(self._shown(f"lead_management_sla_{temperature}_minutes"), minutes)
+        self.assertEqual(Lead._get_sla_minutes(), {"hot": 10, "warm": 60, "cold": 600})
         lead._start_sla()
         self.assertEqual(lead.sla_status, "pending")
-        self._save(lead_management_sla_hot_minutes=0)
-        self.assertEqual(self._shown("lead_management_sla_hot_minutes"), 5, "cleared: back to the default")
-        self.assertEqual(Lead._get_sla_minutes()["hot"], 5)
+        self._save(lead_management_sla_hot_minutes=0, lead_management_sla_warm_minutes=0,
+                   lead_management_sla_cold_minutes=0)
+        for temperature, minutes in {"hot": 5, "warm": 240, "cold": 2880}.items():
+            self.assertEqual(self._shown(f"lead_management_sla_{temperature}_minutes"), minutes,
+                             "cleared: back to the default")
+        self.assertEqual(Lead._get_sla_minutes(), {"hot": 5, "warm": 240, "cold": 2880})
 
     def test_reassign_overdue_leads(self):
         self.assertFalse(self._shown("lead_management_sla_reassign"), "off by default")

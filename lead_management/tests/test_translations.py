@@ -1,4 +1,5 @@
 import os
+import re
 
 import polib
 
@@ -11,6 +12,7 @@ from .common import LeadManagementCase
 LANGS = {"fa_IR": "fa.po", "ka_GE": "ka.po"}
 # msgids that read the same in every language
 UNTRANSLATED_OK = {"BANT", "MQL", "SQL", "Google Ads", "Meta Ads"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 
 def check_catalogs(case, module, min_terms=1):
@@ -26,7 +28,8 @@ def check_catalogs(case, module, min_terms=1):
             translated = {e.msgid: e.msgstr for e in catalog if e.msgstr and not e.obsolete}
             case.assertFalse(sorted(msgids - set(translated)), "every term is translated")
             english = [msgid for msgid, msgstr in translated.items()
-                       if msgstr == msgid and msgid not in UNTRANSLATED_OK and any(c.isalpha() for c in msgid)]
+                       if msgstr == msgid and msgid not in UNTRANSLATED_OK
+                       and any(c.isalpha() for c in PLACEHOLDER.sub("", msgid))]
             case.assertFalse(english, "no English left")
 
 

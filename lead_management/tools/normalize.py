@@ -1,8 +1,9 @@
 """Text, digit and identifier normalization without the ORM.
 
-Persian (۰-۹), Arabic-Indic (٠-٩) and every other Unicode decimal digit
-becomes ASCII; Arabic yeh/kaf become their Persian forms so that names typed
-on an Arabic keyboard match the same names typed on a Persian one.
+Persian (۰-۹) and Arabic-Indic (٠-٩) digits become ASCII (identifiers: every
+Unicode decimal digit, see clean_identifier); Arabic yeh/kaf become their
+Persian forms so that names typed on an Arabic keyboard match the same names
+typed on a Persian one.
 """
 import re
 import unicodedata

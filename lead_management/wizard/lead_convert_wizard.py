@@ -31,15 +31,14 @@ class LeadConvertWizard(models.TransientModel):
     partner_action = fields.Selection(
         [("create", "Create a new customer"), ("link", "Link to an existing customer"),
          ("none", "Do not link a customer")], string="Customer",
-        compute="_compute_partner_action", store=True, readonly=False, required=True, precompute=True,
+        compute="_compute_matches", store=True, readonly=False, required=True, precompute=True,
         help="With several leads, each lead is linked to its best matching customer, or one is created.")
     partner_id = fields.Many2one(
-        "res.partner", string="Existing Customer", compute="_compute_partner_action", store=True, readonly=False,
+        "res.partner", string="Existing Customer", compute="_compute_matches", store=True, readonly=False,
         precompute=True)
-    candidate_ids = fields.Many2many(
-        "res.partner", string="Matching Customers", compute="_compute_candidates",
+    match_summary = fields.Html(
+        compute="_compute_matches", store=True, precompute=True, sanitize=False,
         help="Existing contacts with the same economic code, national ID, email or phone.")
-    match_summary = fields.Html(compute="_compute_candidates", sanitize=False)
     create_opportunity = fields.Boolean(
         default=True, help="Turn the lead into an opportunity of the pipeline. "
                            "Otherwise the lead is marked converted and archived, linked to the customer.")
@@ -71,23 +70,18 @@ class LeadConvertWizard(models.TransientModel):
             wizard.customer_kind = wizard.lead_ids[:1]._get_customer_kind() if wizard.lead_ids else "individual"
 
     @api.depends("lead_ids")
-    def _compute_candidates(self):
+    def _compute_matches(self):
+        """For a single lead: its customer or the best existing match, and the
+        list of matches with their reason."""
         for wizard in self:
-            candidates = wizard.lead_ids._get_partner_candidates() if len(wizard.lead_ids) == 1 else []
-            wizard.candidate_ids = [Command.set([partner.id for partner, _reason in candidates])]
+            lead = wizard.lead_ids if len(wizard.lead_ids) == 1 else self.env["crm.lead"]
+            candidates = lead._get_partner_candidates() if lead else []
+            partner = lead.partner_id or next((partner for partner, _reason in candidates), self.env["res.partner"])
+            wizard.partner_id = partner
+            wizard.partner_action = "link" if partner else "create"
             wizard.match_summary = Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li><b>%s</b>: %s</li>") % (partner.display_name, reason) for partner, reason in candidates
             ) if candidates else False
-
-    @api.depends("lead_ids")
-    def _compute_partner_action(self):
-        for wizard in self:
-            lead = wizard.lead_ids if len(wizard.lead_ids) == 1 else self.env["crm.lead"]
-            partner = lead.partner_id or next(
-                (partner for partner, _reason in (lead._get_partner_candidates() if lead else [])),
-                self.env["res.partner"])
-            wizard.partner_id = partner
-            wizard.partner_action = "link" if partner else "create"
 
     @api.depends("lead_ids")
     def _compute_user_team(self):
@@ -115,11 +109,13 @@ class LeadConvertWizard(models.TransientModel):
         if len(self.lead_ids) == 1 and not failures:
             return self._action_open_result(converted)
         if not converted and failures:
-            raise UserError("\n".join(f"{lead.display_name}: {message}" for lead, message in failures))
+            raise UserError("\n".join(
+                self.env._("%(lead)s: %(error)s", lead=lead.display_name, error=error) for lead, error in failures))
         message = self.env._("%(count)s leads converted.", count=len(converted))
         if failures:
-            message += " " + self.env._("Not converted: %(failures)s", failures="; ".join(
-                f"{lead.display_name} ({error})" for lead, error in failures))
+            not_converted = "; ".join(
+                self.env._("%(lead)s (%(error)s)", lead=lead.display_name, error=error) for lead, error in failures)
+            message += " " + self.env._("Not converted: %(failures)s", failures=not_converted)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -219,6 +215,7 @@ class LeadConvertWizard(models.TransientModel):
         copies = Attachment.create([
             dict(vals, res_model="res.partner", res_id=partner.id) for vals in attachments.copy_data()])
         attachment_map = dict(zip(attachments.ids, copies.ids, strict=True))
+        # sudo: as for the attachments
         messages = self.env["mail.message"].sudo().search(
             [("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "in", HISTORY_MESSAGE_TYPES)],
             order="id").filtered(lambda message: self._is_history_message(message))

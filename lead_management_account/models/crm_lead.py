@@ -117,6 +117,7 @@ class CrmLead(models.Model):
             self.env.add_to_compute(moves._fields[fname], moves)
 
     def _get_invoice_product(self):
+        # sudo: settings are readable by administrators only
         product_id = self.env["ir.config_parameter"].sudo().get_param("lead_management.invoice_product_id")
         return self.env["product.product"].browse(int(product_id)).exists() if product_id else \
             self.env["product.product"]

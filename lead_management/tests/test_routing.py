@@ -1,12 +1,10 @@
 import threading
 import time
-from datetime import timedelta
 
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, fields
-from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo import SUPERUSER_ID
 from odoo.api import Environment, Transaction
 from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
@@ -14,47 +12,16 @@ from odoo.tests import tagged, users
 from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
 
-from .common import LeadManagementCase
-
-
-class TerritoryCase(LeadManagementCase):
-    """Three salespeople in Isfahan, one in Tehran, a Georgian catch-all."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["lead.territory"].search([]).write({"active": False})
-        cls.env["lead.scoring.model"].search([]).write({"active": False})
-        cls.isfahan = cls.env.ref("lead_management.state_ir_isfahan")
-        cls.tehran = cls.env.ref("lead_management.state_ir_tehran")
-        cls.rep_a, cls.rep_b, cls.rep_c = [mail_new_test_user(
-            cls.env, login=f"lm_rep_{name}", name=f"Rep {name.upper()}",
-            groups="base.group_user,sales_team.group_sale_salesman") for name in "abc"]
-        cls.territory_isfahan_city = cls.env["lead.territory"].create({
-            "name": "Isfahan city", "sequence": 10, "team_id": cls.team_iran.id,
-            "user_ids": [(6, 0, (cls.rep_a | cls.rep_b | cls.rep_c).ids)],
-            "country_ids": [(6, 0, cls.country_ir.ids)], "cities": "Isfahan\nاصفهان",
-        })
-        cls.territory_iran = cls.env["lead.territory"].create({
-            "name": "Rest of Iran", "sequence": 10, "team_id": cls.team_iran.id,
-            "user_ids": [(6, 0, cls.user_salesman.ids)], "country_ids": [(6, 0, cls.country_ir.ids)],
-        })
-        cls.territory_georgia = cls.env["lead.territory"].create({
-            "name": "Georgia", "sequence": 20, "team_id": cls.team_georgia.id,
-            "user_ids": [(6, 0, cls.user_salesman_all.ids)], "country_ids": [(6, 0, cls.country_ge.ids)],
-        })
-
-    def _new_lead(self, name, **values):
-        return self._create_lead(name, **values)
+from .common import TerritoryCase
 
 
 @tagged("post_install", "-at_install", "lead_management_routing", "is_query_count")
 class TestTerritoryRouting(TerritoryCase):
 
     def test_city_in_persian_and_latin(self):
-        persian = self._new_lead("Persian city", city="اصفهان")
-        latin = self._new_lead("Latin city", city=" isfahan ")
-        arabic_letters = self._new_lead("Other", city="تهران")
+        persian = self._create_lead("Persian city", city="اصفهان")
+        latin = self._create_lead("Latin city", city=" isfahan ")
+        arabic_letters = self._create_lead("Other", city="تهران")
         (persian | latin | arabic_letters)._assign_by_territory()
         self.assertEqual(persian.territory_id, self.territory_isfahan_city)
         self.assertEqual(latin.territory_id, self.territory_isfahan_city)
@@ -64,13 +31,13 @@ class TestTerritoryRouting(TerritoryCase):
 
     def test_most_specific_wins_at_equal_sequence(self):
         self.assertGreater(self.territory_isfahan_city.criteria_count, self.territory_iran.criteria_count)
-        lead = self._new_lead("Specific", city="Isfahan")
+        lead = self._create_lead("Specific", city="Isfahan")
         lead._assign_by_territory()
         self.assertEqual(lead.territory_id, self.territory_isfahan_city)
 
     def test_sequence_before_specificity(self):
         self.territory_iran.sequence = 1
-        lead = self._new_lead("Sequence", city="Isfahan")
+        lead = self._create_lead("Sequence", city="Isfahan")
         lead._assign_by_territory()
         self.assertEqual(lead.territory_id, self.territory_iran)
 
@@ -87,7 +54,7 @@ class TestTerritoryRouting(TerritoryCase):
         })
         good = {"state_id": self.isfahan.id, "zip": "81465", "lang_id": lang.id, "industry_id": industry.id,
                 "specialty_ids": [(6, 0, specialty.ids)], "tag_ids": [(6, 0, tag.ids)]}
-        lead = self._new_lead("All criteria", **good)
+        lead = self._create_lead("All criteria", **good)
         lead._assign_by_territory()
         self.assertEqual(lead.territory_id, territory)
         wrong = {"state_id": self.tehran.id, "zip": "11111", "lang_id": self.env.ref("base.lang_en").id,
@@ -95,13 +62,13 @@ class TestTerritoryRouting(TerritoryCase):
                  "specialty_ids": [(5,)], "tag_ids": [(5,)]}
         for fname, value in wrong.items():
             with self.subTest(criterion=fname):
-                other = self._new_lead(f"Wrong {fname}", **dict(good, **{fname: value}))
+                other = self._create_lead(f"Wrong {fname}", **dict(good, **{fname: value}))
                 other._assign_by_territory()
                 self.assertNotEqual(other.territory_id, territory)
 
     def test_minimum_temperature(self):
         self.territory_isfahan_city.min_temperature = "hot"
-        lead = self._new_lead("Cold Isfahan", city="Isfahan")
+        lead = self._create_lead("Cold Isfahan", city="Isfahan")
         lead._assign_by_territory()
         self.assertEqual(lead.territory_id, self.territory_iran, "falls to the next matching territory")
 
@@ -113,7 +80,7 @@ class TestTerritoryRouting(TerritoryCase):
         counts = {user: len(leads.filtered(lambda lead, u=user: lead.user_id == u))
                   for user in (self.rep_a, self.rep_b, self.rep_c)}
         self.assertEqual(set(counts.values()), {3}, f"{counts} {leads.mapped('territory_id.name')}")
-        more = self._new_lead("Next", city="Isfahan")
+        more = self._create_lead("Next", city="Isfahan")
         more._assign_by_territory()
         self.assertEqual(more.user_id, leads[-1].user_id.browse(
             self.territory_isfahan_city.user_ids.sorted("id")[0].id), "the turn continues where it stopped")
@@ -123,7 +90,7 @@ class TestTerritoryRouting(TerritoryCase):
         self._create_lead("Busy A1", user=self.rep_a)
         self._create_lead("Busy A2", user=self.rep_a)
         self._create_lead("Busy B1", user=self.rep_b)
-        lead = self._new_lead("Least loaded", city="Isfahan")
+        lead = self._create_lead("Least loaded", city="Isfahan")
         lead._assign_by_territory()
         self.assertEqual(lead.user_id, self.rep_c)
 
@@ -131,21 +98,21 @@ class TestTerritoryRouting(TerritoryCase):
         self.territory_isfahan_city.max_open_leads = 1
         for rep in (self.rep_a, self.rep_b):
             self._create_lead(f"Full {rep.name}", user=rep)
-        lead = self._new_lead("Capped", city="Isfahan")
+        lead = self._create_lead("Capped", city="Isfahan")
         lead._assign_by_territory()
         self.assertEqual(lead.user_id, self.rep_c)
-        overflow = self._new_lead("Overflow", city="Isfahan")
+        overflow = self._create_lead("Overflow", city="Isfahan")
         overflow._assign_by_territory()
         self.assertEqual(overflow.territory_id, self.territory_iran, "everyone full: next territory")
 
     def test_queue_when_nothing_matches(self):
         self.territory_iran.max_open_leads = 1
         self._create_lead("Fills Iran", user=self.user_salesman)
-        lead = self._new_lead("Queued", city="Tabriz")
+        lead = self._create_lead("Queued", city="Tabriz")
         lead._assign_by_territory()
         self.assertFalse(lead.user_id)
         self.assertFalse(lead.territory_id)
-        nowhere = self._new_lead("Nowhere", country_id=self.country_us.id)
+        nowhere = self._create_lead("Nowhere", country_id=self.country_us.id)
         nowhere._assign_by_territory()
         self.assertFalse(nowhere.user_id)
 
@@ -154,7 +121,7 @@ class TestTerritoryRouting(TerritoryCase):
         self.territory_iran.max_open_leads = 1
         blocking = self.env["crm.lead"].search([("user_id", "=", self.user_salesman.id), ("probability", "<", 100)])
         self.assertEqual(blocking, self.lead_own, "the salesperson's one open lead")
-        queued = self._new_lead("Queued", city="Tabriz")
+        queued = self._create_lead("Queued", city="Tabriz")
         self.assertFalse(queued.user_id, "the only salesperson of the territory is full")
         # the queue is this lead alone (the database may hold other unassigned leads)
         self.env["crm.lead"].search([("user_id", "=", False), ("id", "!=", queued.id)]).action_archive()
@@ -168,7 +135,7 @@ class TestTerritoryRouting(TerritoryCase):
 
     def test_queue_cron_idle_without_auto_assign(self):
         self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
-        queued = self._new_lead("Queued", city="Isfahan")
+        queued = self._create_lead("Queued", city="Isfahan")
         self.env["crm.lead"]._cron_assign_queue()
         self.assertFalse(queued.user_id)
         self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
@@ -221,14 +188,14 @@ class TestTerritoryRouting(TerritoryCase):
         self.assertEqual(tracked.old_value_char, self.user_salesman_other.name)
 
     def test_server_action(self):
-        lead = self._new_lead("Action", city="Isfahan")
+        lead = self._create_lead("Action", city="Isfahan")
         action = self.env.ref("lead_management.action_server_assign_by_territory")
         result = action.with_context(active_model="crm.lead", active_ids=lead.ids, active_id=lead.id).run()
         self.assertEqual(lead.territory_id, self.territory_isfahan_city)
         self.assertIn("1 leads assigned", result["params"]["message"])
 
     def test_territory_map_counts(self):
-        self._new_lead("Open", city="Isfahan")._assign_by_territory()
+        self._create_lead("Open", city="Isfahan")._assign_by_territory()
         self._create_lead("Unassigned in territory", territory_id=self.territory_isfahan_city.id)
         self.territory_isfahan_city.invalidate_recordset()
         self.assertEqual(self.territory_isfahan_city.open_lead_count, 2)
@@ -255,113 +222,6 @@ class TestTerritoryRouting(TerritoryCase):
                 leads.with_env(self.env).action_assign_by_territory()
             self.assertEqual(leads.filtered(lambda lead: lead.city == "Isfahan").territory_id,
                              self.territory_isfahan_city)
-
-
-@tagged("post_install", "-at_install", "lead_management_routing")
-@freeze_time("2026-03-02 09:00:00")
-class TestSla(TerritoryCase):
-
-    def test_deadline_per_temperature_and_first_contact_activity(self):
-        minutes = {"cold": 2880, "warm": 240, "hot": 5}
-        self.env["lead.scoring.model"].search([]).active = False
-        self.env["lead.scoring.model"].create({"name": "Need", "rule_ids": [
-            (0, 0, {"name": "Medium", "kind": "fit", "points": 50, "domain": "[('need_level', '=', 'medium')]"}),
-            (0, 0, {"name": "High", "kind": "fit", "points": 90, "domain": "[('need_level', '=', 'high')]"}),
-        ]})
-        for temperature, need in (("cold", "low"), ("warm", "medium"), ("hot", "high")):
-            with self.subTest(temperature=temperature):
-                lead = self._new_lead(f"SLA {temperature}", city="Isfahan", need_level=need)
-                self.assertEqual(lead.temperature, temperature)
-                before = fields.Datetime.now()
-                lead._assign_by_territory()
-                self.assertEqual(lead.sla_status, "pending")
-                delta = (lead.sla_deadline - before).total_seconds() / 60
-                self.assertAlmostEqual(delta, minutes[temperature], delta=1)
-                activity = lead.activity_ids
-                self.assertEqual(activity.user_id, lead.user_id)
-                self.assertEqual(activity.activity_type_id,
-                                 self.env.ref("lead_management.mail_activity_type_first_contact"))
-                self.assertEqual(activity.activity_category, "phonecall")
-                self.assertEqual(activity.summary.startswith("Urgent"), temperature == "hot")
-
-    def test_settings_change_targets(self):
-        self.env["ir.config_parameter"].set_param("lead_management.sla_cold_minutes", "60")
-        lead = self._new_lead("Configured", city="Isfahan")
-        before = fields.Datetime.now()
-        lead._assign_by_territory()
-        self.assertAlmostEqual((lead.sla_deadline - before).total_seconds() / 60, 60, delta=1)
-
-    def _assigned(self):
-        lead = self._new_lead("Responder", city="Tehran")
-        lead._assign_by_territory()
-        self.assertEqual(lead.user_id, self.user_salesman)
-        return lead
-
-    def test_first_response_by_status(self):
-        lead = self._assigned()
-        lead.with_user(self.user_salesman).lead_status = "attempted"
-        self.assertEqual(lead.sla_status, "met")
-        self.assertTrue(lead.first_response_date)
-        self.assertGreaterEqual(lead.response_time_minutes, 0)
-
-    def test_first_response_by_activity_done(self):
-        lead = self._assigned()
-        lead.activity_ids.with_user(self.user_salesman).action_feedback(feedback="Called, interested")
-        self.assertEqual(lead.sla_status, "met")
-
-    def test_first_response_by_email(self):
-        lead = self._assigned()
-        lead.with_user(self.user_salesman).message_post(
-            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment")
-        self.assertEqual(lead.sla_status, "met")
-
-    def test_internal_note_is_not_a_response(self):
-        lead = self._assigned()
-        lead.with_user(self.user_salesman).message_post(body="Note", message_type="comment",
-                                                        subtype_xmlid="mail.mt_note")
-        self.assertEqual(lead.sla_status, "pending")
-
-    def test_late_response_is_breached(self):
-        lead = self._assigned()
-        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
-        lead.with_user(self.user_salesman).lead_status = "contacted"
-        self.assertEqual(lead.sla_status, "breached")
-        self.assertEqual(lead.sla_met_rate, 0)
-
-    def test_escalation_and_reassignment(self):
-        self.territory_isfahan_city.method = "round_robin"
-        lead = self._new_lead("Late", city="Isfahan")
-        lead._assign_by_territory()
-        first = lead.user_id
-        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
-        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "True")
-        self.assertGreaterEqual(self.env["crm.lead"]._cron_sla_escalation(), 1)
-        self.assertNotEqual(lead.user_id, first)
-        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
-        leader_activity = self.env["mail.activity"].search(
-            [("res_id", "=", lead.id), ("res_model", "=", "crm.lead"), ("user_id", "=", self.user_manager.id)])
-        self.assertEqual(leader_activity.summary, "Response time breached")
-        self.assertTrue(lead.message_ids.filtered(lambda m: "First response overdue" in (m.body or "")))
-        self.assertEqual(lead.sla_status, "pending", "the new salesperson gets a new deadline")
-
-    def test_escalation_without_reassignment(self):
-        lead = self._assigned()
-        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
-        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "False")
-        self.env["crm.lead"]._cron_sla_escalation()
-        self.assertEqual(lead.sla_status, "breached")
-        self.assertEqual(lead.user_id, self.user_salesman)
-
-    def test_turning_hot_tightens_the_deadline(self):
-        lead = self._assigned()
-        self.assertGreater(lead.sla_deadline, fields.Datetime.now() + timedelta(hours=40))
-        model = self.env["lead.scoring.model"].create({
-            "name": "Hot maker", "sequence": 0,
-            "rule_ids": [(0, 0, {"name": "Everyone", "kind": "fit", "points": 95, "domain": "[]"})]})
-        self.assertEqual(lead.scoring_model_id, model)
-        self.assertEqual(lead.temperature, "hot")
-        self.flush_deferred()
-        self.assertLess(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=6))
 
 
 @tagged("post_install", "-at_install", "lead_management_routing")

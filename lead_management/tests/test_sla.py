@@ -1,0 +1,115 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import TerritoryCase
+
+
+@tagged("post_install", "-at_install", "lead_management_sla")
+@freeze_time("2026-03-02 09:00:00")
+class TestSla(TerritoryCase):
+
+    def test_deadline_per_temperature_and_first_contact_activity(self):
+        minutes = {"cold": 2880, "warm": 240, "hot": 5}
+        self.env["lead.scoring.model"].search([]).active = False
+        self.env["lead.scoring.model"].create({"name": "Need", "rule_ids": [
+            (0, 0, {"name": "Medium", "kind": "fit", "points": 50, "domain": "[('need_level', '=', 'medium')]"}),
+            (0, 0, {"name": "High", "kind": "fit", "points": 90, "domain": "[('need_level', '=', 'high')]"}),
+        ]})
+        for temperature, need in (("cold", "low"), ("warm", "medium"), ("hot", "high")):
+            with self.subTest(temperature=temperature):
+                lead = self._create_lead(f"SLA {temperature}", city="Isfahan", need_level=need)
+                self.assertEqual(lead.temperature, temperature)
+                before = fields.Datetime.now()
+                lead._assign_by_territory()
+                self.assertEqual(lead.sla_status, "pending")
+                delta = (lead.sla_deadline - before).total_seconds() / 60
+                self.assertAlmostEqual(delta, minutes[temperature], delta=1)
+                activity = lead.activity_ids
+                self.assertEqual(activity.user_id, lead.user_id)
+                self.assertEqual(activity.activity_type_id,
+                                 self.env.ref("lead_management.mail_activity_type_first_contact"))
+                self.assertEqual(activity.activity_category, "phonecall")
+                self.assertEqual(activity.summary.startswith("Urgent"), temperature == "hot")
+
+    def test_settings_change_targets(self):
+        self.env["ir.config_parameter"].set_param("lead_management.sla_cold_minutes", "60")
+        lead = self._create_lead("Configured", city="Isfahan")
+        before = fields.Datetime.now()
+        lead._assign_by_territory()
+        self.assertAlmostEqual((lead.sla_deadline - before).total_seconds() / 60, 60, delta=1)
+
+    def _assigned(self):
+        lead = self._create_lead("Responder", city="Tehran")
+        lead._assign_by_territory()
+        self.assertEqual(lead.user_id, self.user_salesman)
+        return lead
+
+    def test_first_response_by_status(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).lead_status = "attempted"
+        self.assertEqual(lead.sla_status, "met")
+        self.assertTrue(lead.first_response_date)
+        self.assertGreaterEqual(lead.response_time_minutes, 0)
+
+    def test_first_response_by_activity_done(self):
+        lead = self._assigned()
+        lead.activity_ids.with_user(self.user_salesman).action_feedback(feedback="Called, interested")
+        self.assertEqual(lead.sla_status, "met")
+
+    def test_first_response_by_email(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).message_post(
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertEqual(lead.sla_status, "met")
+
+    def test_internal_note_is_not_a_response(self):
+        lead = self._assigned()
+        lead.with_user(self.user_salesman).message_post(body="Note", message_type="comment",
+                                                        subtype_xmlid="mail.mt_note")
+        self.assertEqual(lead.sla_status, "pending")
+
+    def test_late_response_is_breached(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        lead.with_user(self.user_salesman).lead_status = "contacted"
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertEqual(lead.first_response_date, fields.Datetime.now())
+
+    def test_escalation_and_reassignment(self):
+        self.territory_isfahan_city.method = "round_robin"
+        lead = self._create_lead("Late", city="Isfahan")
+        lead._assign_by_territory()
+        first = lead.user_id
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "True")
+        self.assertGreaterEqual(self.env["crm.lead"]._cron_sla_escalation(), 1)
+        self.assertNotEqual(lead.user_id, first)
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
+        leader_activity = self.env["mail.activity"].search(
+            [("res_id", "=", lead.id), ("res_model", "=", "crm.lead"), ("user_id", "=", self.user_manager.id)])
+        self.assertEqual(leader_activity.summary, "Response time breached")
+        self.assertTrue(lead.message_ids.filtered(lambda m: "First response overdue" in (m.body or "")))
+        self.assertEqual(lead.sla_status, "pending", "the new salesperson gets a new deadline")
+
+    def test_escalation_without_reassignment(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["ir.config_parameter"].set_param("lead_management.sla_reassign", "False")
+        self.env["crm.lead"]._cron_sla_escalation()
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertEqual(lead.user_id, self.user_salesman)
+
+    def test_turning_hot_tightens_the_deadline(self):
+        lead = self._assigned()
+        self.assertGreater(lead.sla_deadline, fields.Datetime.now() + timedelta(hours=40))
+        model = self.env["lead.scoring.model"].create({
+            "name": "Hot maker", "sequence": 0,
+            "rule_ids": [(0, 0, {"name": "Everyone", "kind": "fit", "points": 95, "domain": "[]"})]})
+        self.assertEqual(lead.scoring_model_id, model)
+        self.assertEqual(lead.temperature, "hot")
+        self.flush_deferred()
+        self.assertLess(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=6))
