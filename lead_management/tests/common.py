@@ -1,4 +1,5 @@
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError
 from odoo.tests.common import TransactionCase
 
 
@@ -60,6 +61,26 @@ class LeadManagementCase(TransactionCase):
             "country_id": cls.country_ir.id,
             **values,
         })
+
+    def assertAccessMatrix(self, cases, users_):
+        """Each record of ``cases`` (record, right per user...) is readable by
+        the users whose right has "r" and writable by those with "w", not by
+        the others. ``users_``: {label: user}, in the order of the rights."""
+        for record, *rights in cases:
+            self.assertEqual(len(record), 1, record)
+            for (label, user), right in zip(users_.items(), rights, strict=True):
+                as_user = record.with_user(user)
+                with self.subTest(record=str(record), user=label, right=right):
+                    if "r" in right:
+                        as_user.read(["display_name"])
+                    else:
+                        with self.assertRaises(AccessError, msg=f"{label} reads {record}"):
+                            as_user.read(["display_name"])
+                    if "w" in right:
+                        as_user.check_access("write")
+                    else:
+                        with self.assertRaises(AccessError, msg=f"{label} writes {record}"):
+                            as_user.check_access("write")
 
 
 class ConversionCase(LeadManagementCase):

@@ -54,21 +54,7 @@ class TestAccessMatrix(LeadManagementCase):
     def test_matrix(self):
         users_ = {login: self.env["res.users"].search([("login", "=", login)]) for login in ROLES}
         users_["public"] = self.user_public
-        for record, *rights in self._matrix():
-            self.assertEqual(len(record), 1, record)
-            for login, right in zip(ROLES, rights, strict=True):
-                as_user = record.with_user(users_[login])
-                with self.subTest(record=str(record), login=login, right=right):
-                    if "r" in right:
-                        as_user.read(["display_name"])
-                    else:
-                        with self.assertRaises(AccessError, msg=f"{login} reads {record}"):
-                            as_user.read(["display_name"])
-                    if "w" in right:
-                        as_user.check_access("write")
-                    else:
-                        with self.assertRaises(AccessError, msg=f"{login} writes {record}"):
-                            as_user.check_access("write")
+        self.assertAccessMatrix(self._matrix(), users_)
 
     @users("lm_salesman", "lm_salesman_all", "lm_manager")
     def test_wizard_is_for_salespeople(self):

@@ -45,21 +45,8 @@ class TestInvoiceAccess(ConversionCase):
             (row, "", "", "r", "r", "r"),   # invoicing rights read every posted invoice
         ]
         logins = ("lm_salesman", "lm_salesman_all", "lm_manager", "lm_accountant", "lm_salesman_billing")
-        for record, *rights in cases:
-            self.assertEqual(len(record), 1, record)
-            for login, right in zip(logins, rights, strict=True):
-                as_user = record.with_user(self.env["res.users"].search([("login", "=", login)]))
-                with self.subTest(record=str(record), login=login):
-                    if "r" in right:
-                        as_user.read(["display_name"])
-                    else:
-                        with self.assertRaises(AccessError, msg=f"{login} reads {record}"):
-                            as_user.read(["display_name"])
-                    if "w" in right:
-                        as_user.check_access("write")
-                    else:
-                        with self.assertRaises(AccessError, msg=f"{login} writes {record}"):
-                            as_user.check_access("write")
+        self.assertAccessMatrix(cases, {
+            login: self.env["res.users"].search([("login", "=", login)]) for login in logins})
 
     @users("lm_accountant")
     def test_accountant_cannot_read_a_lead_by_linking_it(self):
