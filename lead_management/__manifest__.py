@@ -1,7 +1,7 @@
 {
     "name": "Lead Management",
     "summary": "Capture, qualify, score, route and convert leads in Odoo CRM",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
@@ -26,6 +26,8 @@
         "views/utm_source_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
+        "views/lead_capture_log_views.xml",
+        "views/lead_capture_form_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/lead_convert_wizard_views.xml",
         "views/lead_management_menus.xml",
@@ -48,4 +50,5 @@
         ],
     },
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
 }

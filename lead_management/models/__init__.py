@@ -16,6 +16,9 @@ from . import crm_lead_forecast
 from . import crm_lead_routing
 from . import crm_lead_sla
 from . import crm_lead_conversion
+from . import crm_lead_capture
+from . import lead_capture_log
+from . import lead_capture_form
 from . import mail_activity
 from . import res_config_settings
 from . import res_partner

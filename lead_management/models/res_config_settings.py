@@ -26,6 +26,24 @@ class ResConfigSettings(models.TransientModel):
         help="Days after a won deal when the salesperson gets a follow-up activity, separated by commas; "
              "empty: no follow-up.")
 
+    lead_management_capture_match_days = fields.Integer(
+        string="Matching Window (days)", config_parameter="lead_management.capture_match_days", default=90,
+        help="A submission is added to the person's open lead updated within this many days, "
+             "instead of opening a second lead.")
+    lead_management_capture_match_customers = fields.Boolean(
+        string="Recognize Returning Customers",
+        help="A submission from an existing customer without an open lead opens a lead linked to the customer.")
+    lead_management_capture_log_retention_days = fields.Integer(
+        string="Keep Submissions (days)", config_parameter="lead_management.capture_log_retention_days", default=90,
+        help="After this many days, what people submitted is erased from the capture log (personal data); "
+             "0 keeps it.")
+    lead_management_api_rate_per_minute = fields.Integer(
+        string="Lead API Requests per Minute", config_parameter="lead_management.api_rate_per_minute", default=600,
+        help="Per API key; beyond it the API answers 429 for the rest of the minute.")
+    lead_management_form_rate_per_ip = fields.Integer(
+        string="Form Submissions per Minute and Address", config_parameter="lead_management.form_rate_per_ip",
+        default=10)
+
     @api.model
     def get_values(self):
         res = super().get_values()
@@ -33,6 +51,7 @@ class ResConfigSettings(models.TransientModel):
         res.update(
             lead_management_auto_assign=Lead._is_auto_assign_enabled(),
             lead_management_sla_enabled=Lead._is_sla_enabled(),
+            lead_management_capture_match_customers=Lead._is_capture_customer_matching_enabled(),
             lead_management_followup_days=",".join(str(days) for days in Lead._get_followup_days()),
         )
         return res
@@ -46,5 +65,6 @@ class ResConfigSettings(models.TransientModel):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("lead_management.auto_assign", str(self.lead_management_auto_assign))
         params.set_param("lead_management.sla_enabled", str(self.lead_management_sla_enabled))
+        params.set_param("lead_management.capture_match_customers", str(self.lead_management_capture_match_customers))
         # "0": no follow-up
         params.set_param("lead_management.followup_days", (self.lead_management_followup_days or "").strip() or "0")

@@ -1,0 +1,242 @@
+import json
+import logging
+
+import psycopg2
+from werkzeug.exceptions import BadRequest
+
+from odoo import http
+from odoo.http import request
+from odoo.tools import html_escape
+
+_logger = logging.getLogger(__name__)
+
+#: the largest body the lead API reads (100 leads of a few kilobytes)
+API_MAX_BODY = 1024 * 1024
+API_MAX_LEADS = 100
+#: the largest body a web form posts
+FORM_MAX_BODY = 64 * 1024
+RETRY_AFTER_SECONDS = "60"
+
+
+class LeadCaptureController(http.Controller):
+    """HTTP channels of the capture pipeline (crm.lead._capture): the lead
+    API, for scripts and other systems, with Odoo's API keys; and the
+    public web forms, embedded on any site."""
+
+    @http.route("/lead_management/api/v1/leads", type="http", auth="bearer", methods=["POST"], csrf=False,
+                save_session=False)
+    def api_leads(self, **_kwargs):
+        """Capture one lead (a JSON object) or up to 100 (a list). Answers
+        201 when a lead was created, 200 when the person was known, 422 with
+        the field errors, 400 for a body that is not JSON, 413 for one that
+        is too large, 429 beyond the key's rate."""
+        env = request.env
+        if not env.user.has_group("sales_team.group_sale_salesman"):
+            return self._json(403, errors={"__all__": env._("This API key's user may not create leads.")})
+        Log = env["lead.capture.log"]
+        remote_addr = request.httprequest.remote_addr
+        body = self._read_body(API_MAX_BODY)
+        if body is None:
+            return self._json(413, errors={"__all__": env._(
+                "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY)})
+        rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
+        if Log._count_recent("api_user_id", env.uid) >= rate:
+            return self._json(429, errors={"__all__": env._(
+                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)},
+                headers={"Retry-After": RETRY_AFTER_SECONDS})
+        error, payloads, single = self._parse_json_body(body)
+        if not error and not single and len(payloads) > API_MAX_LEADS:
+            return self._json(413, errors={"__all__": env._(
+                "Expected at most %(max)s leads per request, got %(count)s.", max=API_MAX_LEADS, count=len(payloads))})
+        if error:
+            Log._log_refused("api", error, body, api_user=env.user, remote_addr=remote_addr)
+            return self._json(400, errors={"__all__": error})
+        idempotency_key = request.httprequest.headers.get("Idempotency-Key")
+        if single and idempotency_key and isinstance(payloads[0], dict):
+            payloads[0].setdefault("idempotency_key", idempotency_key[:128])
+        results = self._capture(payloads, "api", api_user=env.user, remote_addr=remote_addr)
+        answers = [{key: result[key] for key in ("status", "lead_id", "errors")} for result in results]
+        statuses = {result["status"] for result in results}
+        status = 201 if "created" in statuses else 200 if "matched" in statuses \
+            else 500 if statuses == {"error"} else 422
+        return self._json(status, **(answers[0] if single else {"results": answers}))
+
+    @http.route("/lead_management/form/<string:token>", type="http", auth="public", methods=["POST", "OPTIONS"],
+                csrf=False, save_session=False)
+    def form_submit(self, token, **_kwargs):
+        """A web form's submission (form-encoded, multipart or JSON). Known
+        and new people get the same answer; refused values get 422 with the
+        field errors; a visitor without JavaScript is redirected to the
+        form's thank-you page."""
+        env = request.env
+        self._set_visitor_lang()
+        Log = env["lead.capture.log"]
+        remote_addr = request.httprequest.remote_addr
+        origin = request.httprequest.headers.get("Origin")
+        # sudo: the token is the visitor's only right; it finds the form, nothing else
+        form = env["lead.capture.form"].sudo().search([("token", "=", token), ("channel", "=", "web_form")], limit=1) \
+            if len(token) <= 64 else env["lead.capture.form"]
+        cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} \
+            if form and origin and form._is_origin_allowed(origin) else {"Vary": "Origin"}
+        if request.httprequest.method == "OPTIONS":
+            if len(cors) == 1:
+                return self._json(403, errors={"__all__": env._("This site may not send this form.")})
+            return request.make_response("", status=204, headers=list({
+                **cors, "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Max-Age": "86400"}.items()))
+        body = self._read_body(FORM_MAX_BODY)
+        if body is None:
+            return self._json(413, headers=cors, errors={"__all__": env._(
+                "The form is larger than %(max)s bytes.", max=FORM_MAX_BODY)})
+        ip_rate = self._get_rate_setting("lead_management.form_rate_per_ip", 10)
+        if remote_addr and Log._count_recent("remote_addr", remote_addr) >= ip_rate or \
+                form and Log._count_recent("form_id", form.id) >= form.rate_limit_per_minute:
+            return self._json(429, headers={**cors, "Retry-After": RETRY_AFTER_SECONDS}, errors={"__all__": env._(
+                "Too many submissions; please try again in a minute.")})
+        if not form or not form.active:
+            Log._log_refused("web_form", env._("Unknown or archived form token: %(token)s", token=token[:64]),
+                             body, remote_addr=remote_addr)
+            return self._json(404, headers=cors, errors={"__all__": env._("This form does not exist any more.")})
+        if origin and len(cors) == 1 and origin.rstrip("/") != form.get_base_url().rstrip("/"):
+            Log._log_refused("web_form", env._("Sent from a site that is not allowed: %(origin)s", origin=origin[:255]),
+                             body, form=form, remote_addr=remote_addr)
+            return self._json(403, headers=cors, errors={"__all__": env._("This site may not send this form.")})
+        error, payload = self._parse_form_body(body)
+        if error:
+            Log._log_refused("web_form", error, body, form=form, remote_addr=remote_addr)
+            return self._json(400, headers=cors, errors={"__all__": error})
+        spam = self._get_spam_reason(form, payload)
+        if spam:
+            Log._log_refused("web_form", spam, payload, form=form, remote_addr=remote_addr)
+            return self._form_answer(form, 200, cors)
+        for control in ("lm_hp", "lm_elapsed"):
+            payload.pop(control, None)
+        result = self._capture([payload], "web_form", form=form, remote_addr=remote_addr)[0]
+        if result["status"] == "rejected":
+            return self._form_answer(form, 422, cors, errors=result["errors"])
+        if result["status"] == "error":
+            return self._form_answer(form, 500, cors, errors=result["errors"])
+        return self._form_answer(form, 200, cors)
+
+    # helpers
+
+    def _capture(self, payloads, channel, **kwargs):
+        """crm.lead._capture; a failure after validation leaves neither the
+        lead nor half of it, and is logged with its error."""
+        env = request.env
+        try:
+            with env.cr.savepoint():
+                return env["crm.lead"]._capture(payloads, channel, **kwargs)
+        except psycopg2.OperationalError:
+            raise   # a concurrent capture of the same person: Odoo retries the request
+        except Exception:
+            _logger.exception("lead_management: capture from %s failed", channel)
+            error = env._("The submission could not be saved; it is kept in the capture log to be replayed.")
+            form = kwargs.get("form")
+            for payload in payloads:
+                env["lead.capture.log"].sudo().create({
+                    "channel": channel, "status": "error", "error": error,
+                    "payload": env["lead.capture.log"]._dump_payload(payload),
+                    "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
+                    "api_user_id": kwargs["api_user"].id if kwargs.get("api_user") else False,
+                    "remote_addr": kwargs.get("remote_addr") or False,
+                })
+            return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
+
+    def _read_body(self, max_size):
+        """The request body, or None when it is larger than ``max_size``."""
+        httprequest = request.httprequest
+        if httprequest.content_length and httprequest.content_length > max_size:
+            return None
+        body = httprequest.stream.read(max_size + 1)
+        return None if len(body) > max_size else body
+
+    def _parse_json_body(self, body):
+        """(error, payloads, single) of a JSON body: one lead or a list."""
+        env = request.env
+        mimetype = request.httprequest.mimetype
+        if mimetype != "application/json":
+            return env._("Expected a body of type application/json, got %(type)s.",
+                         type=mimetype or "-"), [], True
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return env._("The body is not valid JSON: %(error)s", error=str(error)[:200]), [], True
+        if isinstance(data, list):
+            if not data:
+                return env._("Expected a lead or a list of leads, got an empty list."), [], False
+            return None, data, False
+        if not isinstance(data, dict):
+            return env._("Expected a lead (a JSON object) or a list of leads."), [], True
+        return None, [data], True
+
+    def _parse_form_body(self, body):
+        """(error, payload) of a form's body: form-encoded, multipart or JSON."""
+        env = request.env
+        httprequest = request.httprequest
+        if httprequest.mimetype == "application/json":
+            error, payloads, single = self._parse_json_body(body)
+            if not error and not (single and isinstance(payloads[0], dict)):
+                error = env._("Expected one submission (a JSON object).")
+            return error, (payloads[0] if not error else None)
+        if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return env._("Expected a form submission, got %(type)s.", type=httprequest.mimetype or "-"), None
+        try:
+            httprequest._cached_data = body
+            form = httprequest.form
+        except (BadRequest, ValueError):
+            return env._("The form submission could not be read."), None
+        if httprequest.files:
+            return env._("Files cannot be sent with this form."), None
+        return None, {key: (values[0] if len(values) == 1 else " ".join(values))
+                      for key, values in form.lists()}
+
+    def _get_spam_reason(self, form, payload):
+        """Why the submission looks sent by a robot, or None."""
+        env = request.env
+        if payload.get("lm_hp"):
+            return env._("Spam: the hidden field was filled in.")
+        if form.min_fill_seconds:
+            try:
+                elapsed = float(payload.get("lm_elapsed") or 0)
+            except (TypeError, ValueError):
+                elapsed = 0
+            if elapsed < form.min_fill_seconds:
+                return env._("Spam: sent %(elapsed)s seconds after the page loaded, less than %(min)s.",
+                             elapsed=round(elapsed, 1), min=form.min_fill_seconds)
+        return None
+
+    def _form_answer(self, form, status, cors, errors=None):
+        """JSON for the embed code's fetch; for a browser posting the form
+        itself, the thank-you page or the errors."""
+        accept = request.httprequest.accept_mimetypes
+        if accept.best == "text/html" or (accept.accept_html and not accept.accept_json):
+            if status == 200:
+                return request.redirect(form.redirect_url or form.get_base_url(), code=303, local=False)
+            items = "".join(f"<li>{html_escape(message)}</li>" for message in (errors or {}).values())
+            return request.make_response(
+                f"<!DOCTYPE html><html><body><ul>{items}</ul></body></html>", status=status,
+                headers=[("Content-Type", "text/html; charset=utf-8"), *cors.items()])
+        if status == 200:
+            return self._json(200, headers=cors, ok=True)
+        return self._json(status, headers=cors, errors=errors or {})
+
+    def _json(self, status, headers=None, **data):
+        return request.make_response(
+            json.dumps(data, ensure_ascii=False), status=status,
+            headers=[("Content-Type", "application/json; charset=utf-8"), *(headers or {}).items()])
+
+    def _get_rate_setting(self, key, default):
+        # sudo: settings are readable by administrators only, and apply to every request
+        return int(request.env["ir.config_parameter"].sudo().get_param(key, default) or default)
+
+    def _set_visitor_lang(self):
+        """Errors in the visitor's language, among the installed ones."""
+        installed = [code for code, _name in request.env["res.lang"].get_installed()]
+        best = request.httprequest.accept_languages.best_match(
+            [code.replace("_", "-") for code in installed] + [code.split("_")[0] for code in installed])
+        if best:
+            code = next((code for code in installed if code.replace("_", "-") == best or code.split("_")[0] == best),
+                        None)
+            if code:
+                request.update_context(lang=code)

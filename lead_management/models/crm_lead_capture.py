@@ -1,0 +1,555 @@
+import logging
+import unicodedata
+from collections import defaultdict
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize, html_escape, str2bool
+
+from ..tools import matching
+from ..tools.normalize import normalize_digits, normalize_whitespace
+
+_logger = logging.getLogger(__name__)
+
+#: lead fields a channel may fill, and their maximum length
+CAPTURE_FIELDS = {
+    "name": 255, "contact_name": 128, "partner_name": 128, "email_from": 254, "phone": 64, "mobile": 64,
+    "function": 128, "website": 255, "street": 255, "street2": 255, "city": 128, "zip": 32,
+    "national_id": 32, "vat": 32, "description": 10000,
+}
+#: what a payload may say besides lead fields, and its maximum length
+CAPTURE_EXTRA_FIELDS = {
+    "country": 64, "state": 64, "lang": 16, "external_id": 128, "idempotency_key": 128,
+    "utm_source": 128, "utm_medium": 128, "utm_campaign": 128,
+    "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
+}
+#: the engagement event a capture adds to its lead, per channel
+CHANNEL_EVENTS = {"api": "form_submit", "web_form": "form_submit", "email": "email_reply"}
+#: the source of leads captured without utm_source, per channel
+CHANNEL_SOURCES = {
+    "api": "lead_management.utm_source_landing_page",
+    "web_form": "lead_management.utm_source_website_form",
+    "email": "lead_management.utm_source_email",
+}
+#: fields by which the same person is found (see _find_matching_leads)
+MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
+_SINGLE_LINE_CONTROLS = {chr(code): " " for code in range(32)} | {"\x7f": " "}
+_TEXT_CONTROLS = {chr(code): None for code in range(32) if chr(code) not in "\n\t"} | {"\x7f": None}
+
+
+class CrmLead(models.Model):
+    """Capture: the one pipeline every channel goes through (API, web forms,
+    e-mail, and the import and ad channels built on it): normalize, validate,
+    find the same person, then create or update, once per batch."""
+
+    _inherit = "crm.lead"
+
+    external_id = fields.Char(
+        string="Source Reference", index="btree_not_null", copy=False,
+        help="Identifier of this lead in the system it came from (an ad platform, another CRM).")
+    gclid = fields.Char(string="Google Click ID", copy=False)
+    fbclid = fields.Char(string="Facebook Click ID", copy=False)
+    referrer = fields.Char(copy=False, help="The page the visitor came from.")
+    landing_page = fields.Char(copy=False, help="The page where the visitor submitted the form.")
+    is_returning_customer = fields.Boolean(
+        string="Returning Customer", copy=False, readonly=True,
+        help="Captured from a person who is already a customer.")
+    capture_log_ids = fields.One2many("lead.capture.log", "lead_id", string="Submissions")
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An e-mail to a sales team's alias goes through the capture
+        pipeline: from the address of an open lead, it is attached to that
+        lead instead of opening a second one."""
+        email = email_normalize(msg_dict.get("email_from") or msg_dict.get("from") or "")
+        if email and not self.env.context.get("lead_management_capture"):
+            lead = self.browse(self._find_matching_leads([{"email_from": email}], ["email_from"])[0])
+            if lead:
+                self._capture_log_email(msg_dict, lead, "matched")
+                lead.sudo()._capture_add_events("email")
+                return lead
+        lead = super(CrmLead, self.with_context(lead_management_capture=True)).message_new(msg_dict, custom_values)
+        if email:
+            self._capture_log_email(msg_dict, lead, "created")
+            lead.sudo()._capture_add_events("email")
+        return lead
+
+    @api.model
+    def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None):
+        """Capture ``payloads`` (a list of dicts: lead field names, plus
+        ``country``, ``state``, ``lang``, ``external_id``,
+        ``idempotency_key``, ``utm_source``, ``utm_medium``,
+        ``utm_campaign``, ``gclid``, ``fbclid``, ``referrer``,
+        ``landing_page``) from ``channel``, in one batch.
+
+        Each payload is normalized and validated; the same person is looked
+        for among the open leads of the matching window and the customers;
+        a known person's open lead gets the empty fields filled, an
+        engagement event and a note; the others become new leads (linked to
+        the customer when there is one), scored and routed. Every payload is
+        written to the capture log, in the same transaction as its lead.
+
+        :param form: the lead.capture.form the payloads come through
+        :param api_user: the res.users whose API key sent them
+        :param replay_log: the lead.capture.log replayed (one payload)
+        :return: one dict per payload: ``status`` (created, matched,
+            rejected, error), ``lead_id``, ``errors`` ({field: message})
+            and ``log_id``
+        """
+        # sudo: a capture creates and updates leads whoever sends them (a web
+        # form's public user, an API key's salesperson); matching must see
+        # every lead to avoid duplicates. Callers decide who may capture.
+        Lead = self.sudo().with_context(mail_create_nosubscribe=True)
+        Log = self.env["lead.capture.log"].sudo()
+        company = form.company_id if form and form.company_id else self.env.company
+        items = [Lead._capture_prepare(payload, channel, form, company) for payload in payloads]
+        valid = [item for item in items if not item["errors"]]
+        Lead._capture_lock([key for item in valid for key in item["keys"]]
+                           + [("idempotency", item["idempotency"]) for item in valid if item["idempotency"]])
+        first_answers = Log._get_idempotent_answers(
+            channel, form, api_user, [item["idempotency"] for item in valid if item["idempotency"]])
+        pending = []
+        for item in valid:
+            answer = first_answers.get(item["idempotency"])
+            if answer:
+                item.update(answer, replayed=True)
+            else:
+                pending.append(item)
+        Lead._capture_match(pending)
+        Lead._capture_write(pending, channel, form)
+        logs = Log._log_captures(items, channel, form, api_user, remote_addr, replay_log)
+        return [{
+            "status": item["status"], "lead_id": item.get("lead_id") or False,
+            "errors": item["errors"], "log_id": log.id,
+        } for item, log in zip(items, logs, strict=True)]
+
+    @api.model
+    def _find_matching_leads(self, values_list, keys):
+        """The open lead of the same person for each of ``values_list``
+        (lead values), by the fields ``keys`` (among MATCH_FIELDS), among
+        the leads updated within the matching window; in one query.
+
+        :return: a list of lead ids (``False`` when none), in the order of
+            ``values_list``
+        """
+        person_keys = [self._get_match_keys(values, keys) for values in values_list]
+        by_kind = defaultdict(set)
+        for person in person_keys:
+            for kind, value in person:
+                by_kind[kind].add(value)
+        if not by_kind:
+            return [False] * len(values_list)
+        since = fields.Datetime.now() - timedelta(days=self._get_capture_match_days())
+        conditions = []
+        for kind, column in (("external_id", "external_id"), ("national_id", "national_id"), ("vat", "vat"),
+                             ("email", "email_normalized"), ("phone", "phone_sanitized"),
+                             ("phone", "secondary_phone_sanitized")):
+            if by_kind.get(kind):
+                conditions.append(SQL("%s = ANY(%s)", SQL.identifier(column), list(by_kind[kind])))
+        self.flush_model(["external_id", "national_id", "vat", "email_normalized", "phone_sanitized",
+                          "secondary_phone_sanitized", "active", "probability", "company_id"])
+        rows = self.env.execute_query(SQL(
+            """SELECT id, write_date, external_id, national_id, vat, email_normalized, phone_sanitized,
+                      secondary_phone_sanitized
+                 FROM crm_lead
+                WHERE active AND COALESCE(probability, 0) < 100 AND write_date >= %s
+                  AND (company_id IS NULL OR company_id = ANY(%s)) AND (%s)""",
+            since, self.env.companies.ids, SQL(" OR ").join(conditions)))
+        candidates = [(row[0], row[1], set(self._get_match_keys(
+            dict(external_id=row[2], national_id=row[3], vat=row[4], email_from=row[5],
+                 phone=row[6], mobile=row[7]), MATCH_FIELDS))) for row in rows]
+        return [matching.best_match(person, candidates) or False for person in person_keys]
+
+    @api.model
+    def _find_matching_customers(self, values_list, keys):
+        """The customer (a contact with a won opportunity or a customer
+        rank) of each of ``values_list``, by e-mail, national id, economic
+        code and, when contacts have sanitized numbers, phone.
+
+        :return: a list of res.partner ids (``False`` when none)
+        """
+        Partner = self.env["res.partner"]
+        person_keys = [self._get_match_keys(values, keys) for values in values_list]
+        columns = {"national_id": "national_id", "vat": "vat", "email": "email_normalized"}
+        if "phone_sanitized" in Partner._fields:
+            columns["phone"] = "phone_sanitized"
+        by_kind = defaultdict(set)
+        for person in person_keys:
+            for kind, value in person:
+                if kind in columns:
+                    by_kind[kind].add(value)
+        if not by_kind:
+            return [False] * len(values_list)
+        Partner.flush_model([*columns.values(), "active", "customer_rank"])
+        self.flush_model(["partner_id", "probability", "active"])
+        rows = self.env.execute_query(SQL(
+            """SELECT p.id, p.write_date, %s
+                 FROM res_partner p
+                WHERE p.active AND (p.company_id IS NULL OR p.company_id = ANY(%s)) AND (%s)
+                  AND (p.customer_rank > 0 OR EXISTS (
+                       SELECT 1 FROM crm_lead l WHERE l.partner_id = p.id AND l.active AND l.probability = 100))""",
+            SQL(", ").join(SQL("p.%s", SQL.identifier(column)) for column in columns.values()),
+            self.env.companies.ids,
+            SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(columns[kind]), list(values))
+                             for kind, values in by_kind.items())))
+        candidates = [(row[0], row[1], {(kind, value) for kind, value in zip(columns, row[2:], strict=True) if value})
+                      for row in rows]
+        return [matching.best_match(person, candidates) or False for person in person_keys]
+
+    @api.model
+    def _get_match_keys(self, values, keys):
+        """The match keys (see tools.matching.match_keys) of lead values
+        already normalized, limited to the fields ``keys``."""
+        phones = [values.get(fname) for fname in ("phone", "mobile") if fname in keys and values.get(fname)]
+        return matching.match_keys(
+            email=matching.normalize_email(values.get("email_from")) if "email_from" in keys else None,
+            phones=[phone for phone in phones if phone.startswith("+")],
+            national_id=values.get("national_id") if "national_id" in keys else None,
+            vat=values.get("vat") if "vat" in keys else None,
+            external_id=values.get("external_id") if "external_id" in keys else None,
+        )
+
+    @api.model
+    def _get_capture_match_days(self):
+        # sudo: settings are readable by administrators only, and apply to every capture
+        return int(self.env["ir.config_parameter"].sudo().get_param("lead_management.capture_match_days", 90) or 0)
+
+    @api.model
+    def _is_capture_customer_matching_enabled(self):
+        # sudo: see _get_capture_match_days
+        return str2bool(self.env["ir.config_parameter"].sudo().get_param(
+            "lead_management.capture_match_customers", "True"))
+
+    @api.model
+    def _capture_prepare(self, payload, channel, form, company):
+        """Normalize and validate one payload.
+
+        :return: a dict with ``vals`` (lead values), ``match`` (values with
+            phones in E.164, for matching), ``keys``, ``idempotency``,
+            ``payload`` and ``errors`` ({field: message})
+        """
+        item = {"payload": payload, "vals": {}, "match": {}, "keys": [], "idempotency": False,
+                "errors": {}, "status": "rejected"}
+        if not isinstance(payload, dict):
+            item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
+            return item
+        errors, texts = item["errors"], {}
+        allowed = form._get_allowed_fields() if form else {**CAPTURE_FIELDS, **CAPTURE_EXTRA_FIELDS}
+        for key, value in payload.items():
+            if key == "consent" and form:
+                continue
+            if key not in allowed:
+                errors[str(key)[:64]] = self.env._("%(field)s: not a field of a lead; expected one of %(fields)s.",
+                                                   field=str(key)[:64], fields=", ".join(sorted(allowed)))
+                continue
+            if value is None or value == "" or value is False:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and key in ("phone", "mobile", "national_id", "vat", "zip", "external_id"):
+                value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            if not isinstance(value, str):
+                errors[key] = self.env._("%(field)s: expected text, got %(type)s.",
+                                         field=self._get_capture_label(key), type=type(value).__name__)
+                continue
+            value = unicodedata.normalize("NFC", value).translate(
+                _TEXT_CONTROLS if key == "description" else _SINGLE_LINE_CONTROLS).strip()
+            if len(value) > allowed[key]:
+                errors[key] = self.env._("%(field)s: expected at most %(max)s characters, got %(length)s.",
+                                         field=self._get_capture_label(key), max=allowed[key], length=len(value))
+            elif value:
+                texts[key] = value if key == "description" else normalize_whitespace(value)
+        if form:
+            for fname in form._get_required_fields():
+                if not texts.get(fname) and fname not in errors:
+                    errors[fname] = self.env._("%(field)s: this field is required.",
+                                               field=self._get_capture_label(fname))
+            if form.consent_text and not str2bool(str(payload.get("consent") or "false"), False):
+                errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
+        if not errors:
+            self._capture_normalize(texts, item, company, channel, form)
+        if not errors and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
+            errors["email_from"] = self.env._(
+                "E-mail: expected an e-mail address or a phone number, to contact the person back.")
+        return item
+
+    @api.model
+    def _capture_normalize(self, texts, item, company, channel, form):
+        """Turn the texts of a payload into lead values (item["vals"]) and
+        match values (item["match"]), adding field errors to item."""
+        errors, vals = item["errors"], item["vals"]
+        country = company.country_id
+        if texts.get("country"):
+            country = self._capture_find_country(texts["country"])
+            if not country:
+                errors["country"] = self.env._(
+                    "Country: %(value)s is not a country; expected a two-letter code such as IR or GE, or a name.",
+                    value=texts["country"])
+                return
+            vals["country_id"] = country.id
+        if texts.get("state"):
+            state = self._capture_find_state(texts["state"], country)
+            if not state:
+                errors["state"] = self.env._("State: %(value)s is not a state of %(country)s.",
+                                             value=texts["state"], country=country.name or "-")
+            else:
+                vals["state_id"] = state.id
+        if texts.get("lang"):
+            lang = self.env["res.lang"]._get_code(texts["lang"].replace("-", "_"))
+            if not lang:
+                errors["lang"] = self.env._("Language: %(value)s is not an installed language.", value=texts["lang"])
+            else:
+                vals["lang_id"] = self.env["res.lang"]._get_data(code=lang).id
+        for fname in CAPTURE_FIELDS:
+            if texts.get(fname):
+                vals[fname] = texts[fname]
+        if vals.get("email_from"):
+            email = matching.normalize_email(vals["email_from"])
+            if not email:
+                errors["email_from"] = self.env._("E-mail: %(value)s is not an e-mail address like name@example.com.",
+                                                  value=vals["email_from"])
+            else:
+                vals["email_from"] = email
+        match = dict(vals)
+        for fname in ("phone", "mobile"):
+            if vals.get(fname):
+                number = matching.normalize_phone(vals[fname], country.code)
+                if not number:
+                    errors[fname] = self.env._(
+                        "%(field)s: %(value)s is not a phone number; expected digits with the country code, "
+                        "such as +98 912 345 6789.", field=self._get_capture_label(fname), value=vals[fname])
+                else:
+                    vals[fname] = normalize_digits(vals[fname])
+                    match[fname] = number
+        for fname in ("national_id", "vat"):
+            if vals.get(fname):
+                try:
+                    vals[fname] = match[fname] = self._clean_identifier_value(fname, vals[fname])
+                    if fname == "national_id":
+                        self._check_national_id_format(vals[fname], country)
+                except ValidationError as error:
+                    errors[fname] = error.args[0]
+        for fname in ("external_id", "gclid", "fbclid", "referrer", "landing_page"):
+            if texts.get(fname):
+                vals[fname] = match[fname] = texts[fname]
+        if errors:
+            return
+        vals.setdefault("name", vals.get("partner_name") or vals.get("contact_name") or vals.get("email_from")
+                        or vals.get("mobile") or vals.get("phone"))
+        vals.update(self._capture_utm_values(texts, channel, form))
+        if form and form.team_id:
+            vals["team_id"] = form.team_id.id
+        if form and form.user_id:
+            vals["user_id"] = form.user_id.id
+        vals["company_id"] = company.id
+        item["match"] = match
+        item["keys"] = self._get_match_keys(match, MATCH_FIELDS)
+        item["idempotency"] = texts.get("idempotency_key") or False
+
+    @api.model
+    def _capture_utm_values(self, texts, channel, form):
+        """Source, medium and campaign: the payload's utm names (created when
+        unknown, except from public forms), else the form's, else the
+        channel's source."""
+        vals = {}
+        for fname, model in (("source_id", "utm.source"), ("medium_id", "utm.medium"),
+                             ("campaign_id", "utm.campaign")):
+            name = texts.get("utm_" + fname[:-3])
+            record = False
+            if name:
+                record = self.env[model].with_context(active_test=False).search([("name", "=ilike", name)], limit=1) \
+                    if form else self.env["utm.mixin"]._find_or_create_record(model, name)
+            if not record and form:
+                record = form[fname]
+            if record:
+                vals[fname] = record.id
+        if not vals.get("source_id"):
+            source = self.env.ref(CHANNEL_SOURCES.get(channel, ""), raise_if_not_found=False) \
+                if channel in CHANNEL_SOURCES else False
+            if source:
+                vals["source_id"] = source.id
+        return vals
+
+    @api.model
+    def _capture_find_country(self, value):
+        value = value.strip()
+        if len(value) == 2:
+            country = self.env["res.country"].search([("code", "=ilike", value)], limit=1)
+            if country:
+                return country
+        return self.env["res.country"].search([("name", "=ilike", value)], limit=1)
+
+    @api.model
+    def _capture_find_state(self, value, country):
+        return self.env["res.country.state"].search([
+            ("country_id", "=", country.id), "|", ("code", "=ilike", value), ("name", "=ilike", value),
+        ], limit=1)
+
+    @api.model
+    def _get_capture_label(self, key):
+        if key in self._fields:
+            return self._fields[key].get_description(self.env)["string"]
+        return self.env["lead.capture.log"]._get_extra_field_labels().get(key, key)
+
+    @api.model
+    def _capture_lock(self, keys):
+        """Serialize the captures of the same person (and of the same
+        idempotency key) across workers: each key's row of
+        lead_capture_lock is upserted, in a stable order. A transaction
+        that started before a concurrent capture of the same person
+        committed gets a serialization failure on that row, and Odoo
+        retries the request on a fresh snapshot, where it sees the lead
+        the other one created (an advisory lock would make it wait, then
+        miss that lead)."""
+        lock_keys = sorted({matching.lock_key(kind, value) for kind, value in keys})
+        if lock_keys:
+            self.env.cr.execute(SQL(
+                """INSERT INTO lead_capture_lock (key, date)
+                   SELECT key, now() AT TIME ZONE 'UTC' FROM unnest(%s::bigint[]) AS key ORDER BY key
+                   ON CONFLICT (key) DO UPDATE SET date = EXCLUDED.date""", lock_keys))
+
+    @api.model
+    def _capture_match(self, items):
+        """Find the open lead, or else the customer, of each item; a person
+        appearing twice in the batch is matched with its first appearance."""
+        if not items:
+            return
+        leads = self._find_matching_leads([item["match"] for item in items], MATCH_FIELDS)
+        for item, lead_id in zip(items, leads, strict=True):
+            item["lead_id"] = lead_id
+        unmatched = [item for item in items if not item["lead_id"]]
+        if unmatched and self._is_capture_customer_matching_enabled():
+            partners = self._find_matching_customers([item["match"] for item in unmatched], MATCH_FIELDS)
+            for item, partner_id in zip(unmatched, partners, strict=True):
+                if partner_id:
+                    item["vals"].update(partner_id=partner_id, is_returning_customer=True)
+        first_by_key = {}
+        for index, item in enumerate(items):
+            if item["lead_id"]:
+                continue
+            for key in item["keys"]:
+                if key in first_by_key:
+                    item["same_as"] = first_by_key[key]
+                    break
+            else:
+                for key in item["keys"]:
+                    first_by_key.setdefault(key, index)
+        for item in items:
+            if "same_as" in item:
+                item["same_as"] = items[item["same_as"]]
+
+    @api.model
+    def _capture_write(self, items, channel, form):
+        """Create the new leads and update the known ones, each in one
+        batch when it can; a payload that fails is kept with its error,
+        without the others losing theirs."""
+        new = [item for item in items if not item["lead_id"] and "same_as" not in item]
+        if new:
+            try:
+                with self.env.cr.savepoint():
+                    leads = self.create([item["vals"] for item in new])
+            except psycopg2.OperationalError:
+                raise
+            except Exception:  # noqa: BLE001 - retried one by one below to name the payload at fault
+                leads = self.browse()
+                for item in new:
+                    leads |= self._capture_create_one(item)
+            else:
+                for item, lead in zip(new, leads, strict=True):
+                    item.update(lead_id=lead.id, status="created")
+        for item in items:
+            first = item.get("same_as")
+            if first:
+                item.update(lead_id=first.get("lead_id") or False, errors=dict(first["errors"]))
+                if not item["lead_id"]:
+                    item["status"] = "error"
+        matched = [item for item in items if item["lead_id"] and item["status"] == "rejected"]
+        for item in matched:
+            item["status"] = "matched"
+        self._capture_update_matched(matched, channel)
+        created = self.browse([item["lead_id"] for item in new if item["status"] == "created"])
+        created._capture_add_events(channel)
+
+    @api.model
+    def _capture_create_one(self, item):
+        try:
+            with self.env.cr.savepoint():
+                lead = self.create(item["vals"])
+        except psycopg2.OperationalError:
+            raise
+        except Exception as error:  # noqa: BLE001 - kept in the capture log, in words
+            _logger.info("lead_management: capture failed: %s", error)
+            item.update(status="error", errors={"__all__": self._capture_error_message(error)})
+            return self.browse()
+        item.update(lead_id=lead.id, status="created")
+        return lead
+
+    @api.model
+    def _capture_error_message(self, error):
+        if isinstance(error, UserError):
+            return str(error.args[0])
+        return self.env._("The lead could not be saved (%(error)s).", error=type(error).__name__)
+
+    def _capture_update_matched(self, items, channel):
+        """Known people: fill the empty fields of their open lead (what a
+        salesperson typed stays), add the channel's engagement event and a
+        note with what was submitted."""
+        if not items:
+            return
+        leads = self.browse([item["lead_id"] for item in items])
+        leads.fetch([fname for fname in CAPTURE_FIELDS if fname != "name"]
+                    + ["country_id", "state_id", "lang_id", "external_id", "gclid", "fbclid", "referrer",
+                       "landing_page", "partner_id"])
+        updates = defaultdict(list)
+        for item in items:
+            lead = self.browse(item["lead_id"])
+            fill = {fname: value for fname, value in item["vals"].items()
+                    if fname not in ("name", "team_id", "user_id", "company_id", "source_id", "medium_id",
+                                     "campaign_id", "is_returning_customer") and not lead[fname]}
+            if fill:
+                updates[tuple(sorted(fill.items()))].append(lead.id)
+        for fill, lead_ids in updates.items():
+            try:
+                with self.env.cr.savepoint():
+                    self.browse(lead_ids).write(dict(fill))
+            except psycopg2.OperationalError:
+                raise
+            except UserError as error:  # the submission is kept in the note and the log
+                _logger.info("lead_management: captured values not filled in on leads %s: %s", lead_ids, error)
+        leads._capture_add_events(channel)
+        bodies = {item["lead_id"]: self._capture_note_body(item) for item in items}
+        leads._message_log_batch(bodies=bodies)
+
+    def _capture_add_events(self, channel, date=None):
+        """The channel's engagement event on each of these leads (one create)."""
+        event_type = CHANNEL_EVENTS.get(channel, "form_submit")
+        self.env["lead.engagement"].sudo().create([{
+            "lead_id": lead.id, "event_type": event_type, "date": date or fields.Datetime.now(),
+            "note": self.env._("Captured from %(channel)s", channel=self.env["lead.capture.log"]._get_channel_label(
+                channel)),
+        } for lead in self])
+
+    @api.model
+    def _capture_note_body(self, item):
+        """The chatter note of a known person's new submission: the values
+        submitted, escaped."""
+        payload = item["payload"]
+        lines = "".join(
+            f"<li>{html_escape(self._get_capture_label(key))}: {html_escape(str(value)[:500])}</li>"
+            for key, value in payload.items()
+            if key in CAPTURE_FIELDS or key in CAPTURE_EXTRA_FIELDS and key != "idempotency_key"
+            if value not in (None, "", False)
+        )
+        title = html_escape(self.env._("The same person submitted again:"))
+        return f"<p>{title}</p><ul>{lines}</ul>"
+
+    @api.model
+    def _capture_log_email(self, msg_dict, lead, status):
+        self.env["lead.capture.log"].sudo().create({
+            "channel": "email", "status": status, "lead_id": lead.id,
+            "payload": self.env["lead.capture.log"]._dump_payload({
+                "email_from": msg_dict.get("from"), "name": msg_dict.get("subject"),
+                "message_id": msg_dict.get("message_id")}),
+        })

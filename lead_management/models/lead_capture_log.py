@@ -1,0 +1,186 @@
+import json
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+CHANNELS = [("api", "Lead API"), ("web_form", "Web Form"), ("email", "Email")]
+STATUSES = [("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error")]
+#: what the log keeps of a payload: a broken one is kept as text, cut at this length
+PAYLOAD_MAX_LENGTH = 65536
+
+
+class LeadCaptureLog(models.Model):
+    """Every request of every capture channel, whatever became of it: what
+    was submitted, by whom, and the lead it created or matched or, in
+    words, why it was refused. Refused and failed ones can be corrected and
+    replayed."""
+
+    _name = "lead.capture.log"
+    _description = "Lead Capture Log"
+    _order = "id desc"
+    _rec_name = "id"
+
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    status = fields.Selection(STATUSES, required=True, readonly=True, index=True)
+    error = fields.Text(readonly=True, help="Why the submission was refused, field by field.")
+    payload = fields.Text(help="What was submitted (JSON); correct it, then replay.")
+    lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null", ondelete="set null")
+    form_id = fields.Many2one("lead.capture.form", readonly=True, ondelete="set null")
+    team_id = fields.Many2one("crm.team", readonly=True, help="The sales team of the form.")
+    api_user_id = fields.Many2one("res.users", string="API Key Of", readonly=True, ondelete="set null")
+    remote_addr = fields.Char(string="Remote Address", readonly=True)
+    idempotency_key = fields.Char(readonly=True, index="btree_not_null")
+    company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
+
+    def init(self):
+        # the rate limits count the recent requests of a form, a key or an address
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS lead_capture_log_form_rate_index"
+            " ON lead_capture_log (form_id, create_date) WHERE form_id IS NOT NULL"))
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS lead_capture_log_api_rate_index"
+            " ON lead_capture_log (api_user_id, create_date) WHERE api_user_id IS NOT NULL"))
+        self.env.cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS lead_capture_log_addr_rate_index"
+            " ON lead_capture_log (remote_addr, create_date) WHERE remote_addr IS NOT NULL"))
+        # one row per key of a person recently captured: see crm.lead._capture_lock
+        self.env.cr.execute(SQL(
+            "CREATE TABLE IF NOT EXISTS lead_capture_lock (key bigint PRIMARY KEY, date timestamp NOT NULL)"))
+
+    @api.depends("channel", "status")
+    def _compute_display_name(self):
+        channels, statuses = dict(self._fields["channel"]._description_selection(self.env)), \
+            dict(self._fields["status"]._description_selection(self.env))
+        for log in self:
+            log.display_name = f"#{log.id or '-'} {channels.get(log.channel, '')} - {statuses.get(log.status, '')}"
+
+    def action_replay(self):
+        """Capture these refused or failed submissions again, with their
+        payload as it is now (corrected or not)."""
+        self.check_access("write")
+        logs = self.filtered(lambda log: log.status in ("rejected", "error"))
+        if not logs:
+            raise UserError(self.env._("Only rejected and failed submissions can be replayed."))
+        for log in logs:
+            if not log.payload:
+                raise UserError(self.env._("Submission #%(id)s: its payload was purged; it cannot be replayed.",
+                                           id=log.id))
+            try:
+                payload = json.loads(log.payload)
+            except ValueError as error:
+                raise UserError(self.env._(
+                    "Submission #%(id)s: the payload is not valid JSON (%(error)s); correct it, then replay.",
+                    id=log.id, error=error)) from None
+            self.env["crm.lead"]._capture(
+                [payload], log.channel, form=log.form_id, api_user=log.api_user_id,
+                remote_addr=log.remote_addr, replay_log=log)
+        captured = logs.filtered(lambda log: log.status in ("created", "matched"))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if captured == logs else "warning",
+                "message": self.env._("%(captured)s of %(total)s submissions captured.",
+                                      captured=len(captured), total=len(logs)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _log_captures(self, items, channel, form, api_user, remote_addr, replay_log=None):
+        """The log entries of captured items (see crm.lead._capture), in one
+        create; a replay updates the entry replayed."""
+        values = [{
+            "channel": channel,
+            "status": item["status"],
+            "error": "\n".join(item["errors"].values()) or False,
+            "payload": self._dump_payload(item["payload"]),
+            "lead_id": item.get("lead_id") or False,
+            "form_id": form.id if form else False,
+            "team_id": form.team_id.id if form else False,
+            "api_user_id": api_user.id if api_user else False,
+            "remote_addr": remote_addr or False,
+            "idempotency_key": item["idempotency"] if not item.get("replayed") else False,
+        } for item in items]
+        if replay_log:
+            replay_log.write({key: values[0][key] for key in ("status", "error", "payload", "lead_id",
+                                                              "idempotency_key")})
+            return replay_log
+        return self.create(values)
+
+    @api.model
+    def _log_refused(self, channel, error, payload=None, form=None, api_user=None, remote_addr=None):
+        """Log a request refused before its payloads could be read (a
+        forged token, a body that is not JSON)."""
+        return self.sudo().create({
+            "channel": channel, "status": "rejected", "error": error,
+            "payload": self._dump_payload(payload) if payload is not None else False,
+            "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
+            "api_user_id": api_user.id if api_user else False, "remote_addr": remote_addr or False,
+        })
+
+    @api.model
+    def _get_idempotent_answers(self, channel, form, api_user, keys):
+        """The first answer to each idempotency key of ``keys`` already seen
+        from the same form or API user: {key: {status, lead_id, errors}}."""
+        if not keys:
+            return {}
+        logs = self.search([
+            ("idempotency_key", "in", keys), ("channel", "=", channel),
+            ("form_id", "=", form.id if form else False),
+            ("api_user_id", "=", api_user.id if api_user else False),
+            ("status", "in", ("created", "matched")),
+        ], order="id")
+        answers = {}
+        for log in logs:
+            answers.setdefault(log.idempotency_key, {"status": log.status, "lead_id": log.lead_id.id, "errors": {}})
+        return answers
+
+    @api.model
+    def _count_recent(self, field, value, seconds=60):
+        """How many requests the form, API user or address ``value`` sent in
+        the last ``seconds`` (the rate limits)."""
+        since = fields.Datetime.now() - timedelta(seconds=seconds)
+        return self.sudo().search_count([(field, "=", value), ("create_date", ">=", since)])
+
+    @api.model
+    def _dump_payload(self, payload):
+        if isinstance(payload, (bytes, bytearray)):
+            payload = payload.decode("utf-8", "replace")
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, indent=1,
+                                                                    default=str)
+        return text.replace("\x00", "")[:PAYLOAD_MAX_LENGTH]
+
+    @api.model
+    def _get_channel_label(self, channel):
+        return dict(self._fields["channel"]._description_selection(self.env)).get(channel, channel)
+
+    @api.model
+    def _get_extra_field_labels(self):
+        """Labels of what a payload may carry besides lead fields."""
+        return {
+            "country": self.env._("Country"), "state": self.env._("State"), "lang": self.env._("Language"),
+            "external_id": self.env._("Source Reference"), "idempotency_key": self.env._("Idempotency Key"),
+            "utm_source": self.env._("Source"), "utm_medium": self.env._("Medium"),
+            "utm_campaign": self.env._("Campaign"), "gclid": self.env._("Google Click ID"),
+            "fbclid": self.env._("Facebook Click ID"), "referrer": self.env._("Referrer"),
+            "landing_page": self.env._("Landing Page"), "consent": self.env._("Consent"),
+        }
+
+    @api.model
+    def _cron_purge_payloads(self):
+        """Forget the personal data of submissions older than the retention
+        period (Settings), and the capture locks of past days."""
+        # sudo: the cron purges every company's log
+        days = int(self.env["ir.config_parameter"].sudo().get_param(
+            "lead_management.capture_log_retention_days", 90) or 0)
+        if days > 0:
+            old = self.sudo().search([
+                ("create_date", "<", fields.Datetime.now() - timedelta(days=days)),
+                "|", ("payload", "!=", False), ("remote_addr", "!=", False),
+            ])
+            old.write({"payload": False, "remote_addr": False})
+        self.env.cr.execute(SQL("DELETE FROM lead_capture_lock WHERE date < %s",
+                                fields.Datetime.now() - timedelta(days=1)))

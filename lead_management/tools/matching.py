@@ -1,0 +1,86 @@
+"""The matching engine without the ORM: the keys by which the same person is
+recognized across channels (e-mail, phone numbers in E.164, national id,
+economic code), the lock keys that serialize captures of the same person,
+and the choice of the best match among candidates.
+
+Used by the capture pipeline, the spreadsheet import and the conversion
+wizard (through ``crm.lead._find_matching_leads``).
+"""
+import hashlib
+import re
+
+import phonenumbers
+
+from .normalize import normalize_digits
+
+#: the keys, strongest first: a national id outranks an e-mail address
+MATCH_KEYS = ("external_id", "national_id", "vat", "email", "phone")
+_EMAIL = re.compile(r"[^@\s<>\"(),;:\[\]]+@[^@\s<>\"(),;:\[\]]+\.[^@\s<>\"(),;:\[\].]{2,}")
+
+
+def normalize_email(value):
+    """The e-mail address as matched (lower-case, trimmed, Persian digits as
+    ASCII), or ``False`` when ``value`` is not one address."""
+    if not value or not isinstance(value, str):
+        return False
+    value = normalize_digits(value).strip().lower()
+    return value if _EMAIL.fullmatch(value) else False
+
+
+def normalize_phone(value, country_code=None):
+    """``value`` in E.164 (``+989121234567``), read with Persian or
+    Arabic-Indic digits and national prefixes (``0912…``) in the country
+    ``country_code``; ``False`` when it is not a possible number."""
+    if not value or not isinstance(value, str):
+        return False
+    value = normalize_digits(value).strip()
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    try:
+        number = phonenumbers.parse(value, (country_code or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_possible_number(number):
+        return False
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def match_keys(email=None, phones=(), national_id=None, vat=None, external_id=None):
+    """The match keys of a person, as ``(kind, value)`` pairs, strongest
+    first: values already normalized (see normalize_email, normalize_phone,
+    normalize.clean_identifier); empty ones are left out."""
+    keys = []
+    if external_id:
+        keys.append(("external_id", external_id))
+    if national_id:
+        keys.append(("national_id", national_id))
+    if vat:
+        keys.append(("vat", vat))
+    if email:
+        keys.append(("email", email))
+    keys.extend(("phone", phone) for phone in dict.fromkeys(phones) if phone)
+    return keys
+
+
+def lock_key(kind, value):
+    """A signed 64-bit integer for the key ``(kind, value)``: what the
+    capture pipeline locks so that two captures of the same person are
+    serialized."""
+    digest = hashlib.blake2b(f"{kind}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def best_match(keys, candidates):
+    """The candidate sharing the strongest key with ``keys``, the most
+    recent one on ties.
+
+    :param keys: ``match_keys()`` of the person looked for
+    :param candidates: ``(record_id, date, keys)`` triples of the known
+        records, ``keys`` a set of ``(kind, value)`` pairs
+    :return: the record id, or ``None``
+    """
+    for key in sorted(keys, key=lambda kv: MATCH_KEYS.index(kv[0])):
+        sharing = [(date, record_id) for record_id, date, their_keys in candidates if key in their_keys]
+        if sharing:
+            return max(sharing)[1]
+    return None
