@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -36,8 +37,8 @@ CHANNEL_SOURCES = {
 }
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
-_SINGLE_LINE_CONTROLS = {chr(code): " " for code in range(32)} | {"\x7f": " "}
-_TEXT_CONTROLS = {chr(code): None for code in range(32) if chr(code) not in "\n\t"} | {"\x7f": None}
+_SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
+_TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
 
 
 class CrmLead(models.Model):
@@ -71,6 +72,10 @@ class CrmLead(models.Model):
                 self._capture_log_email(msg_dict, lead, "matched")
                 lead.sudo()._capture_add_events("email")
                 return lead
+        source = self.env.ref(CHANNEL_SOURCES["email"], raise_if_not_found=False)
+        custom_values = dict(custom_values or {})
+        if source and not custom_values.get("source_id"):
+            custom_values["source_id"] = source.id
         lead = super(CrmLead, self.with_context(lead_management_capture=True)).message_new(msg_dict, custom_values)
         if email:
             self._capture_log_email(msg_dict, lead, "created")
@@ -105,7 +110,8 @@ class CrmLead(models.Model):
         Lead = self.sudo().with_context(mail_create_nosubscribe=True)
         Log = self.env["lead.capture.log"].sudo()
         company = form.company_id if form and form.company_id else self.env.company
-        items = [Lead._capture_prepare(payload, channel, form, company) for payload in payloads]
+        lookups = {}  # countries, states, languages and utm records, looked up once per batch
+        items = [Lead._capture_prepare(payload, channel, form, company, lookups) for payload in payloads]
         valid = [item for item in items if not item["errors"]]
         Lead._capture_lock([key for item in valid for key in item["keys"]]
                            + [("idempotency", item["idempotency"]) for item in valid if item["idempotency"]])
@@ -224,7 +230,7 @@ class CrmLead(models.Model):
             "lead_management.capture_match_customers", "True"))
 
     @api.model
-    def _capture_prepare(self, payload, channel, form, company):
+    def _capture_prepare(self, payload, channel, form, company, lookups):
         """Normalize and validate one payload.
 
         :return: a dict with ``vals`` (lead values), ``match`` (values with
@@ -268,29 +274,30 @@ class CrmLead(models.Model):
                                                field=self._get_capture_label(fname))
             if form.consent_text and not str2bool(str(payload.get("consent") or "false"), False):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
-        if not errors:
-            self._capture_normalize(texts, item, company, channel, form)
+        self._capture_normalize(texts, item, company, channel, form, lookups)
         if not errors and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
             errors["email_from"] = self.env._(
                 "E-mail: expected an e-mail address or a phone number, to contact the person back.")
         return item
 
     @api.model
-    def _capture_normalize(self, texts, item, company, channel, form):
+    def _capture_normalize(self, texts, item, company, channel, form, lookups):
         """Turn the texts of a payload into lead values (item["vals"]) and
         match values (item["match"]), adding field errors to item."""
         errors, vals = item["errors"], item["vals"]
         country = company.country_id
         if texts.get("country"):
-            country = self._capture_find_country(texts["country"])
+            country = self._capture_lookup(lookups, "country", texts["country"], self._capture_find_country)
             if not country:
                 errors["country"] = self.env._(
                     "Country: %(value)s is not a country; expected a two-letter code such as IR or GE, or a name.",
                     value=texts["country"])
-                return
-            vals["country_id"] = country.id
+                country = company.country_id
+            else:
+                vals["country_id"] = country.id
         if texts.get("state"):
-            state = self._capture_find_state(texts["state"], country)
+            state = self._capture_lookup(lookups, ("state", country.id), texts["state"],
+                                         lambda value: self._capture_find_state(value, country))
             if not state:
                 errors["state"] = self.env._("State: %(value)s is not a state of %(country)s.",
                                              value=texts["state"], country=country.name or "-")
@@ -338,7 +345,7 @@ class CrmLead(models.Model):
             return
         vals.setdefault("name", vals.get("partner_name") or vals.get("contact_name") or vals.get("email_from")
                         or vals.get("mobile") or vals.get("phone"))
-        vals.update(self._capture_utm_values(texts, channel, form))
+        vals.update(self._capture_utm_values(texts, channel, form, lookups))
         if form and form.team_id:
             vals["team_id"] = form.team_id.id
         if form and form.user_id:
@@ -349,7 +356,7 @@ class CrmLead(models.Model):
         item["idempotency"] = texts.get("idempotency_key") or False
 
     @api.model
-    def _capture_utm_values(self, texts, channel, form):
+    def _capture_utm_values(self, texts, channel, form, lookups):
         """Source, medium and campaign: the payload's utm names (created when
         unknown, except from public forms), else the form's, else the
         channel's source."""
@@ -359,8 +366,11 @@ class CrmLead(models.Model):
             name = texts.get("utm_" + fname[:-3])
             record = False
             if name:
-                record = self.env[model].with_context(active_test=False).search([("name", "=ilike", name)], limit=1) \
-                    if form else self.env["utm.mixin"]._find_or_create_record(model, name)
+                record = self._capture_lookup(
+                    lookups, model, name,
+                    lambda value, model=model: self.env[model].with_context(active_test=False).search(
+                        [("name", "=ilike", value)], limit=1)
+                    if form else self.env["utm.mixin"]._find_or_create_record(model, value))
             if not record and form:
                 record = form[fname]
             if record:
@@ -371,6 +381,14 @@ class CrmLead(models.Model):
             if source:
                 vals["source_id"] = source.id
         return vals
+
+    @api.model
+    def _capture_lookup(self, lookups, kind, value, find):
+        """``find(value)``, once per batch for each kind and value."""
+        key = (kind, value.casefold())
+        if key not in lookups:
+            lookups[key] = find(value)
+        return lookups[key]
 
     @api.model
     def _capture_find_country(self, value):
@@ -543,7 +561,7 @@ class CrmLead(models.Model):
             if value not in (None, "", False)
         )
         title = html_escape(self.env._("The same person submitted again:"))
-        return f"<p>{title}</p><ul>{lines}</ul>"
+        return Markup(f"<p>{title}</p><ul>{lines}</ul>")  # noqa: S704 - every value above is escaped
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):

@@ -94,7 +94,8 @@ class LeadCaptureLog(models.Model):
         create; a replay updates the entry replayed."""
         values = [{
             "channel": channel,
-            "status": item["status"],
+            # a retry with an idempotency key is answered as the first time, and creates nothing
+            "status": "matched" if item.get("replayed") else item["status"],
             "error": "\n".join(item["errors"].values()) or False,
             "payload": self._dump_payload(item["payload"]),
             "lead_id": item.get("lead_id") or False,
