@@ -113,6 +113,7 @@ class TestCapturePipeline(CaptureCase):
                 result, = self.capture({"email_from": email})
                 self.assertEqual(result["status"], "created", email)
                 self.assertNotEqual(result["lead_id"], lead.id)
+                self.Lead.browse(result["lead_id"]).action_archive()
         self.env["ir.config_parameter"].set_param("lead_management.capture_match_days", "365")
         self.assertEqual(self.capture({"email_from": "old@example.com"})[0]["lead_id"], old.id)
 
