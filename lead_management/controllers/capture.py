@@ -2,8 +2,6 @@ import json
 import logging
 
 import psycopg2
-from werkzeug.exceptions import BadRequest
-
 from odoo import http
 from odoo.http import request
 from odoo.tools import html_escape
@@ -16,6 +14,7 @@ API_MAX_LEADS = 100
 #: the largest body a web form posts
 FORM_MAX_BODY = 64 * 1024
 RETRY_AFTER_SECONDS = "60"
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class LeadCaptureController(http.Controller):
@@ -32,25 +31,24 @@ class LeadCaptureController(http.Controller):
         is too large, 429 beyond the key's rate."""
         env = request.env
         if not env.user.has_group("sales_team.group_sale_salesman"):
-            return self._json(403, errors={"__all__": env._("This API key's user may not create leads.")})
+            return self._json(403, {"errors": {"__all__": env._("This API key's user may not create leads.")}})
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
         body = self._read_body(API_MAX_BODY)
         if body is None:
-            return self._json(413, errors={"__all__": env._(
-                "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY)})
+            return self._json(413, {"errors": {"__all__": env._(
+                "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY)}})
         rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
         if Log._count_recent("api_user_id", env.uid) >= rate:
-            return self._json(429, errors={"__all__": env._(
-                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)},
-                headers={"Retry-After": RETRY_AFTER_SECONDS})
+            return self._json(429, {"errors": {"__all__": env._(
+                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}}, headers={"Retry-After": RETRY_AFTER_SECONDS})
         error, payloads, single = self._parse_json_body(body)
         if not error and not single and len(payloads) > API_MAX_LEADS:
-            return self._json(413, errors={"__all__": env._(
-                "Expected at most %(max)s leads per request, got %(count)s.", max=API_MAX_LEADS, count=len(payloads))})
+            return self._json(413, {"errors": {"__all__": env._(
+                "Expected at most %(max)s leads per request, got %(count)s.", max=API_MAX_LEADS, count=len(payloads))}})
         if error:
             Log._log_refused("api", error, body, api_user=env.user, remote_addr=remote_addr)
-            return self._json(400, errors={"__all__": error})
+            return self._json(400, {"errors": {"__all__": error}})
         idempotency_key = request.httprequest.headers.get("Idempotency-Key")
         if single and idempotency_key and isinstance(payloads[0], dict):
             payloads[0].setdefault("idempotency_key", idempotency_key[:128])
@@ -59,7 +57,7 @@ class LeadCaptureController(http.Controller):
         statuses = {result["status"] for result in results}
         status = 201 if "created" in statuses else 200 if "matched" in statuses \
             else 500 if statuses == {"error"} else 422
-        return self._json(status, **(answers[0] if single else {"results": answers}))
+        return self._json(status, answers[0] if single else {"results": answers})
 
     @http.route("/lead_management/form/<string:token>", type="http", auth="public", methods=["POST", "OPTIONS"],
                 csrf=False, save_session=False)
@@ -80,31 +78,31 @@ class LeadCaptureController(http.Controller):
             if form and origin and form._is_origin_allowed(origin) else {"Vary": "Origin"}
         if request.httprequest.method == "OPTIONS":
             if len(cors) == 1:
-                return self._json(403, errors={"__all__": env._("This site may not send this form.")})
+                return self._json(403, {"errors": {"__all__": env._("This site may not send this form.")}})
             return request.make_response("", status=204, headers=list({
                 **cors, "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "Content-Type",
                 "Access-Control-Max-Age": "86400"}.items()))
         body = self._read_body(FORM_MAX_BODY)
         if body is None:
-            return self._json(413, headers=cors, errors={"__all__": env._(
-                "The form is larger than %(max)s bytes.", max=FORM_MAX_BODY)})
+            return self._json(413, {"errors": {"__all__": env._(
+                "The form is larger than %(max)s bytes.", max=FORM_MAX_BODY)}}, headers=cors)
         ip_rate = self._get_rate_setting("lead_management.form_rate_per_ip", 10)
         if remote_addr and Log._count_recent("remote_addr", remote_addr) >= ip_rate or \
                 form and Log._count_recent("form_id", form.id) >= form.rate_limit_per_minute:
-            return self._json(429, headers={**cors, "Retry-After": RETRY_AFTER_SECONDS}, errors={"__all__": env._(
-                "Too many submissions; please try again in a minute.")})
+            return self._json(429, {"errors": {"__all__": env._(
+                "Too many submissions; please try again in a minute.")}}, headers={**cors, "Retry-After": RETRY_AFTER_SECONDS})
         if not form or not form.active:
             Log._log_refused("web_form", env._("Unknown or archived form token: %(token)s", token=token[:64]),
                              body, remote_addr=remote_addr)
-            return self._json(404, headers=cors, errors={"__all__": env._("This form does not exist any more.")})
+            return self._json(404, {"errors": {"__all__": env._("This form does not exist any more.")}}, headers=cors)
         if origin and len(cors) == 1 and origin.rstrip("/") != form.get_base_url().rstrip("/"):
             Log._log_refused("web_form", env._("Sent from a site that is not allowed: %(origin)s", origin=origin[:255]),
                              body, form=form, remote_addr=remote_addr)
-            return self._json(403, headers=cors, errors={"__all__": env._("This site may not send this form.")})
+            return self._json(403, {"errors": {"__all__": env._("This site may not send this form.")}}, headers=cors)
         error, payload = self._parse_form_body(body)
         if error:
             Log._log_refused("web_form", error, body, form=form, remote_addr=remote_addr)
-            return self._json(400, headers=cors, errors={"__all__": error})
+            return self._json(400, {"errors": {"__all__": error}}, headers=cors)
         spam = self._get_spam_reason(form, payload)
         if spam:
             Log._log_refused("web_form", spam, payload, form=form, remote_addr=remote_addr)
@@ -144,11 +142,15 @@ class LeadCaptureController(http.Controller):
             return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
 
     def _read_body(self, max_size):
-        """The request body, or None when it is larger than ``max_size``."""
+        """The request body (a form's fields, already read by Odoo, as a
+        dict), or None when it is larger than ``max_size``."""
         httprequest = request.httprequest
         if httprequest.content_length and httprequest.content_length > max_size:
             return None
-        body = httprequest.stream.read(max_size + 1)
+        if httprequest.mimetype in FORM_MIMETYPES:
+            return {key: (values[0] if len(values) == 1 else " ".join(values))
+                    for key, values in httprequest.form.lists()}
+        body = httprequest.get_data(cache=True)
         return None if len(body) > max_size else body
 
     def _parse_json_body(self, body):
@@ -179,17 +181,11 @@ class LeadCaptureController(http.Controller):
             if not error and not (single and isinstance(payloads[0], dict)):
                 error = env._("Expected one submission (a JSON object).")
             return error, (payloads[0] if not error else None)
-        if httprequest.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if httprequest.mimetype not in FORM_MIMETYPES:
             return env._("Expected a form submission, got %(type)s.", type=httprequest.mimetype or "-"), None
-        try:
-            httprequest._cached_data = body
-            form = httprequest.form
-        except (BadRequest, ValueError):
-            return env._("The form submission could not be read."), None
         if httprequest.files:
             return env._("Files cannot be sent with this form."), None
-        return None, {key: (values[0] if len(values) == 1 else " ".join(values))
-                      for key, values in form.lists()}
+        return None, body
 
     def _get_spam_reason(self, form, payload):
         """Why the submission looks sent by a robot, or None."""
@@ -218,12 +214,12 @@ class LeadCaptureController(http.Controller):
                 f"<!DOCTYPE html><html><body><ul>{items}</ul></body></html>", status=status,
                 headers=[("Content-Type", "text/html; charset=utf-8"), *cors.items()])
         if status == 200:
-            return self._json(200, headers=cors, ok=True)
-        return self._json(status, headers=cors, errors=errors or {})
+            return self._json(200, {"ok": True}, headers=cors)
+        return self._json(status, {"errors": errors or {}}, headers=cors)
 
-    def _json(self, status, headers=None, **data):
+    def _json(self, http_status, data, headers=None):
         return request.make_response(
-            json.dumps(data, ensure_ascii=False), status=status,
+            json.dumps(data, ensure_ascii=False), status=http_status,
             headers=[("Content-Type", "application/json; charset=utf-8"), *(headers or {}).items()])
 
     def _get_rate_setting(self, key, default):

@@ -22,3 +22,6 @@ from . import test_settings
 from . import test_access
 from . import test_ui_rtl
 from . import test_utm_translations
+from . import test_tools_matching
+from . import test_capture
+from . import test_capture_http
