@@ -415,12 +415,12 @@ class CrmLead(models.Model):
     def _capture_lock(self, keys):
         """Serialize the captures of the same person (and of the same
         idempotency key) across workers: each key's row of
-        lead_capture_lock is upserted, in a stable order. A transaction
-        that started before a concurrent capture of the same person
-        committed gets a serialization failure on that row, and Odoo
-        retries the request on a fresh snapshot, where it sees the lead
-        the other one created (an advisory lock would make it wait, then
-        miss that lead)."""
+        lead_capture_lock is upserted, in a stable order. Of two
+        transactions capturing the same person, the second waits for the
+        first, then gets a serialization failure: Odoo retries its request
+        on a fresh snapshot, where it sees the lead the first one created.
+        (An advisory lock would make it wait, then miss that lead: its
+        snapshot is older than the other's commit.)"""
         lock_keys = sorted({matching.lock_key(kind, value) for kind, value in keys})
         if lock_keys:
             self.env.cr.execute(SQL(

@@ -25,3 +25,4 @@ from . import test_utm_translations
 from . import test_tools_matching
 from . import test_capture
 from . import test_capture_http
+from . import test_capture_concurrency
