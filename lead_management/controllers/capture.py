@@ -2,6 +2,7 @@ import json
 import logging
 
 import psycopg2
+
 from odoo import http
 from odoo.http import request
 from odoo.tools import html_escape
@@ -39,9 +40,10 @@ class LeadCaptureController(http.Controller):
             return self._json(413, {"errors": {"__all__": env._(
                 "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY)}})
         rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
-        if Log._count_recent("api_user_id", env.uid) >= rate:
+        if rate and Log._count_recent("api_user_id", env.uid) >= rate:
             return self._json(429, {"errors": {"__all__": env._(
-                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}}, headers={"Retry-After": RETRY_AFTER_SECONDS})
+                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
+                headers={"Retry-After": RETRY_AFTER_SECONDS})
         error, payloads, single = self._parse_json_body(body)
         if not error and not single and len(payloads) > API_MAX_LEADS:
             return self._json(413, {"errors": {"__all__": env._(
@@ -87,10 +89,11 @@ class LeadCaptureController(http.Controller):
             return self._json(413, {"errors": {"__all__": env._(
                 "The form is larger than %(max)s bytes.", max=FORM_MAX_BODY)}}, headers=cors)
         ip_rate = self._get_rate_setting("lead_management.form_rate_per_ip", 10)
-        if remote_addr and Log._count_recent("remote_addr", remote_addr) >= ip_rate or \
-                form and Log._count_recent("form_id", form.id) >= form.rate_limit_per_minute:
+        if (ip_rate and remote_addr and Log._count_recent("remote_addr", remote_addr) >= ip_rate) or \
+                (form and Log._count_recent("form_id", form.id) >= form.rate_limit_per_minute):
             return self._json(429, {"errors": {"__all__": env._(
-                "Too many submissions; please try again in a minute.")}}, headers={**cors, "Retry-After": RETRY_AFTER_SECONDS})
+                "Too many submissions; please try again in a minute.")}},
+                headers={**cors, "Retry-After": RETRY_AFTER_SECONDS})
         if not form or not form.active:
             Log._log_refused("web_form", env._("Unknown or archived form token: %(token)s", token=token[:64]),
                              body, remote_addr=remote_addr)
@@ -223,8 +226,9 @@ class LeadCaptureController(http.Controller):
             headers=[("Content-Type", "application/json; charset=utf-8"), *(headers or {}).items()])
 
     def _get_rate_setting(self, key, default):
+        """Requests per minute allowed by the setting ``key``; 0: no limit."""
         # sudo: settings are readable by administrators only, and apply to every request
-        return int(request.env["ir.config_parameter"].sudo().get_param(key, default) or default)
+        return int(request.env["ir.config_parameter"].sudo().get_param(key, default) or 0)
 
     def _set_visitor_lang(self):
         """Errors in the visitor's language, among the installed ones."""

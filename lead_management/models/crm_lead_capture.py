@@ -148,7 +148,8 @@ class CrmLead(models.Model):
                 by_kind[kind].add(value)
         if not by_kind:
             return [False] * len(values_list)
-        since = fields.Datetime.now() - timedelta(days=self._get_capture_match_days())
+        days = self._get_capture_match_days()
+        since = fields.Datetime.now() - timedelta(days=days) if days > 0 else None
         conditions = []
         for kind, column in (("external_id", "external_id"), ("national_id", "national_id"), ("vat", "vat"),
                              ("email", "email_normalized"), ("phone", "phone_sanitized"),
@@ -161,13 +162,14 @@ class CrmLead(models.Model):
             """SELECT id, write_date, external_id, national_id, vat, email_normalized, phone_sanitized,
                       secondary_phone_sanitized
                  FROM crm_lead
-                WHERE active AND COALESCE(probability, 0) < 100 AND write_date >= %s
+                WHERE active AND COALESCE(probability, 0) < 100 AND %s
                   AND (company_id IS NULL OR company_id = ANY(%s)) AND (%s)""",
-            since, self.env.companies.ids, SQL(" OR ").join(conditions)))
-        candidates = [(row[0], row[1], set(self._get_match_keys(
-            dict(external_id=row[2], national_id=row[3], vat=row[4], email_from=row[5],
-                 phone=row[6], mobile=row[7]), MATCH_FIELDS))) for row in rows]
-        return [matching.best_match(person, candidates) or False for person in person_keys]
+            SQL("write_date >= %s", since) if since else SQL("TRUE"), self.env.companies.ids,
+            SQL(" OR ").join(conditions)))
+        index = matching.index_candidates((row[0], row[1], self._get_match_keys({
+            "external_id": row[2], "national_id": row[3], "vat": row[4], "email_from": row[5],
+            "phone": row[6], "mobile": row[7]}, MATCH_FIELDS)) for row in rows)
+        return [matching.best_match(person, index) or False for person in person_keys]
 
     @api.model
     def _find_matching_customers(self, values_list, keys):
@@ -201,18 +203,22 @@ class CrmLead(models.Model):
             self.env.companies.ids,
             SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(columns[kind]), list(values))
                              for kind, values in by_kind.items())))
-        candidates = [(row[0], row[1], {(kind, value) for kind, value in zip(columns, row[2:], strict=True) if value})
-                      for row in rows]
-        return [matching.best_match(person, candidates) or False for person in person_keys]
+        index = matching.index_candidates(
+            (row[0], row[1], [(kind, value) for kind, value in zip(columns, row[2:], strict=True) if value])
+            for row in rows)
+        return [matching.best_match(person, index) or False for person in person_keys]
 
     @api.model
     def _get_match_keys(self, values, keys):
-        """The match keys (see tools.matching.match_keys) of lead values
-        already normalized, limited to the fields ``keys``."""
-        phones = [values.get(fname) for fname in ("phone", "mobile") if fname in keys and values.get(fname)]
+        """The match keys (see tools.matching.match_keys) of lead values,
+        limited to the fields ``keys``: e-mail normalized, phones in E.164
+        (read in the company's country when they have no country code)."""
+        country_code = self.env.company.country_id.code
+        phones = [matching.normalize_phone(values[fname], country_code)
+                  for fname in ("phone", "mobile") if fname in keys and values.get(fname)]
         return matching.match_keys(
             email=matching.normalize_email(values.get("email_from")) if "email_from" in keys else None,
-            phones=[phone for phone in phones if phone.startswith("+")],
+            phones=phones,
             national_id=values.get("national_id") if "national_id" in keys else None,
             vat=values.get("vat") if "vat" in keys else None,
             external_id=values.get("external_id") if "external_id" in keys else None,
@@ -220,6 +226,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_capture_match_days(self):
+        """Days of the matching window; 0: open leads of any age."""
         # sudo: settings are readable by administrators only, and apply to every capture
         return int(self.env["ir.config_parameter"].sudo().get_param("lead_management.capture_match_days", 90) or 0)
 
@@ -470,7 +477,7 @@ class CrmLead(models.Model):
                     leads = self.create([item["vals"] for item in new])
             except psycopg2.OperationalError:
                 raise
-            except Exception:  # noqa: BLE001 - retried one by one below to name the payload at fault
+            except Exception:
                 leads = self.browse()
                 for item in new:
                     leads |= self._capture_create_one(item)
@@ -497,7 +504,7 @@ class CrmLead(models.Model):
                 lead = self.create(item["vals"])
         except psycopg2.OperationalError:
             raise
-        except Exception as error:  # noqa: BLE001 - kept in the capture log, in words
+        except Exception as error:
             _logger.info("lead_management: capture failed: %s", error)
             item.update(status="error", errors={"__all__": self._capture_error_message(error)})
             return self.browse()
@@ -557,11 +564,11 @@ class CrmLead(models.Model):
         lines = "".join(
             f"<li>{html_escape(self._get_capture_label(key))}: {html_escape(str(value)[:500])}</li>"
             for key, value in payload.items()
-            if key in CAPTURE_FIELDS or key in CAPTURE_EXTRA_FIELDS and key != "idempotency_key"
+            if key in CAPTURE_FIELDS or (key in CAPTURE_EXTRA_FIELDS and key != "idempotency_key")
             if value not in (None, "", False)
         )
         title = html_escape(self.env._("The same person submitted again:"))
-        return Markup(f"<p>{title}</p><ul>{lines}</ul>")  # noqa: S704 - every value above is escaped
+        return Markup(f"<p>{title}</p><ul>{lines}</ul>")
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):

@@ -29,7 +29,7 @@ class ResConfigSettings(models.TransientModel):
     lead_management_capture_match_days = fields.Integer(
         string="Matching Window (days)", config_parameter="lead_management.capture_match_days", default=90,
         help="A submission is added to the person's open lead updated within this many days, "
-             "instead of opening a second lead.")
+             "instead of opening a second lead; 0: open leads of any age.")
     lead_management_capture_match_customers = fields.Boolean(
         string="Recognize Returning Customers",
         help="A submission from an existing customer without an open lead opens a lead linked to the customer.")
@@ -39,10 +39,10 @@ class ResConfigSettings(models.TransientModel):
              "0 keeps it.")
     lead_management_api_rate_per_minute = fields.Integer(
         string="Lead API Requests per Minute", config_parameter="lead_management.api_rate_per_minute", default=600,
-        help="Per API key; beyond it the API answers 429 for the rest of the minute.")
+        help="Per API key; beyond it the API answers 429 for the rest of the minute. 0: no limit.")
     lead_management_form_rate_per_ip = fields.Integer(
         string="Form Submissions per Minute and Address", config_parameter="lead_management.form_rate_per_ip",
-        default=10)
+        default=10, help="Beyond this, a visitor's address gets 429 for the rest of the minute. 0: no limit.")
 
     @api.model
     def get_values(self):
@@ -57,14 +57,18 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        """Store the settings that default to something (on, "30,90") as
-        they are: an unticked boolean or a cleared text given to
-        ``config_parameter`` would be deleted, then read back as the default."""
+        """Store the settings that default to something (on, "30,90", 90
+        days) as they are: an unticked boolean, a cleared text or a 0 given
+        to ``config_parameter`` would be deleted, then read back as the
+        default."""
         super().set_values()
         # sudo: as Odoo's config_parameter fields do; only administrators reach set_values
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("lead_management.auto_assign", str(self.lead_management_auto_assign))
         params.set_param("lead_management.sla_enabled", str(self.lead_management_sla_enabled))
         params.set_param("lead_management.capture_match_customers", str(self.lead_management_capture_match_customers))
+        # 0 means something (any age, kept forever, no limit): stored, not read back as the default
+        for fname in ("capture_match_days", "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip"):
+            params.set_param(f"lead_management.{fname}", str(self[f"lead_management_{fname}"]))
         # "0": no follow-up
         params.set_param("lead_management.followup_days", (self.lead_management_followup_days or "").strip() or "0")

@@ -31,6 +31,16 @@ class TestAccessMatrix(LeadManagementCase):
         cls.specialty = cls.env["lead.specialty"].create({"name": "Matrix specialty"})
         cls.lead_other.write({"first_response_date": "2026-03-02 09:00:00", "sla_status": "met"})
         cls.lead_own.write({"first_response_date": "2026-03-02 09:00:00", "sla_status": "met"})
+        Form_ = cls.env["lead.capture.form"]
+        cls.form_iran = Form_.create({"name": "Iran form", "team_id": cls.team_iran.id})
+        cls.form_georgia = Form_.create({"name": "Georgia form", "team_id": cls.team_georgia.id})
+        Log = cls.env["lead.capture.log"]
+        cls.log_iran = Log.create({"channel": "web_form", "status": "rejected", "form_id": cls.form_iran.id,
+                                   "team_id": cls.team_iran.id, "payload": "{}"})
+        cls.log_georgia = Log.create({"channel": "web_form", "status": "rejected", "form_id": cls.form_georgia.id,
+                                      "team_id": cls.team_georgia.id, "payload": "{}"})
+        cls.log_api_other = Log.create({"channel": "api", "status": "created", "lead_id": cls.lead_other.id,
+                                        "api_user_id": cls.user_salesman_other.id})
         cls.env.flush_all()
 
     def _matrix(self):
@@ -49,6 +59,10 @@ class TestAccessMatrix(LeadManagementCase):
             (Cycle.search([("lead_id", "=", self.lead_other.id)]), "", "r", "r", "", "", ""),
             (Response.search([("lead_id", "=", self.lead_own.id)]), "r", "r", "r", "", "", ""),
             (Response.search([("lead_id", "=", self.lead_other.id)]), "", "r", "r", "", "", ""),
+            (self.form_iran, "r", "r", "rw", "", "", ""),
+            (self.log_iran, "r", "", "rw", "", "", ""),
+            (self.log_georgia, "", "r", "rw", "", "", ""),
+            (self.log_api_other, "", "", "rw", "", "", ""),
         ]
 
     def test_matrix(self):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
 from .common import LeadManagementCase
@@ -305,4 +305,24 @@ class TestCaptureQueries(CaptureCase):
                  "country_id": self.country_ir.id}
                 for payload in self._payloads(count, f"n{count}-")]))
             added.append(captured - created)
-        self.assertLessEqual(added[1], added[0] + 2, f"queries added by capture to create(): 10 leads, 100 leads: {added}")
+        self.assertLessEqual(added[1], added[0] + 2, f"queries added to create(), 10 leads then 100: {added}")
+
+
+@tagged("post_install", "-at_install", "lead_management_capture", "lead_management_security")
+class TestCaptureAccess(CaptureCase):
+
+    @users("lm_salesman")
+    def test_salesman_cannot_replay(self):
+        log = self.Log.sudo().create({"channel": "web_form", "status": "rejected", "form_id": self.form.id,
+                                      "team_id": self.team_iran.id, "payload": "{}"})
+        log = log.with_user(self.env.user)
+        log.read(["payload"])
+        with self.assertRaises(AccessError):
+            log.action_replay()
+
+    @users("lm_salesman")
+    def test_salesman_does_not_see_the_form_token(self):
+        form = self.form.with_user(self.env.user)
+        self.assertEqual(form.read(["name"])[0]["name"], "Contact us")
+        with self.assertRaises(AccessError):
+            form.read(["token"])

@@ -219,7 +219,7 @@ class TestWebForm(CaptureHttpCase):
 
 
 class _StaticPage(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):
         body = self.server.page.encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -85,3 +85,31 @@ class TestSettings(LeadManagementCase):
         lead.action_set_won()
         self.flush_deferred()
         self.assertFalse(lead.activity_ids)
+
+    def test_capture_settings(self):
+        Lead = self.env["crm.lead"]
+        shown = {fname: self._shown(fname) for fname in (
+            "lead_management_capture_match_days", "lead_management_capture_match_customers",
+            "lead_management_capture_log_retention_days", "lead_management_api_rate_per_minute",
+            "lead_management_form_rate_per_ip")}
+        self.assertEqual(shown, {
+            "lead_management_capture_match_days": 90, "lead_management_capture_match_customers": True,
+            "lead_management_capture_log_retention_days": 90, "lead_management_api_rate_per_minute": 600,
+            "lead_management_form_rate_per_ip": 10}, "the defaults")
+        self._save(lead_management_capture_match_days=30, lead_management_capture_match_customers=False,
+                   lead_management_capture_log_retention_days=7, lead_management_api_rate_per_minute=5,
+                   lead_management_form_rate_per_ip=3)
+        self.assertEqual(Lead._get_capture_match_days(), 30)
+        self.assertFalse(Lead._is_capture_customer_matching_enabled(), "unticked stays off")
+        self.assertFalse(self._shown("lead_management_capture_match_customers"))
+        Param = self.env["ir.config_parameter"]
+        self.assertEqual([Param.get_param(f"lead_management.{key}") for key in (
+            "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip")], ["7", "5", "3"])
+        self._save(lead_management_capture_match_days=0, lead_management_capture_match_customers=True,
+                   lead_management_capture_log_retention_days=0, lead_management_api_rate_per_minute=0,
+                   lead_management_form_rate_per_ip=0)
+        self.assertEqual(Lead._get_capture_match_days(), 0, "cleared: open leads of any age")
+        self.assertTrue(Lead._is_capture_customer_matching_enabled())
+        self.assertEqual([Param.get_param(f"lead_management.{key}") for key in (
+            "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip")], ["0", "0", "0"],
+            "cleared: kept forever, no limits")

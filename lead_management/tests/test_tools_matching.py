@@ -1,7 +1,7 @@
 from datetime import datetime
 from unittest import TestCase
 
-from ..tools.matching import best_match, lock_key, match_keys, normalize_email, normalize_phone
+from ..tools.matching import best_match, index_candidates, lock_key, match_keys, normalize_email, normalize_phone
 
 
 class TestMatching(TestCase):
@@ -45,11 +45,11 @@ class TestMatching(TestCase):
 
     def test_best_match_strongest_key_then_newest(self):
         old, new = datetime(2026, 1, 1), datetime(2026, 6, 1)
-        candidates = [
-            (1, old, {("email", "a@example.com")}),
-            (2, new, {("email", "a@example.com")}),
-            (3, old, {("national_id", "0013542419")}),
-        ]
+        candidates = index_candidates([
+            (1, old, [("email", "a@example.com")]),
+            (2, new, [("email", "a@example.com")]),
+            (3, old, [("national_id", "0013542419")]),
+        ])
         self.assertEqual(best_match([("email", "a@example.com")], candidates), 2)
         self.assertEqual(best_match([("email", "a@example.com"), ("national_id", "0013542419")], candidates), 3)
         self.assertIsNone(best_match([("phone", "+989121234567")], candidates))

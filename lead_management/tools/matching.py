@@ -70,17 +70,30 @@ def lock_key(kind, value):
     return int.from_bytes(digest, "big", signed=True)
 
 
-def best_match(keys, candidates):
-    """The candidate sharing the strongest key with ``keys``, the most
-    recent one on ties.
+def index_candidates(candidates):
+    """Index known records by their match keys, for best_match.
+
+    :param candidates: ``(record_id, date, keys)`` triples, ``keys`` an
+        iterable of ``(kind, value)`` pairs
+    :return: {key: the most recent (date, record_id) having it}
+    """
+    index = {}
+    for record_id, date, keys in candidates:
+        for key in keys:
+            if key not in index or (date, record_id) > index[key]:
+                index[key] = (date, record_id)
+    return index
+
+
+def best_match(keys, index):
+    """The record sharing the strongest key with ``keys``, the most recent
+    one on ties.
 
     :param keys: ``match_keys()`` of the person looked for
-    :param candidates: ``(record_id, date, keys)`` triples of the known
-        records, ``keys`` a set of ``(kind, value)`` pairs
+    :param index: index_candidates() of the known records
     :return: the record id, or ``None``
     """
     for key in sorted(keys, key=lambda kv: MATCH_KEYS.index(kv[0])):
-        sharing = [(date, record_id) for record_id, date, their_keys in candidates if key in their_keys]
-        if sharing:
-            return max(sharing)[1]
+        if key in index:
+            return index[key][1]
     return None
