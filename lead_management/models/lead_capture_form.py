@@ -62,8 +62,7 @@ class LeadCaptureForm(models.Model):
         string="Submissions per Minute", default=60,
         help="Beyond this, the form refuses submissions for a minute (every visitor together).")
     submit_url = fields.Char(compute="_compute_submit_url", groups="sales_team.group_sale_manager")
-    embed_code = fields.Text(string="Embed Code", compute="_compute_embed_code",
-                             groups="sales_team.group_sale_manager")
+    embed_code = fields.Text(compute="_compute_embed_code", groups="sales_team.group_sale_manager")
     log_count = fields.Integer(compute="_compute_log_count", string="Submissions")
 
     _sql_constraints = [("token_unique", "UNIQUE(token)", "A form token must be unique.")]
