@@ -11,7 +11,8 @@ from .common import LeadManagementCase
 
 LANGS = {"fa_IR": "fa.po", "ka_GE": "ka.po"}
 # msgids that read the same in every language
-UNTRANSLATED_OK = {"BANT", "MQL", "SQL", "Google Ads", "Meta Ads"}
+UNTRANSLATED_OK = {"BANT", "MQL", "SQL", "Google Ads", "Meta Ads",
+                   "https://www.example.com", "https://www.example.com/thank-you"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 
 
