@@ -134,14 +134,14 @@ class LeadCaptureController(http.Controller):
             _logger.exception("lead_management: capture from %s failed", channel)
             error = env._("The submission could not be saved; it is kept in the capture log to be replayed.")
             form = kwargs.get("form")
-            for payload in payloads:
-                env["lead.capture.log"].sudo().create({
-                    "channel": channel, "status": "error", "error": error,
-                    "payload": env["lead.capture.log"]._dump_payload(payload),
-                    "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
-                    "api_user_id": kwargs["api_user"].id if kwargs.get("api_user") else False,
-                    "remote_addr": kwargs.get("remote_addr") or False,
-                })
+            # sudo: the log records every request, whoever sends it
+            env["lead.capture.log"].sudo().create([{
+                "channel": channel, "status": "error", "error": error,
+                "payload": env["lead.capture.log"]._dump_payload(payload),
+                "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
+                "api_user_id": kwargs["api_user"].id if kwargs.get("api_user") else False,
+                "remote_addr": kwargs.get("remote_addr") or False,
+            } for payload in payloads])
             return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
 
     def _read_body(self, max_size):

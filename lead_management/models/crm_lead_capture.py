@@ -70,6 +70,7 @@ class CrmLead(models.Model):
             lead = self.browse(self._find_matching_leads([{"email_from": email}], ["email_from"])[0])
             if lead:
                 self._capture_log_email(msg_dict, lead, "matched")
+                # sudo: the mail gateway's user may not write on the lead's events
                 lead.sudo()._capture_add_events("email")
                 return lead
         source = self.env.ref(CHANNEL_SOURCES["email"], raise_if_not_found=False)
@@ -79,6 +80,7 @@ class CrmLead(models.Model):
         lead = super(CrmLead, self.with_context(lead_management_capture=True)).message_new(msg_dict, custom_values)
         if email:
             self._capture_log_email(msg_dict, lead, "created")
+            # sudo: see above
             lead.sudo()._capture_add_events("email")
         return lead
 
@@ -550,6 +552,7 @@ class CrmLead(models.Model):
     def _capture_add_events(self, channel, date=None):
         """The channel's engagement event on each of these leads (one create)."""
         event_type = CHANNEL_EVENTS.get(channel, "form_submit")
+        # sudo: the event follows the capture, whoever sent it
         self.env["lead.engagement"].sudo().create([{
             "lead_id": lead.id, "event_type": event_type, "date": date or fields.Datetime.now(),
             "note": self.env._("Captured from %(channel)s", channel=self.env["lead.capture.log"]._get_channel_label(
@@ -572,6 +575,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):
+        # sudo: the log records every request, whoever sends it
         self.env["lead.capture.log"].sudo().create({
             "channel": "email", "status": status, "lead_id": lead.id,
             "payload": self.env["lead.capture.log"]._dump_payload({

@@ -115,6 +115,7 @@ class LeadCaptureLog(models.Model):
     def _log_refused(self, channel, error, payload=None, form=None, api_user=None, remote_addr=None):
         """Log a request refused before its payloads could be read (a
         forged token, a body that is not JSON)."""
+        # sudo: the log records every request, whoever sends it (a public visitor)
         return self.sudo().create({
             "channel": channel, "status": "rejected", "error": error,
             "payload": self._dump_payload(payload) if payload is not None else False,
@@ -144,6 +145,7 @@ class LeadCaptureLog(models.Model):
         """How many requests the form, API user or address ``value`` sent in
         the last ``seconds`` (the rate limits)."""
         since = fields.Datetime.now() - timedelta(seconds=seconds)
+        # sudo: a rate counts every request of the sender, readable or not by the caller
         return self.sudo().search_count([(field, "=", value), ("create_date", ">=", since)])
 
     @api.model
