@@ -1,11 +1,15 @@
 import json
 import logging
+import math
+import re
 
 import psycopg2
 
 from odoo import http
 from odoo.http import request
 from odoo.tools import html_escape
+
+from ..tools.normalize import clean_text
 
 _logger = logging.getLogger(__name__)
 
@@ -15,6 +19,8 @@ API_MAX_LEADS = 100
 #: the largest body a web form posts
 FORM_MAX_BODY = 64 * 1024
 RETRY_AFTER_SECONDS = "60"
+#: what secrets.token_urlsafe() makes: anything else is not a form's token
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -72,10 +78,10 @@ class LeadCaptureController(http.Controller):
         self._set_visitor_lang()
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        origin = request.httprequest.headers.get("Origin")
+        origin = clean_text(request.httprequest.headers.get("Origin"))
         # sudo: the token is the visitor's only right; it finds the form, nothing else
         form = env["lead.capture.form"].sudo().search([("token", "=", token), ("channel", "=", "web_form")], limit=1) \
-            if len(token) <= 64 else env["lead.capture.form"]
+            if TOKEN_PATTERN.fullmatch(token) else env["lead.capture.form"]
         cors = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} \
             if form and origin and form._is_origin_allowed(origin) else {"Vary": "Origin"}
         if request.httprequest.method == "OPTIONS":
@@ -95,7 +101,8 @@ class LeadCaptureController(http.Controller):
                 "Too many submissions; please try again in a minute.")}},
                 headers={**cors, "Retry-After": RETRY_AFTER_SECONDS})
         if not form or not form.active:
-            Log._log_refused("web_form", env._("Unknown or archived form token: %(token)s", token=token[:64]),
+            Log._log_refused("web_form", env._("Unknown or archived form token: %(token)s",
+                                               token=clean_text(token)[:64]),
                              body, remote_addr=remote_addr)
             return self._json(404, {"errors": {"__all__": env._("This form does not exist any more.")}}, headers=cors)
         if origin and len(cors) == 1 and origin.rstrip("/") != form.get_base_url().rstrip("/"):
@@ -167,6 +174,8 @@ class LeadCaptureController(http.Controller):
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
             return env._("The body is not valid JSON: %(error)s", error=str(error)[:200]), [], True
+        except RecursionError:
+            return env._("The body is not valid JSON: it is nested too deeply."), [], True
         if isinstance(data, list):
             if not data:
                 return env._("Expected a lead or a list of leads, got an empty list."), [], False
@@ -200,7 +209,7 @@ class LeadCaptureController(http.Controller):
                 elapsed = float(payload.get("lm_elapsed") or 0)
             except (TypeError, ValueError):
                 elapsed = 0
-            if elapsed < form.min_fill_seconds:
+            if not math.isfinite(elapsed) or elapsed < form.min_fill_seconds:
                 return env._("Spam: sent %(elapsed)s seconds after the page loaded, less than %(min)s.",
                              elapsed=round(elapsed, 1), min=form.min_fill_seconds)
         return None

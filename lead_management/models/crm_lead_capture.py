@@ -8,10 +8,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, html_escape, str2bool
+from odoo.tools import SQL, email_normalize, escape_psql, html_escape, str2bool
 
 from ..tools import matching
-from ..tools.normalize import normalize_digits, normalize_whitespace
+from ..tools.normalize import clean_text, normalize_digits, normalize_whitespace
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ CHANNEL_SOURCES = {
 }
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
+#: more keys than any lead has: refused as a whole, not field by field
+MAX_PAYLOAD_KEYS = 100
 _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
 
@@ -193,18 +195,20 @@ class CrmLead(models.Model):
                     by_kind[kind].add(value)
         if not by_kind:
             return [False] * len(values_list)
-        Partner.flush_model([*columns.values(), "active", "customer_rank"])
+        has_rank = "customer_rank" in Partner._fields  # with account (or sale) installed
+        Partner.flush_model([*columns.values(), "active", *(["customer_rank"] if has_rank else [])])
         self.flush_model(["partner_id", "probability", "active"])
         rows = self.env.execute_query(SQL(
             """SELECT p.id, p.write_date, %s
                  FROM res_partner p
                 WHERE p.active AND (p.company_id IS NULL OR p.company_id = ANY(%s)) AND (%s)
-                  AND (p.customer_rank > 0 OR EXISTS (
+                  AND (%s OR EXISTS (
                        SELECT 1 FROM crm_lead l WHERE l.partner_id = p.id AND l.active AND l.probability = 100))""",
             SQL(", ").join(SQL("p.%s", SQL.identifier(column)) for column in columns.values()),
             self.env.companies.ids,
             SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(columns[kind]), list(values))
-                             for kind, values in by_kind.items())))
+                             for kind, values in by_kind.items()),
+            SQL("p.customer_rank > 0") if has_rank else SQL("FALSE")))
         index = matching.index_candidates(
             (row[0], row[1], [(kind, value) for kind, value in zip(columns, row[2:], strict=True) if value])
             for row in rows)
@@ -253,12 +257,18 @@ class CrmLead(models.Model):
             return item
         errors, texts = item["errors"], {}
         allowed = form._get_allowed_fields() if form else {**CAPTURE_FIELDS, **CAPTURE_EXTRA_FIELDS}
+        if len(payload) > MAX_PAYLOAD_KEYS:
+            errors["__all__"] = self.env._("Expected at most %(max)s fields, got %(count)s.",
+                                           max=MAX_PAYLOAD_KEYS, count=len(payload))
+            return item
+        payload = {clean_text(str(key)): clean_text(value) if isinstance(value, str) else value
+                   for key, value in payload.items()}
         for key, value in payload.items():
             if key == "consent" and form:
                 continue
             if key not in allowed:
-                errors[str(key)[:64]] = self.env._("%(field)s: not a field of a lead; expected one of %(fields)s.",
-                                                   field=str(key)[:64], fields=", ".join(sorted(allowed)))
+                errors[key[:64]] = self.env._("%(field)s: not a field of a lead; expected one of %(fields)s.",
+                                              field=key[:64], fields=", ".join(sorted(allowed)))
                 continue
             if value is None or value == "" or value is False:
                 continue
@@ -378,8 +388,9 @@ class CrmLead(models.Model):
                 record = self._capture_lookup(
                     lookups, model, name,
                     lambda value, model=model: self.env[model].with_context(active_test=False).search(
-                        [("name", "=ilike", value)], limit=1)
-                    if form else self.env["utm.mixin"]._find_or_create_record(model, value))
+                        [("name", "=ilike", escape_psql(value))], limit=1)
+                    if form or escape_psql(value) != value
+                    else self.env["utm.mixin"]._find_or_create_record(model, value))
             if not record and form:
                 record = form[fname]
             if record:
@@ -403,15 +414,16 @@ class CrmLead(models.Model):
     def _capture_find_country(self, value):
         value = value.strip()
         if len(value) == 2:
-            country = self.env["res.country"].search([("code", "=ilike", value)], limit=1)
+            country = self.env["res.country"].search([("code", "=ilike", escape_psql(value))], limit=1)
             if country:
                 return country
-        return self.env["res.country"].search([("name", "=ilike", value)], limit=1)
+        return self.env["res.country"].search([("name", "=ilike", escape_psql(value))], limit=1)
 
     @api.model
     def _capture_find_state(self, value, country):
         return self.env["res.country.state"].search([
-            ("country_id", "=", country.id), "|", ("code", "=ilike", value), ("name", "=ilike", value),
+            ("country_id", "=", country.id), "|", ("code", "=ilike", escape_psql(value)),
+            ("name", "=ilike", escape_psql(value)),
         ], limit=1)
 
     @api.model

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.normalize import clean_text
+
 CHANNELS = [("api", "Lead API"), ("web_form", "Web Form"), ("email", "Email")]
 STATUSES = [("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error")]
 #: what the log keeps of a payload: a broken one is kept as text, cut at this length
@@ -96,7 +98,7 @@ class LeadCaptureLog(models.Model):
             "channel": channel,
             # a retry with an idempotency key is answered as the first time, and creates nothing
             "status": "matched" if item.get("replayed") else item["status"],
-            "error": "\n".join(item["errors"].values()) or False,
+            "error": clean_text("\n".join(item["errors"].values())) or False,
             "payload": self._dump_payload(item["payload"]),
             "lead_id": item.get("lead_id") or False,
             "form_id": form.id if form else False,
@@ -117,7 +119,7 @@ class LeadCaptureLog(models.Model):
         forged token, a body that is not JSON)."""
         # sudo: the log records every request, whoever sends it (a public visitor)
         return self.sudo().create({
-            "channel": channel, "status": "rejected", "error": error,
+            "channel": channel, "status": "rejected", "error": clean_text(error),
             "payload": self._dump_payload(payload) if payload is not None else False,
             "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
             "api_user_id": api_user.id if api_user else False, "remote_addr": remote_addr or False,
@@ -154,7 +156,7 @@ class LeadCaptureLog(models.Model):
             payload = payload.decode("utf-8", "replace")
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, indent=1,
                                                                     default=str)
-        return text.replace("\x00", "")[:PAYLOAD_MAX_LENGTH]
+        return clean_text(text)[:PAYLOAD_MAX_LENGTH]
 
     @api.model
     def _get_channel_label(self, channel):

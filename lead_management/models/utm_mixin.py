@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import escape_psql
 
 
 class UtmMixin(models.AbstractModel):
@@ -17,7 +18,7 @@ class UtmMixin(models.AbstractModel):
             langs = dict.fromkeys(["en_US", self.env.lang or "en_US",
                                    *(code for code, _label in self.env["res.lang"].get_installed())])
             for lang in langs:
-                record = Model.with_context(lang=lang).search([("name", "=ilike", cleaned_name)], limit=1)
+                record = Model.with_context(lang=lang).search([("name", "=ilike", escape_psql(cleaned_name))], limit=1)
                 if record:
                     return self.env[model_name].browse(record.id)
         return super()._find_or_create_record(model_name, name)

@@ -201,7 +201,7 @@ class TestCapturePipeline(CaptureCase):
         result, = self.capture({"email_from": "ctl@example.com", "contact_name": "A\x00B\x1bC",
                                 "description": "line 1\nline\x00 2"})
         lead = self.Lead.browse(result["lead_id"])
-        self.assertEqual(lead.contact_name, "A B C")
+        self.assertEqual(lead.contact_name, "AB C", "NUL dropped, other controls as spaces")
         self.assertIn("line 1", lead.description)
         result, = self.capture({"email_from": "long@example.com", "description": "x" * 10001})
         self.assertEqual(list(result["errors"]), ["description"])

@@ -265,3 +265,33 @@ class TestEmbeddedForm(CaptureHttpCase):
         self.assertEqual((lead.contact_name, lead.gclid), ("Static Page Visitor", "G-42"))
         self.assertTrue(lead.landing_page.startswith(origin + "/landing.html"))
         self.assertEqual(lead.source_id, self.env.ref("lead_management.utm_source_landing_page"))
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestMalformedRequests(CaptureHttpCase):
+    """What the fuzz benchmark (bench/fuzz_capture.py) found: never a 500."""
+
+    def test_nul_surrogates_nesting_and_patterns(self):
+        cases = [
+            ('{"contact_name": "Fuzz", "email_from\\u0000": "x"}', 422),
+            ('{"national_id": "\\udc80\\ud800", "contact_name": "Fuzz"}', 422),
+            ("[" * 1000 + "]" * 1000, 400),
+            ('{"state": "\\\\", "contact_name": "Fuzz", "email_from": "s@example.com"}', 422),
+            ('{"country": "%", "contact_name": "Fuzz", "email_from": "c@example.com"}', 422),
+            ('{"utm_source": "x\\\\", "email_from": "u@example.com"}', 201),
+            ("{" + ", ".join(f'"k{i}": 1' for i in range(500)) + "}", 422),
+        ]
+        for raw, status in cases:
+            with self.subTest(raw=raw[:60]):
+                response = self.post_api(None, raw=raw)
+                self.assertEqual(response.status_code, status, response.text[:300])
+        self.assertFalse(self.env["crm.lead"].search([("email_from", "in", ("s@example.com", "c@example.com"))]))
+        self.assertEqual(self.env["crm.lead"].search([("email_from", "=", "u@example.com")]).source_id,
+                         self.env.ref("lead_management.utm_source_landing_page"))
+
+    def test_form_token_origin_and_fill_time(self):
+        self.assertEqual(self.post_form({"email_from": "t@example.com"}, token="tok%00en").status_code, 404)
+        response = self.post_form({"email_from": "o@example.com"}, headers={"Origin": "https://evil\x00.example"})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.post_form({"email_from": "nan@example.com", "lm_elapsed": "nan"}).status_code, 200)
+        self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "nan@example.com")]), "treated as spam")

@@ -2,6 +2,7 @@ from unittest import TestCase
 
 from ..tools.normalize import (
     clean_identifier,
+    clean_text,
     normalize_digits,
     normalize_text,
     normalize_whitespace,
@@ -48,3 +49,9 @@ class TestNormalize(TestCase):
         for value in ("12#45", "۱۲۳+", "abc\u0000"):
             with self.assertRaises(ValueError, msg=value):
                 clean_identifier(value)
+
+    def test_clean_text(self):
+        self.assertEqual(clean_text("a\x00b"), "ab")
+        self.assertEqual(clean_text("x\ud800y").encode("utf-8"), "x\ufffd\ufffd\ufffdy".encode())
+        self.assertEqual(clean_text("سلام ۱"), "سلام ۱")
+        self.assertFalse(clean_text(False))

@@ -24,6 +24,14 @@ _IDENTIFIER_SEPARATORS = re.compile(r"[\s\-./_,\u00a0\u200c\u200e\u200f\u2010-\u
 _IDENTIFIER_CHARS = re.compile(r"[0-9A-Z]*")
 
 
+def clean_text(value):
+    """``value`` as PostgreSQL can store it: without NUL characters, lone
+    surrogates (JSON such as ``"\\ud800"``) replaced by U+FFFD."""
+    if not value:
+        return value
+    return value.replace("\x00", "").encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def normalize_digits(value):
     """Return ``value`` with Persian and Arabic-Indic digits as ASCII digits."""
     if not value:
