@@ -91,6 +91,8 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_lead_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_CAPTURE_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_scoring.py --addons-path=$(ADDONS_PATH) $(BENCH_SCORING_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_assignment.py --addons-path=$(ADDONS_PATH) $(BENCH_ASSIGN_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_capture_api.py --addons-path=$(ADDONS_PATH) $(BENCH_API_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/fuzz_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_FUZZ_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)
