@@ -387,10 +387,10 @@ class CrmLead(models.Model):
             if name:
                 record = self._capture_lookup(
                     lookups, model, name,
-                    lambda value, model=model: self.env[model].with_context(active_test=False).search(
-                        [("name", "=ilike", escape_psql(value))], limit=1)
-                    if form or escape_psql(value) != value
-                    else self.env["utm.mixin"]._find_or_create_record(model, value))
+                    lambda value, model=model: self.env[model].browse()
+                    if escape_psql(value) != value  # a visitor's text is no LIKE pattern
+                    else self.env[model].with_context(active_test=False).search([("name", "=ilike", value)], limit=1)
+                    if form else self.env["utm.mixin"]._find_or_create_record(model, value))
             if not record and form:
                 record = form[fname]
             if record:
@@ -412,19 +412,19 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture_find_country(self, value):
-        value = value.strip()
-        if len(value) == 2:
-            country = self.env["res.country"].search([("code", "=ilike", escape_psql(value))], limit=1)
-            if country:
-                return country
-        return self.env["res.country"].search([("name", "=ilike", escape_psql(value))], limit=1)
+        """The country of code or name ``value`` (in English or the user's
+        language), compared without LIKE: a visitor's text is no pattern."""
+        wanted = value.strip().casefold()
+        countries = self.env["res.country"].search([])
+        english = dict(zip(countries.ids, countries.with_context(lang="en_US").mapped("name"), strict=True))
+        return countries.filtered(lambda country: wanted in (
+            (country.code or "").casefold(), country.name.casefold(), english[country.id].casefold()))[:1]
 
     @api.model
     def _capture_find_state(self, value, country):
-        return self.env["res.country.state"].search([
-            ("country_id", "=", country.id), "|", ("code", "=ilike", escape_psql(value)),
-            ("name", "=ilike", escape_psql(value)),
-        ], limit=1)
+        wanted = value.strip().casefold()
+        return self.env["res.country.state"].search([("country_id", "=", country.id)]).filtered(
+            lambda state: wanted in ((state.code or "").casefold(), state.name.casefold()))[:1]
 
     @api.model
     def _get_capture_label(self, key):

@@ -278,6 +278,7 @@ class TestMalformedRequests(CaptureHttpCase):
             ("[" * 1000 + "]" * 1000, 400),
             ('{"state": "\\\\", "contact_name": "Fuzz", "email_from": "s@example.com"}', 422),
             ('{"country": "%", "contact_name": "Fuzz", "email_from": "c@example.com"}', 422),
+            ('{"country": "a\\\\", "contact_name": "Fuzz", "email_from": "c@example.com"}', 422),
             ('{"utm_source": "x\\\\", "email_from": "u@example.com"}', 201),
             ("{" + ", ".join(f'"k{i}": 1' for i in range(500)) + "}", 422),
         ]
