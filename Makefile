@@ -62,7 +62,7 @@ test-runner: setup
 	@$(call ODOO,$(RUNNER_TEST_DB)) -i $(MODULES) --stop-after-init --log-level=test --http-port=$(HTTP_PORT) \
 		--test-enable --test-tags=$(subst $(space),$(comma),$(addprefix /,$(ADDONS))) \
 		--logfile=$(LOG_DIR)/runner.log; rc=$$?; \
-	grep -E ' (ERROR|CRITICAL) ' $(LOG_DIR)/runner.log | head -n 50; \
+	grep -E -A 30 ' (ERROR|CRITICAL) ' $(LOG_DIR)/runner.log | head -n 120; \
 	grep -E 'tests? (failed|passed)|Ran [0-9]+ tests|failed, .* error' $(LOG_DIR)/runner.log | tail -n 5; \
 	if [ $$rc -ne 0 ] || grep -qE ' (ERROR|CRITICAL) ' $(LOG_DIR)/runner.log; then \
 		echo "odoo-bin --test-tags failed (see $(LOG_DIR)/runner.log)"; exit 1; fi
