@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, escape_psql, html_escape, str2bool
+from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext2html, str2bool
 
 from ..tools import matching
 from ..tools.normalize import clean_text, normalize_digits, normalize_whitespace
@@ -28,11 +28,14 @@ CAPTURE_EXTRA_FIELDS = {
     "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
 }
 #: the engagement event a capture adds to its lead, per channel
-CHANNEL_EVENTS = {"api": "form_submit", "web_form": "form_submit", "email": "email_reply"}
+CHANNEL_EVENTS = {
+    "api": "form_submit", "web_form": "form_submit", "website_form": "form_submit", "email": "email_reply",
+}
 #: the source of leads captured without utm_source, per channel
 CHANNEL_SOURCES = {
     "api": "lead_management.utm_source_landing_page",
     "web_form": "lead_management.utm_source_website_form",
+    "website_form": "lead_management.utm_source_website_form",
     "email": "lead_management.utm_source_email",
 }
 #: fields by which the same person is found (see _find_matching_leads)
@@ -87,7 +90,8 @@ class CrmLead(models.Model):
         return lead
 
     @api.model
-    def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None):
+    def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None,
+                 defaults=None):
         """Capture ``payloads`` (a list of dicts: lead field names, plus
         ``country``, ``state``, ``lang``, ``external_id``,
         ``idempotency_key``, ``utm_source``, ``utm_medium``,
@@ -104,6 +108,9 @@ class CrmLead(models.Model):
         :param form: the lead.capture.form the payloads come through
         :param api_user: the res.users whose API key sent them
         :param replay_log: the lead.capture.log replayed (one payload)
+        :param defaults: lead values of every payload that are not the
+            visitor's text (a website form's team, tags, partner): set on
+            new leads, filled in where empty on known ones
         :return: one dict per payload: ``status`` (created, matched,
             rejected, error), ``lead_id``, ``errors`` ({field: message})
             and ``log_id``
@@ -117,6 +124,8 @@ class CrmLead(models.Model):
         lookups = {}  # countries, states, languages and utm records, looked up once per batch
         items = [Lead._capture_prepare(payload, channel, form, company, lookups) for payload in payloads]
         valid = [item for item in items if not item["errors"]]
+        for item in valid:
+            item["vals"].update(defaults or {})
         Lead._capture_lock([key for item in valid for key in item["keys"]]
                            + [("idempotency", item["idempotency"]) for item in valid if item["idempotency"]])
         first_answers = Log._get_idempotent_answers(
@@ -331,6 +340,8 @@ class CrmLead(models.Model):
         for fname in CAPTURE_FIELDS:
             if texts.get(fname):
                 vals[fname] = texts[fname]
+        if vals.get("description"):
+            vals["description"] = plaintext2html(vals["description"])
         if vals.get("email_from"):
             email = matching.normalize_email(vals["email_from"])
             if not email:
@@ -447,7 +458,8 @@ class CrmLead(models.Model):
             self.env.cr.execute(SQL(
                 """INSERT INTO lead_capture_lock (key, date)
                    SELECT key, now() AT TIME ZONE 'UTC' FROM unnest(%s::bigint[]) AS key ORDER BY key
-                   ON CONFLICT (key) DO UPDATE SET date = EXCLUDED.date""", lock_keys))
+                   ON CONFLICT (key) DO UPDATE SET date = EXCLUDED.date""", lock_keys),
+                log_exceptions=False)  # the serialization failure is expected, and retried
 
     @api.model
     def _capture_match(self, items):
@@ -548,11 +560,12 @@ class CrmLead(models.Model):
                     if fname not in ("name", "team_id", "user_id", "company_id", "source_id", "medium_id",
                                      "campaign_id", "is_returning_customer") and not lead[fname]}
             if fill:
-                updates[tuple(sorted(fill.items()))].append(lead.id)
-        for fill, lead_ids in updates.items():
+                updates[repr(sorted(fill.items()))].append((fill, lead.id))
+        for group in updates.values():
+            fill, lead_ids = group[0][0], [lead_id for __, lead_id in group]
             try:
                 with self.env.cr.savepoint():
-                    self.browse(lead_ids).write(dict(fill))
+                    self.browse(lead_ids).write(fill)
             except psycopg2.OperationalError:
                 raise
             except UserError as error:  # the submission is kept in the note and the log

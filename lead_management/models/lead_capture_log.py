@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.normalize import clean_text
 
-CHANNELS = [("api", "Lead API"), ("web_form", "Web Form"), ("email", "Email")]
+CHANNELS = [("api", "Lead API"), ("web_form", "Web Form"), ("website_form", "Website Contact Form"), ("email", "Email")]
 STATUSES = [("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error")]
 #: what the log keeps of a payload: a broken one is kept as text, cut at this length
 PAYLOAD_MAX_LENGTH = 65536

@@ -199,10 +199,10 @@ class TestCapturePipeline(CaptureCase):
 
     def test_control_characters_and_lengths(self):
         result, = self.capture({"email_from": "ctl@example.com", "contact_name": "A\x00B\x1bC",
-                                "description": "line 1\nline\x00 2"})
+                                "description": "<b>line 1</b>\nline\x00 2"})
         lead = self.Lead.browse(result["lead_id"])
         self.assertEqual(lead.contact_name, "AB C", "NUL dropped, other controls as spaces")
-        self.assertIn("line 1", lead.description)
+        self.assertIn("&lt;b&gt;line 1&lt;/b&gt;<br>line 2", lead.description, "text, shown as typed")
         result, = self.capture({"email_from": "long@example.com", "description": "x" * 10001})
         self.assertEqual(list(result["errors"]), ["description"])
 

@@ -15,7 +15,9 @@ class TestOdooFlowsQueryCount(TransactionCase):
     prints both: 105 and 1,627 for the assignment, 109 and 1,725 for the mass
     conversion, 59 and 439 for the merge), are the same for 10 and for 200
     leads: +15, +13 (+14: one more of the ORM's 100-row UPDATEs) and +21,
-    the addon's demo scoring models and territories included."""
+    the addon's demo scoring models and territories included. The counts
+    are those of ``make test``'s database, where Website is installed too
+    (``lead_management_website``): it adds one query to Odoo's conversion."""
 
     @classmethod
     def setUpClass(cls):
@@ -91,12 +93,12 @@ class TestOdooFlowsQueryCount(TransactionCase):
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_10(self):
-        self._mass_convert(10, 122)
+        self._mass_convert(10, 123)
 
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_200(self):
-        self._mass_convert(200, 1739)
+        self._mass_convert(200, 1740)
 
     @users("lm_flow_manager")
     @warmup

@@ -1,0 +1,2 @@
+from . import test_website_form
+from . import test_translations
