@@ -187,41 +187,60 @@ class CrmLead(models.Model):
     @api.model
     def _find_matching_customers(self, values_list, keys):
         """The customer (a contact with a won opportunity or a customer
-        rank) of each of ``values_list``, by e-mail, national id, economic
-        code and, when contacts have sanitized numbers, phone.
+        rank) of each of ``values_list``: its best match among customers.
 
         :return: a list of res.partner ids (``False`` when none)
         """
+        return [matches[0][0] if matches else False
+                for matches in self._find_matching_partners(values_list, keys, customers_only=True)]
+
+    @api.model
+    def _find_matching_partners(self, values_list, keys, customers_only=False):
+        """The contacts of each of ``values_list`` (lead values), by e-mail,
+        national id, economic code and either phone number, in one query:
+        best first, by the strongest key shared (tools.matching.MATCH_KEYS),
+        then companies before their contacts, then the oldest.
+
+        :param customers_only: only contacts with a won opportunity or a
+            customer rank
+        :return: one list of ``(res.partner id, kind of key)`` per values
+        """
         Partner = self.env["res.partner"]
         person_keys = [self._get_match_keys(values, keys) for values in values_list]
-        columns = {"national_id": "national_id", "vat": "vat", "email": "email_normalized"}
-        if "phone_sanitized" in Partner._fields:
-            columns["phone"] = "phone_sanitized"
-        by_kind = defaultdict(set)
+        columns = [("national_id", "national_id"), ("vat", "vat"), ("email", "email_normalized")]
+        columns += [("phone", fname) for fname in ("phone_sanitized", "secondary_phone_sanitized")
+                    if fname in Partner._fields]
+        by_column = defaultdict(set)
         for person in person_keys:
             for kind, value in person:
-                if kind in columns:
-                    by_kind[kind].add(value)
-        if not by_kind:
-            return [False] * len(values_list)
+                for column_kind, column in columns:
+                    if column_kind == kind:
+                        by_column[column].add(value)
+        if not by_column:
+            return [[] for __ in values_list]
         has_rank = "customer_rank" in Partner._fields  # with account (or sale) installed
-        Partner.flush_model([*columns.values(), "active", *(["customer_rank"] if has_rank else [])])
-        self.flush_model(["partner_id", "probability", "active"])
+        Partner.flush_model([column for __, column in columns] + ["active", "is_company", "company_id"]
+                            + (["customer_rank"] if has_rank else []))
+        customers = SQL("TRUE")
+        if customers_only:
+            self.flush_model(["partner_id", "probability", "active"])
+            customers = SQL("""(%s OR EXISTS (SELECT 1 FROM crm_lead l
+                                              WHERE l.partner_id = p.id AND l.active AND l.probability = 100))""",
+                            SQL("p.customer_rank > 0") if has_rank else SQL("FALSE"))
         rows = self.env.execute_query(SQL(
-            """SELECT p.id, p.write_date, %s
+            """SELECT p.id, p.is_company, %s
                  FROM res_partner p
-                WHERE p.active AND (p.company_id IS NULL OR p.company_id = ANY(%s)) AND (%s)
-                  AND (%s OR EXISTS (
-                       SELECT 1 FROM crm_lead l WHERE l.partner_id = p.id AND l.active AND l.probability = 100))""",
-            SQL(", ").join(SQL("p.%s", SQL.identifier(column)) for column in columns.values()),
+                WHERE p.active AND (p.company_id IS NULL OR p.company_id = ANY(%s)) AND (%s) AND %s""",
+            SQL(", ").join(SQL("p.%s", SQL.identifier(column)) for __, column in columns),
             self.env.companies.ids,
-            SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(columns[kind]), list(values))
-                             for kind, values in by_kind.items()),
-            SQL("p.customer_rank > 0") if has_rank else SQL("FALSE")))
-        index = matching.index_candidates(
-            (row[0], row[1], [(kind, value) for kind, value in zip(columns, row[2:], strict=True) if value])
+            SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
+                             for column, values in by_column.items()),
+            customers))
+        index = matching.index_ranked(
+            (row[0], (not row[1], row[0]),
+             [(kind, value) for (kind, __), value in zip(columns, row[2:], strict=True) if value])
             for row in rows)
-        return [matching.best_match(person, index) or False for person in person_keys]
+        return [matching.rank_matches(person, index) for person in person_keys]
 
     @api.model
     def _get_match_keys(self, values, keys):

@@ -51,29 +51,38 @@ class CrmLead(models.Model):
         return values
 
     def _get_partner_candidates(self):
-        """Existing customers matching this lead, best first: by economic
-        code, national id, normalized email, then either phone number.
+        """Existing contacts matching this lead, best first (see
+        _get_partner_candidates_by_lead).
 
-        :return: list of (res.partner, reason) without repeated partners
+        :return: list of (res.partner, reason)
         """
         self.ensure_one()
+        return self._get_partner_candidates_by_lead()[self.id]
+
+    def _get_partner_candidates_by_lead(self):
+        """The contacts matching each lead, found by the matching engine
+        (crm.lead._find_matching_partners) in one query: by national id,
+        economic code, e-mail, then either phone number; companies before
+        their contacts.
+
+        :return: {lead id: [(res.partner, reason)]}, at most
+            PARTNER_CANDIDATE_LIMIT per lead
+        """
+        reasons = {
+            "national_id": self.env._("Same national ID"), "vat": self.env._("Same economic code"),
+            "email": self.env._("Same email"), "phone": self.env._("Same phone"),
+        }
+        values_list = [{
+            "email_from": lead.email_normalized, "phone": lead.phone_sanitized,
+            "mobile": lead.secondary_phone_sanitized, "national_id": lead.national_id, "vat": lead.vat,
+        } for lead in self]
+        matches = self._find_matching_partners(values_list, ("national_id", "vat", "email_from", "phone", "mobile"))
         Partner = self.env["res.partner"]
-        numbers = self._get_sanitized_numbers()
-        keys = [
-            (self.vat and [("vat", "=", self.vat)], self.env._("Same economic code")),
-            (self.national_id and [("national_id", "=", self.national_id)], self.env._("Same national ID")),
-            (self.email_normalized and [("email_normalized", "=", self.email_normalized)], self.env._("Same email")),
-            (numbers and ["|", ("phone_sanitized", "in", numbers), ("secondary_phone_sanitized", "in", numbers)],
-             self.env._("Same phone")),
-        ]
-        candidates = {}
-        for domain, reason in keys:
-            if not domain:
-                continue
-            # companies before their contacts when both match, then the oldest
-            for partner in Partner.search(domain, order="is_company desc, id", limit=PARTNER_CANDIDATE_LIMIT):
-                candidates.setdefault(partner, reason)
-        return list(candidates.items())
+        return {
+            lead.id: [(Partner.browse(partner_id), reasons[kind])
+                      for partner_id, kind in lead_matches[:PARTNER_CANDIDATE_LIMIT]]
+            for lead, lead_matches in zip(self, matches, strict=True)
+        }
 
     def _get_customer_kind(self):
         """Organization when the lead names a company, else individual."""

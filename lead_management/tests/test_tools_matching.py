@@ -1,7 +1,16 @@
 from datetime import datetime
 from unittest import TestCase
 
-from ..tools.matching import best_match, index_candidates, lock_key, match_keys, normalize_email, normalize_phone
+from ..tools.matching import (
+    best_match,
+    index_candidates,
+    index_ranked,
+    lock_key,
+    match_keys,
+    normalize_email,
+    normalize_phone,
+    rank_matches,
+)
 
 
 class TestMatching(TestCase):
@@ -53,3 +62,16 @@ class TestMatching(TestCase):
         self.assertEqual(best_match([("email", "a@example.com")], candidates), 2)
         self.assertEqual(best_match([("email", "a@example.com"), ("national_id", "0013542419")], candidates), 3)
         self.assertIsNone(best_match([("phone", "+989121234567")], candidates))
+
+    def test_rank_matches_strongest_key_then_order(self):
+        index = index_ranked([
+            (1, (True, 1), [("email", "a@example.com"), ("phone", "+989121234567")]),
+            (2, (False, 2), [("email", "a@example.com")]),
+            (3, (True, 3), [("vat", "411"), ("phone", "+989121234567")]),
+            (4, (True, 4), [("email", "other@example.com")]),
+        ])
+        keys = [("vat", "411"), ("email", "a@example.com"), ("phone", "+989121234567")]
+        self.assertEqual(rank_matches(keys, index), [(3, "vat"), (2, "email"), (1, "email")],
+                         "the economic code first; then, on the same key, the lower order (a company)")
+        self.assertEqual(rank_matches([("phone", "+989121234567")], index), [(1, "phone"), (3, "phone")])
+        self.assertEqual(rank_matches([("email", "nobody@example.com")], index), [])

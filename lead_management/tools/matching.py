@@ -4,7 +4,8 @@ economic code), the lock keys that serialize captures of the same person,
 and the choice of the best match among candidates.
 
 Used by the capture pipeline, the spreadsheet import and the conversion
-wizard (through ``crm.lead._find_matching_leads``).
+wizard (through ``crm.lead._find_matching_leads`` and
+``crm.lead._find_matching_partners``).
 """
 import hashlib
 import re
@@ -97,3 +98,35 @@ def best_match(keys, index):
         if key in index:
             return index[key][1]
     return None
+
+
+def index_ranked(candidates):
+    """Index known records by their match keys, for rank_matches.
+
+    :param candidates: ``(record_id, order, keys)`` triples: ``order`` any
+        sortable value, lower first on ties; ``keys`` ``(kind, value)`` pairs
+    :return: {key: [(order, record_id)]}
+    """
+    index = {}
+    for record_id, order, keys in candidates:
+        for key in dict.fromkeys(keys):
+            index.setdefault(key, []).append((order, record_id))
+    return index
+
+
+def rank_matches(keys, index):
+    """Every record sharing a key with ``keys``, best first: by the
+    strongest key shared, then by the record's order.
+
+    :param keys: ``match_keys()`` of the person looked for
+    :param index: index_ranked() of the known records
+    :return: ``[(record_id, kind)]``, each record once, with the strongest
+        kind of key it shares
+    """
+    best = {}
+    for kind, value in keys:
+        strength = MATCH_KEYS.index(kind)
+        for order, record_id in index.get((kind, value), ()):
+            if record_id not in best or (strength, order) < best[record_id][:2]:
+                best[record_id] = (strength, order, kind)
+    return [(record_id, kind) for record_id, (__, __, kind) in sorted(best.items(), key=lambda item: item[1][:2])]

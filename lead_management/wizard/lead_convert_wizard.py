@@ -99,10 +99,13 @@ class LeadConvertWizard(models.TransientModel):
         if self.partner_action == "link" and not self.partner_id and len(self.lead_ids) == 1:
             raise UserError(self.env._("Existing Customer: choose the customer to link the lead to."))
         converted, failures = self.env["crm.lead"], []
+        batch = len(self.lead_ids) > 1
+        candidates = self.lead_ids.filtered(lambda lead: not lead.partner_id)._get_partner_candidates_by_lead() \
+            if batch and self.partner_action != "none" else {}
         for lead in self.lead_ids:
             try:
                 with self.env.cr.savepoint():
-                    self._convert_lead(lead)
+                    self._convert_lead(lead, candidates.get(lead.id, []))
                 converted |= lead
             except UserError as error:
                 failures.append((lead, error.args[0]))
@@ -127,12 +130,12 @@ class LeadConvertWizard(models.TransientModel):
             },
         }
 
-    def _convert_lead(self, lead):
+    def _convert_lead(self, lead, candidates):
         if not lead.active or lead.probability == 100:
             raise UserError(self.env._("archived, won or lost: restore it before converting it"))
         if lead.type == "opportunity" or lead.lead_status == "converted":
             raise UserError(self.env._("already converted"))
-        contact, organization = self._get_customer(lead)
+        contact, organization = self._get_customer(lead, candidates)
         user, team = self.user_id or lead.user_id, self.team_id or lead.team_id
         if self.create_opportunity:
             lead.convert_opportunity(contact, user_ids=user.ids or False, team_id=team.id or False)
@@ -160,8 +163,12 @@ class LeadConvertWizard(models.TransientModel):
         if target_record:
             self._schedule_plan(target_record, user or lead.user_id or self.env.user)
 
-    def _get_customer(self, lead):
-        """The contact and organization of the converted lead: (contact, organization)."""
+    def _get_customer(self, lead, candidates):
+        """The contact and organization of the converted lead: (contact, organization).
+
+        :param candidates: in a batch, the contacts matching the lead (see
+            crm.lead._get_partner_candidates_by_lead)
+        """
         Partner = self.env["res.partner"]
         batch = len(self.lead_ids) > 1
         action = self.partner_action
@@ -170,7 +177,7 @@ class LeadConvertWizard(models.TransientModel):
             return Partner, Partner
         if batch or action == "link":
             partner = self.partner_id if not batch else (lead.partner_id or next(
-                (partner for partner, _reason in lead._get_partner_candidates()), Partner))
+                (partner for partner, _reason in candidates), Partner))
             if partner:
                 return self._link_customer(lead, partner, kind)
         return self._create_customer(lead, kind)
