@@ -6,7 +6,7 @@ from datetime import timedelta
 import psycopg2
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext2html, str2bool
 
@@ -517,6 +517,10 @@ class CrmLead(models.Model):
         without the others losing theirs."""
         new = [item for item in items if not item["lead_id"] and "same_as" not in item]
         if new:
+            # created with their event: the new leads are scored once
+            event = self._capture_event_values(channel)
+            for item in new:
+                item["vals"]["engagement_ids"] = [Command.create(event)]
             try:
                 with self.env.cr.savepoint():
                     leads = self.create([item["vals"] for item in new])
@@ -539,8 +543,6 @@ class CrmLead(models.Model):
         for item in matched:
             item["status"] = "matched"
         self._capture_update_matched(matched, channel)
-        created = self.browse([item["lead_id"] for item in new if item["status"] == "created"])
-        created._capture_add_events(channel)
 
     @api.model
     def _capture_create_one(self, item):
@@ -595,13 +597,18 @@ class CrmLead(models.Model):
 
     def _capture_add_events(self, channel, date=None):
         """The channel's engagement event on each of these leads (one create)."""
-        event_type = CHANNEL_EVENTS.get(channel, "form_submit")
+        values = self._capture_event_values(channel, date=date)
         # sudo: the event follows the capture, whoever sent it
-        self.env["lead.engagement"].sudo().create([{
-            "lead_id": lead.id, "event_type": event_type, "date": date or fields.Datetime.now(),
+        self.env["lead.engagement"].sudo().create([dict(values, lead_id=lead.id) for lead in self])
+
+    @api.model
+    def _capture_event_values(self, channel, date=None):
+        """The values of the channel's engagement event, without its lead."""
+        return {
+            "event_type": CHANNEL_EVENTS.get(channel, "form_submit"), "date": date or fields.Datetime.now(),
             "note": self.env._("Captured from %(channel)s", channel=self.env["lead.capture.log"]._get_channel_label(
                 channel)),
-        } for lead in self])
+        }
 
     @api.model
     def _capture_note_body(self, item):

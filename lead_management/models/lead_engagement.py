@@ -25,7 +25,7 @@ class LeadEngagement(models.Model):
     # follows the lead's customer: see crm.lead._sync_engagement_partners
     partner_id = fields.Many2one(
         "res.partner", string="Contact", compute="_compute_partner_id", store=True, readonly=False,
-        index="btree_not_null")
+        precompute=True, index="btree_not_null")
     company_id = fields.Many2one(related="lead_id.company_id")
     user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
     event_type = fields.Selection(EVENT_TYPES, required=True)
