@@ -6,7 +6,7 @@
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
     "license": "LGPL-3",
-    "depends": ["crm", "phone_validation"],
+    "depends": ["crm", "phone_validation", "base_import"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/lead_management_security.xml",

@@ -22,3 +22,4 @@ from . import lead_capture_form
 from . import mail_activity
 from . import res_config_settings
 from . import res_partner
+from . import crm_lead_import

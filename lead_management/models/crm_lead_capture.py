@@ -1,4 +1,5 @@
 import logging
+import re
 import unicodedata
 from collections import defaultdict
 from datetime import timedelta
@@ -11,7 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext2html, str2bool
 
 from ..tools import matching
-from ..tools.normalize import clean_text, normalize_digits, normalize_whitespace
+from ..tools.normalize import clean_text, normalize_digits, normalize_text, normalize_whitespace
 
 _logger = logging.getLogger(__name__)
 
@@ -37,11 +38,14 @@ CHANNEL_SOURCES = {
     "web_form": "lead_management.utm_source_website_form",
     "website_form": "lead_management.utm_source_website_form",
     "email": "lead_management.utm_source_email",
+    "import": "lead_management.utm_source_import",
 }
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
 #: more keys than any lead has: refused as a whole, not field by field
 MAX_PAYLOAD_KEYS = 100
+#: what people write around a province's name: استان تهران, Tehran Province
+_PROVINCE_WORDS = re.compile(r"^(استان|province of)\s+|\s+(province|region|მხარე)$")
 _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
 
@@ -146,10 +150,13 @@ class CrmLead(models.Model):
         } for item, log in zip(items, logs, strict=True)]
 
     @api.model
-    def _find_matching_leads(self, values_list, keys):
+    def _find_matching_leads(self, values_list, keys, days=None):
         """The open lead of the same person for each of ``values_list``
         (lead values), by the fields ``keys`` (among MATCH_FIELDS), among
         the leads updated within the matching window; in one query.
+
+        :param days: the matching window in days (0: any age), instead of
+            the capture's setting
 
         :return: a list of lead ids (``False`` when none), in the order of
             ``values_list``
@@ -161,7 +168,7 @@ class CrmLead(models.Model):
                 by_kind[kind].add(value)
         if not by_kind:
             return [False] * len(values_list)
-        days = self._get_capture_match_days()
+        days = self._get_capture_match_days() if days is None else days
         since = fields.Datetime.now() - timedelta(days=days) if days > 0 else None
         conditions = []
         for kind, column in (("external_id", "external_id"), ("national_id", "national_id"), ("vat", "vat"),
@@ -322,7 +329,8 @@ class CrmLead(models.Model):
             if form.consent_text and not str2bool(str(payload.get("consent") or "false"), False):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
         self._capture_normalize(texts, item, company, channel, form, lookups)
-        if not errors and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
+        if channel != "import" and not errors \
+                and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
             errors["email_from"] = self.env._(
                 "E-mail: expected an e-mail address or a phone number, to contact the person back.")
         return item
@@ -442,19 +450,33 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture_find_country(self, value):
-        """The country of code or name ``value`` (in English or the user's
+        """The country of code or name ``value`` (in any installed
         language), compared without LIKE: a visitor's text is no pattern."""
-        wanted = value.strip().casefold()
-        countries = self.env["res.country"].search([])
-        english = dict(zip(countries.ids, countries.with_context(lang="en_US").mapped("name"), strict=True))
-        return countries.filtered(lambda country: wanted in (
-            (country.code or "").casefold(), country.name.casefold(), english[country.id].casefold()))[:1]
+        return self._capture_find_by_name(self.env["res.country"].search([]), value)
 
     @api.model
     def _capture_find_state(self, value, country):
-        wanted = value.strip().casefold()
-        return self.env["res.country.state"].search([("country_id", "=", country.id)]).filtered(
-            lambda state: wanted in ((state.code or "").casefold(), state.name.casefold()))[:1]
+        """The state of ``country`` of code or name ``value`` (in any
+        installed language: استان تهران, Tehran)."""
+        states = self.env["res.country.state"].search([("country_id", "=", country.id)])
+        return self._capture_find_by_name(states, value) or self._capture_find_by_name(
+            states, _PROVINCE_WORDS.sub("", normalize_text(value)))
+
+    @api.model
+    def _capture_find_by_name(self, records, value):
+        wanted = normalize_text(value)
+        for lang in self._capture_get_lang_codes():
+            names = records.with_context(lang=lang).mapped("name")
+            for record, name in zip(records, names, strict=True):
+                if wanted in (normalize_text(record.code or ""), normalize_text(name)):
+                    return record
+        return records.browse()
+
+    @api.model
+    def _capture_get_lang_codes(self):
+        """The user's language first, then English, then the other installed ones."""
+        installed = [code for code, __ in self.env["res.lang"].get_installed()]
+        return list(dict.fromkeys([self.env.lang or "en_US", "en_US", *installed]))
 
     @api.model
     def _get_capture_label(self, key):

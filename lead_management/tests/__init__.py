@@ -26,3 +26,5 @@ from . import test_tools_matching
 from . import test_capture
 from . import test_capture_http
 from . import test_capture_concurrency
+from . import test_import
+from . import test_tools_spreadsheet

@@ -1,0 +1,415 @@
+import logging
+import os
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+from ..tools import spreadsheet
+from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+IMPORT_POLICIES = ("skip", "overwrite", "merge")
+#: the keys a row may be matched on, as the lead fields they are
+IMPORT_MATCH_KEYS = ("national_id", "vat", "mobile", "phone", "email_from", "external_id")
+#: columns besides the capture's fields: joined into the contact name, or parsed
+IMPORT_EXTRA_FIELDS = ("first_name", "last_name", "expected_revenue", "date_deadline")
+#: capture fields that are not lead fields, and the lead field they fill
+IMPORT_LEAD_FIELDS = {
+    "country": "country_id", "state": "state_id", "lang": "lang_id",
+    "utm_source": "source_id", "utm_medium": "medium_id", "utm_campaign": "campaign_id",
+    "first_name": "contact_name", "last_name": "contact_name",
+}
+#: rows created or written per batch (one savepoint each)
+IMPORT_BATCH_SIZE = 1000
+
+
+class CrmLead(models.Model):
+    """Import of leads from spreadsheets (see lead.import.wizard): rows are
+    read with Odoo's base_import (CSV, XLS, ODS) or openpyxl in streaming
+    mode (XLSX), normalized and validated by the capture pipeline, matched
+    by its engine on the keys the user chose, then created, skipped,
+    overwritten or merged in batches."""
+
+    _inherit = "crm.lead"
+
+    @api.model
+    def _import_leads(self, content, filename, policy, match_keys, mapping=None, dry_run=False, historical=False):
+        """Import the leads of a spreadsheet.
+
+        :param bytes content: a CSV (UTF-8, with or without BOM, or
+            Windows-1256; any delimiter), XLSX, XLS or ODS file
+        :param str policy: what a row matching an existing lead does:
+            ``skip`` (not imported), ``overwrite`` (every mapped value of the
+            row, empty cells included) or ``merge`` (the row's non-empty
+            cells); rows matching an earlier row of the file follow it too
+        :param match_keys: fields among IMPORT_MATCH_KEYS
+        :param dict mapping: {column index: field}; by default the fields
+            the headers mean (see tools.spreadsheet.guess_mapping)
+        :param bool dry_run: count without writing anything
+        :param bool historical: no response-time target nor first-contact
+            activity for the new leads
+        :return: the counts ``failed``, ``waiting``, ``created``,
+            ``skipped``, ``overwritten``, ``merged``, plus ``failed_rows``
+            (``row``, ``values``, ``error``), ``header`` and ``lead_ids``
+            ({count: lead ids})
+        """
+        if policy not in IMPORT_POLICIES:
+            raise UserError(self.env._("Duplicate policy: expected skip, overwrite or merge, got %(policy)s.",
+                                       policy=policy))
+        unknown = set(match_keys or ()) - set(IMPORT_MATCH_KEYS)
+        if unknown or not match_keys:
+            raise UserError(self.env._(
+                "Match keys: expected one or more of %(keys)s.", keys=", ".join(
+                    self._get_import_field_label(key) for key in IMPORT_MATCH_KEYS)))
+        header, rows = self._import_read_file(content, filename)
+        mapping = self._import_check_mapping(header, mapping)
+        missing = [key for key in match_keys if key not in mapping.values()]
+        if missing:
+            raise UserError(self.env._(
+                "Match keys: no column holds %(fields)s; map a column to it or choose other keys.",
+                fields=", ".join(self._get_import_field_label(key) for key in missing)))
+        if not dry_run:
+            return self._import_rows(header, rows, mapping, policy, list(match_keys), historical)
+        savepoint = self.env.cr.savepoint()
+        try:
+            return self._import_rows(header, rows, mapping, policy, list(match_keys), historical, dry_run=True)
+        finally:
+            savepoint.close(rollback=True)
+
+    @api.model
+    def _get_import_fields(self):
+        """The fields a column may fill: {field: label}."""
+        fields_info = self.fields_get([*CAPTURE_FIELDS, "expected_revenue", "date_deadline"], ["string"])
+        labels = {fname: info["string"] for fname, info in fields_info.items()}
+        extra = self.env["lead.capture.log"]._get_extra_field_labels()
+        labels.update({fname: extra[fname] for fname in CAPTURE_EXTRA_FIELDS if fname in extra})
+        labels.pop("idempotency_key", None)
+        labels.update(first_name=self.env._("First Name"), last_name=self.env._("Last Name"))
+        return labels
+
+    @api.model
+    def _get_import_field_label(self, fname):
+        return self._get_import_fields().get(fname, fname)
+
+    @api.model
+    def _import_guess_mapping(self, header):
+        """{column index: field} for the headers that mean a field: in
+        English, Persian or Georgian, or the field's label or name."""
+        labels = {}
+        for lang in {self.env.lang or "en_US", "en_US"}:
+            for fname, label in self.with_context(lang=lang)._get_import_fields().items():
+                labels.setdefault(label, fname)
+                labels.setdefault(fname, fname)
+        return spreadsheet.guess_mapping(header, labels)
+
+    @api.model
+    def _import_check_mapping(self, header, mapping):
+        if mapping is None:
+            mapping = self._import_guess_mapping(header)
+        mapping = {int(index): fname for index, fname in mapping.items() if fname}
+        allowed = self._get_import_fields()
+        for index, fname in mapping.items():
+            if fname not in allowed or not 0 <= index < len(header):
+                raise UserError(self.env._("Column %(column)s: %(field)s is not a field a column can fill.",
+                                           column=index + 1, field=fname))
+        if len(set(mapping.values())) < len(mapping):
+            raise UserError(self.env._("Mapping: each field may be filled by one column only."))
+        if not mapping:
+            raise UserError(self.env._(
+                "No column of the file is recognized: map the columns to lead fields (headers found: %(header)s).",
+                header=", ".join(str(text) for text in header[:20])))
+        return mapping
+
+    @api.model
+    def _import_read_file(self, content, filename):
+        """The header and the rows of a spreadsheet; a UserError naming the
+        file when it cannot be read."""
+        filename = filename or "file"
+        if not content:
+            raise UserError(self.env._("%(file)s is empty.", file=filename))
+        extension = os.path.splitext(filename)[1].lower()
+        try:
+            if spreadsheet.is_xlsx(content):
+                rows = list(spreadsheet.read_xlsx(content))
+            elif content.startswith(b"PK"):
+                raise UserError(self.env._(
+                    "%(file)s is a zip archive, not a spreadsheet: expected a CSV, XLSX, XLS or ODS file.",
+                    file=filename))
+            elif extension in (".xls", ".ods") or content.startswith(b"\xd0\xcf\x11\xe0"):
+                rows = self._import_read_with_base_import(content, filename, {})
+            elif b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise UserError(self.env._(
+                    "%(file)s is not a spreadsheet: expected a CSV, XLSX, XLS or ODS file.", file=filename))
+            else:
+                rows = self._import_read_with_base_import(content, filename, {
+                    "encoding": spreadsheet.guess_encoding(content), "separator": "", "quoting": '"'})
+        except UserError:
+            raise
+        except Exception as error:  # a reader's own error: the file is broken
+            _logger.info("lead_management: %s could not be read: %s", filename, error)
+            raise UserError(self.env._(
+                "%(file)s could not be read as a CSV, XLSX, XLS or ODS file (%(error)s).",
+                file=filename, error=str(error)[:200])) from error
+        rows = [[str(cell).strip() for cell in row] for row in rows]
+        if not rows:
+            raise UserError(self.env._("%(file)s has no rows.", file=filename))
+        if len(rows) == 1:
+            raise UserError(self.env._("%(file)s has headers but no rows below them.", file=filename))
+        width = max(len(row) for row in rows)
+        return rows[0] + [""] * (width - len(rows[0])), rows[1:]
+
+    @api.model
+    def _import_read_with_base_import(self, content, filename, options):
+        """Rows read by Odoo's own import (CSV, XLS, ODS)."""
+        importer = self.env["base_import.import"].create({
+            "res_model": "crm.lead", "file": content, "file_name": filename,
+            "file_type": "text/csv" if options.get("encoding") else False,
+        })
+        __, rows = importer._read_file(options) or (0, [])
+        return rows
+
+    @api.model
+    def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False):
+        company = self.env.company
+        lookups = {}
+        items = [self._import_prepare_row(row, number, header, mapping, company, lookups)
+                 for number, row in enumerate(rows, start=2)]
+        valid = [item for item in items if not item["error"]]
+        self._import_match(valid, match_keys)
+        lead_fields = {IMPORT_LEAD_FIELDS.get(fname, fname) for fname in mapping.values()}
+        creates, writes = self._import_plan(valid, policy, lead_fields)
+        self._import_refuse_others_leads(valid, writes)
+        self._import_create(valid, creates, historical, dry_run)
+        self._import_write(valid, writes)
+        counts = dict.fromkeys(("failed", "waiting", "created", "skipped", "overwritten", "merged"), 0)
+        lead_ids = {status: [] for status in counts}
+        for item in items:
+            status = "failed" if item["error"] else item["status"]
+            counts[status] += 1
+            if item["lead_id"] and not item["error"] and item["lead_id"] not in lead_ids[status]:
+                lead_ids[status].append(item["lead_id"])
+        return {
+            **counts, "header": header, "lead_ids": lead_ids,
+            "failed_rows": [{"row": item["row"], "values": item["values"], "error": item["error"]}
+                            for item in items if item["error"]],
+        }
+
+    @api.model
+    def _import_prepare_row(self, row, number, header, mapping, company, lookups):
+        """Normalize and validate a row with the capture pipeline: an item
+        with ``vals``, ``match`` and, for a bad row, ``error`` naming the row,
+        the column and what is expected."""
+        payload = {fname: row[index] for index, fname in mapping.items() if index < len(row) and row[index]}
+        names = [payload.pop(fname) for fname in ("first_name", "last_name") if fname in payload]
+        if names and "contact_name" not in payload:
+            payload["contact_name"] = " ".join(names)
+        parsed = {fname: payload.pop(fname) for fname in ("expected_revenue", "date_deadline") if fname in payload}
+        item = self._capture_prepare(payload, "import", None, company, lookups)
+        item.update(row=number, values=row, status="created", lead_id=False)
+        errors = dict(item["errors"])
+        if "expected_revenue" in parsed:
+            amount = spreadsheet.parse_number(parsed["expected_revenue"])
+            if amount is None:
+                errors["expected_revenue"] = self.env._(
+                    "%(value)s is not a number; expected digits such as 12500 or 12,500.50.",
+                    value=parsed["expected_revenue"])
+            else:
+                item["vals"]["expected_revenue"] = amount
+        if "date_deadline" in parsed:
+            deadline = spreadsheet.parse_date(parsed["date_deadline"])
+            if deadline is None:
+                errors["date_deadline"] = self.env._(
+                    "%(value)s is not a date; expected a date such as 2026-12-31, 31/12/2026 or 1405/10/10.",
+                    value=parsed["date_deadline"])
+            else:
+                item["vals"]["date_deadline"] = deadline
+        if not errors and not item["vals"].get("name"):
+            errors["__all__"] = self.env._("expected at least a name, a company, an e-mail or a phone number.")
+        columns = {fname: header[index] or str(index + 1) for index, fname in mapping.items()}
+        if "contact_name" not in columns:
+            columns["contact_name"] = " / ".join(columns[fname] for fname in ("first_name", "last_name")
+                                                  if fname in columns)
+        item["error"] = "\n".join(
+            self.env._("Row %(row)s: %(error)s", row=number, error=error) if field == "__all__"
+            else self.env._("Row %(row)s, column %(column)s: %(error)s", row=number,
+                            column=columns.get(field, field), error=error)
+            for field, error in errors.items())
+        return item
+
+    @api.model
+    def _import_match(self, items, match_keys):
+        """The existing lead of each row (any age, among open leads) or else
+        the first row of the file it is the same person as: item["target"]
+        is ("lead", lead id) or ("new", the first row's number)."""
+        leads = self._find_matching_leads([item["match"] for item in items], match_keys, days=0) if items else []
+        first_by_key = {}
+        for item, lead_id in zip(items, leads, strict=True):
+            item["lead_id"] = lead_id
+            keys = self._get_match_keys(item["match"], match_keys)
+            target = ("lead", lead_id) if lead_id else next(
+                (first_by_key[key] for key in keys if key in first_by_key), None)
+            item["first"] = not target
+            item["target"] = target or ("new", item["row"])
+            for key in keys:
+                first_by_key.setdefault(key, item["target"])
+
+    @api.model
+    def _import_plan(self, items, policy, lead_fields):
+        """What to create and to write: the rows of the same person follow
+        the policy in file order; overwrite takes every mapped field of the
+        row, merge its non-empty ones.
+
+        :return: ({first row number: create values}, {lead id: write values})
+        """
+        creates, writes = {}, {}
+        for item in items:
+            kind, key = item["target"]
+            if kind == "new" and item["first"]:
+                creates[key] = dict(item["vals"])
+                item["status"] = "created"
+                continue
+            item["status"] = {"skip": "skipped", "overwrite": "overwritten", "merge": "merged"}[policy]
+            if policy == "skip":
+                continue
+            row_vals = {fname: item["vals"].get(fname, False) for fname in lead_fields}
+            if policy == "merge":
+                row_vals = {fname: value for fname, value in row_vals.items() if value}
+            if not row_vals.get("name"):
+                row_vals.pop("name", None)  # a lead keeps its title
+            (creates if kind == "new" else writes).setdefault(key, {}).update(row_vals)
+        return creates, writes
+
+    @api.model
+    def _import_refuse_others_leads(self, items, writes):
+        """Only sales managers may overwrite or merge into the leads of
+        other salespeople: those rows fail, and their writes are dropped."""
+        if not writes or self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        # sudo: the owner of a matched lead, which the user may not be allowed to read
+        refused = {lead.id for lead in self.sudo().browse(list(writes))
+                   if lead.user_id and lead.user_id != self.env.user}
+        for item in items:
+            if item["target"] == ("lead", item["lead_id"]) and item["lead_id"] in refused \
+                    and item["status"] != "skipped":
+                item["error"] = self.env._(
+                    "Row %(row)s: the matching lead belongs to another salesperson; only sales managers may "
+                    "update it.", row=item["row"])
+        for lead_id in refused:
+            writes.pop(lead_id)
+
+    @api.model
+    def _import_create(self, items, creates, historical, dry_run):
+        """Create the new leads in batches (a batch that fails is created row
+        by row, so that a bad row fails alone), then route them at once;
+        historical leads get no response-time target."""
+        auto_assign = self._is_auto_assign_enabled()
+        Lead = self.with_context(lead_management_auto_assign=False, mail_create_nosubscribe=True)
+        firsts = [item for item in items if item["status"] == "created"]
+        created = self.browse()
+        for start in range(0, len(firsts), IMPORT_BATCH_SIZE):
+            batch = firsts[start:start + IMPORT_BATCH_SIZE]
+            vals_list = [dict(creates[item["row"]], **({"user_id": False} if auto_assign else {}))
+                         for item in batch]
+            try:
+                with self.env.cr.savepoint():
+                    leads = Lead.create(vals_list)
+            except psycopg2.OperationalError:
+                raise
+            except Exception:  # a bad row: created row by row below, so that it fails alone
+                leads = self.browse()
+                for item, vals in zip(batch, vals_list, strict=True):
+                    try:
+                        with self.env.cr.savepoint():
+                            leads |= Lead.create(vals)
+                    except psycopg2.OperationalError:
+                        raise
+                    except Exception as error:
+                        item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"],
+                                                   error=self._capture_error_message(error))
+                batch = [item for item in batch if not item["error"]]
+            for item, lead in zip(batch, leads, strict=True):
+                item["lead_id"] = lead.id
+            created |= leads
+        lead_by_row = {item["row"]: item["lead_id"] for item in firsts}
+        for item in items:
+            kind, key = item["target"]
+            if kind == "new" and not item["first"]:
+                item["lead_id"] = lead_by_row[key]
+                if not item["lead_id"]:
+                    item["error"] = self.env._("Row %(row)s: not imported, as row %(first)s of the same person "
+                                               "failed.", row=item["row"], first=key)
+        if created and auto_assign and not dry_run:
+            created.with_context(**({"lead_management_sla": False} if historical else {}))._route_new_leads()
+
+    @api.model
+    def _import_write(self, items, writes):
+        """Write the overwritten and merged leads (the ORM updates them in
+        batches), and note in each one's chatter what changed: field, old
+        value, new value."""
+        leads = self.browse(list(writes))
+        if not leads:
+            return
+        fnames = sorted({fname for vals in writes.values() for fname in vals})
+        leads.fetch(fnames)
+        changes = {}
+        for lead in leads:
+            vals = {fname: value for fname, value in writes[lead.id].items()
+                    if self._import_value(lead, fname) != value}
+            if vals:
+                changes[lead.id] = ([(fname, lead[fname]) for fname in vals], vals)
+        failed = {}
+        try:
+            with self.env.cr.savepoint():
+                for lead_id, (__, vals) in changes.items():
+                    self.browse(lead_id).write(vals)
+                self.env.flush_all()
+        except psycopg2.OperationalError:
+            raise
+        except Exception:  # a bad row: written lead by lead below, so that it fails alone
+            for lead_id, (__, vals) in changes.items():
+                try:
+                    with self.env.cr.savepoint():
+                        self.browse(lead_id).write(vals)
+                except psycopg2.OperationalError:
+                    raise
+                except Exception as error:
+                    failed[lead_id] = self._capture_error_message(error)
+        for item in items:
+            if item["target"] == ("lead", item["lead_id"]) and item["lead_id"] in failed \
+                    and item["status"] != "skipped":
+                item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"], error=failed[item["lead_id"]])
+        bodies = {lead_id: self._import_change_note(old, vals)
+                  for lead_id, (old, vals) in changes.items() if lead_id not in failed}
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    def _import_value(self, lead, fname):
+        """The value of ``fname`` on ``lead`` as an import writes it."""
+        value = lead[fname]
+        if isinstance(value, models.BaseModel):
+            return value.id or False
+        return value if value or value == 0 else False
+
+    def _import_change_note(self, old_values, vals):
+        """The chatter note of an overwrite or merge: a line per field
+        changed, its old and new value, escaped."""
+        labels = self.fields_get(list(vals), ["string"])
+        lines = Markup("").join(
+            Markup("<li>%s: %s → %s</li>") % (
+                labels[fname]["string"], self._import_display(fname, old), self._import_display(fname, vals[fname]))
+            for fname, old in old_values)
+        return Markup("<p>%s</p><ul>%s</ul>") % (self.env._("Updated by an import:"), lines)
+
+    def _import_display(self, fname, value):
+        field = self._fields[fname]
+        if field.type == "many2one":
+            value = value if isinstance(value, models.BaseModel) else self.env[field.comodel_name].browse(value)
+            return value.display_name or "—"
+        if field.type == "html":
+            return html2plaintext(value or "")[:300] or "—"
+        return str(value)[:300] if value or value == 0 else "—"

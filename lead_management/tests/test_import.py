@@ -1,0 +1,207 @@
+import csv
+import io
+import zipfile
+
+import openpyxl
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged, users
+
+from .common import LeadManagementCase
+
+PERSIAN_HEADER = ["نام", "نام خانوادگی", "موبایل", "کد ملی", "ایمیل", "شرکت", "استان", "شهر", "منبع"]
+
+
+def xlsx_file(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def csv_file(rows, encoding="utf-8", delimiter=","):
+    output = io.StringIO()
+    csv.writer(output, delimiter=delimiter).writerows(rows)
+    return output.getvalue().encode(encoding)
+
+
+@tagged("post_install", "-at_install", "lead_management_import")
+class TestImportLeads(LeadManagementCase):
+    """crm.lead._import_leads on files written here: reading, mapping, each
+    policy on each key, duplicates inside the file, dry run, errors."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.country_ir
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.Lead = cls.env["crm.lead"]
+        # provinces are named in Persian by the translations of the addon
+        cls.env["res.lang"]._activate_lang("fa_IR")
+        cls.env["ir.module.module"]._load_module_terms(["lead_management"], ["fa_IR"], overwrite=True)
+        cls.existing = cls._create_lead(
+            "Existing lead", user=cls.user_salesman, team=cls.team_iran, contact_name="Typed By Rep",
+            mobile="+98 912 100 2000", national_id="1122334451", email_from="known@example.com", city="Karaj")
+
+    def import_rows(self, rows, policy="merge", keys=("mobile",), filename="leads.xlsx", **kwargs):
+        content = xlsx_file(rows) if isinstance(rows, list) else rows
+        result = self.env["crm.lead"]._import_leads(content, filename, policy, list(keys), **kwargs)
+        self.flush_deferred()
+        return result
+
+    def test_persian_headers_and_values(self):
+        result = self.import_rows([
+            PERSIAN_HEADER,
+            ["علي", "رضايي", "۰۹۱۲ ۳۰۰ ۴۰۰۰", "۰۰۱۳۵۴۲۴۱۹", "Ali@Example.com", "شرکت نمونه", "تهران", "تهران",
+             "Exhibition"],
+        ])
+        self.assertEqual((result["created"], result["failed"]), (1, 0), result["failed_rows"])
+        lead = self.Lead.browse(result["lead_ids"]["created"])
+        self.assertEqual(lead.contact_name, "علي رضايي", "as typed (with Arabic yeh)")
+        self.assertEqual((lead.mobile, lead.national_id, lead.email_from), ("0912 300 4000", "0013542419",
+                                                                           "ali@example.com"))
+        self.assertEqual(lead.state_id, self.env.ref("lead_management.state_ir_tehran"),
+                         "the province in Persian, whatever the user's language")
+        self.assertEqual(lead.source_id.name, "Exhibition")
+        self.assertEqual(lead.partner_name, "شرکت نمونه")
+
+    def test_import_source_and_georgian_headers(self):
+        result = self.import_rows([["სახელი", "ტელეფონი", "ელფოსტა"], ["Nino", "+995 555 12 34 56", "nino@example.ge"]],
+                                  keys=("email_from",))
+        lead = self.Lead.browse(result["lead_ids"]["created"])
+        self.assertEqual((lead.contact_name, lead.phone), ("Nino", "+995 555 12 34 56"))
+        self.assertEqual(lead.source_id, self.env.ref("lead_management.utm_source_import"))
+
+    def test_policies_on_each_key(self):
+        header = ["Name", "Mobile", "National ID", "Email", "City", "Company"]
+        rows_by_key = {
+            "mobile": ["New Name", "۰۹۱۲۱۰۰۲۰۰۰", "", "", "", "Acme"],
+            "national_id": ["New Name", "", "1122334451", "", "", "Acme"],
+            "email_from": ["New Name", "", "", "KNOWN@example.com", "", "Acme"],
+        }
+        for key, row in rows_by_key.items():
+            for policy in ("skip", "merge", "overwrite"):
+                with self.subTest(key=key, policy=policy), self.env.cr.savepoint() as savepoint:
+                    result = self.import_rows([header, row], policy=policy, keys=(key,))
+                    status = {"skip": "skipped", "merge": "merged", "overwrite": "overwritten"}[policy]
+                    self.assertEqual((result[status], result["created"]), (1, 0))
+                    self.assertEqual(result["lead_ids"][status], self.existing.ids)
+                    lead = self.existing
+                    if policy == "skip":
+                        self.assertEqual((lead.contact_name, lead.partner_name), ("Typed By Rep", False))
+                    elif policy == "merge":
+                        self.assertEqual((lead.contact_name, lead.partner_name, lead.city),
+                                         ("New Name", "Acme", "Karaj"), "empty cells leave the lead as it is")
+                    else:
+                        self.assertEqual((lead.contact_name, lead.partner_name, lead.city), ("New Name", "Acme", False),
+                                         "every mapped column, empty cells included")
+                    savepoint.rollback()
+                    self.existing.invalidate_recordset()
+
+    def test_change_note_in_chatter(self):
+        self.import_rows([["Name", "Mobile", "City"], ["<b>New</b> Name", "09121002000", "Tabriz"]])
+        note = self.existing.message_ids.filtered(lambda message: "Updated by an import" in (message.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Karaj → Tabriz", note.body)
+        self.assertIn("Typed By Rep → &lt;b&gt;New&lt;/b&gt; Name", note.body)
+
+    def test_duplicates_inside_the_file(self):
+        header = ["Name", "Mobile", "City", "Company"]
+        rows = [header, ["First", "09123330000", "Rasht", ""], ["Second", "+989123330000", "", "Acme"],
+                ["Third", "00989123330000", "Sari", ""]]
+        for policy, expected in (("skip", ("First", "Rasht", False)), ("merge", ("Third", "Sari", "Acme")),
+                                 ("overwrite", ("Third", "Sari", False))):
+            with self.subTest(policy=policy), self.env.cr.savepoint() as savepoint:
+                result = self.import_rows(rows, policy=policy)
+                self.assertEqual(result["created"], 1)
+                status = {"skip": "skipped", "merge": "merged", "overwrite": "overwritten"}[policy]
+                self.assertEqual(result[status], 2)
+                lead = self.Lead.browse(result["lead_ids"]["created"])
+                self.assertEqual((lead.contact_name, lead.city, lead.partner_name), expected)
+                self.assertEqual(result["lead_ids"][status], lead.ids)
+                savepoint.rollback()
+
+    def test_dry_run_equals_real_run(self):
+        rows = [["Name", "Mobile", "National ID", "Budget", "Closing Date"],
+                ["Known", "09121002000", "", "1,200", ""],
+                ["New One", "09124445555", "", "۱۲٬۵۰۰", "۱۴۰۵/۱۰/۱۰"],
+                ["Bad", "09126667777", "1234567890", "", ""],
+                ["Bad Number", "09128889999", "", "twelve", ""]]
+        leads_before = self.Lead.search_count([])
+        dry = self.import_rows(rows, dry_run=True)
+        self.assertEqual(self.Lead.search_count([]), leads_before, "the test writes nothing")
+        self.assertFalse(self.existing.expected_revenue)
+        real = self.import_rows(rows)
+        for key in ("failed", "waiting", "created", "skipped", "overwritten", "merged"):
+            self.assertEqual(dry[key], real[key], key)
+        self.assertEqual((real["created"], real["merged"], real["failed"]), (1, 1, 2))
+        self.assertEqual([row["error"] for row in dry["failed_rows"]], [row["error"] for row in real["failed_rows"]])
+        self.assertIn("Row 4, column National ID:", real["failed_rows"][0]["error"])
+        self.assertIn("Row 5, column Budget: twelve is not a number", real["failed_rows"][1]["error"])
+        new = self.Lead.browse(real["lead_ids"]["created"])
+        self.assertEqual((new.expected_revenue, str(new.date_deadline)), (12500.0, "2026-12-31"))
+        self.assertEqual(self.existing.expected_revenue, 1200.0)
+
+    def test_csv_encodings_and_delimiters(self):
+        rows = [["نام", "موبایل", "شهر"], ["مریم", "09125556666", "اصفهان"]]
+        for encoding, delimiter, bom in (("utf-8", ",", b""), ("utf-8", ";", b"\xef\xbb\xbf"),
+                                         ("windows-1256", ";", b""), ("utf-8", "\t", b"")):
+            with self.subTest(encoding=encoding, delimiter=delimiter, bom=bool(bom)), \
+                    self.env.cr.savepoint() as savepoint:
+                if encoding == "windows-1256":  # what Persian Excel writes: Arabic yeh and kaf
+                    rows = [[cell.replace("ی", "ي").replace("ک", "ك") for cell in row] for row in rows]
+                content = bom + csv_file(rows, encoding, delimiter)
+                name = rows[1][0]
+                result = self.import_rows(content, filename="leads.csv", policy="skip")
+                self.assertEqual(result["created"], 1, result["failed_rows"])
+                lead = self.Lead.browse(result["lead_ids"]["created"])
+                self.assertEqual((lead.contact_name, lead.city), (name, "اصفهان"))
+                savepoint.rollback()
+
+    def test_broken_files(self):
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("notes.txt", "hello")
+        cases = {
+            "random.xlsx": bytes(range(256)) * 8,
+            "renamed.xlsx": archive.getvalue(),
+            "empty.csv": b"",
+            "headers.csv": "نام,موبایل\n".encode(),
+            "unknown.csv": b"foo,bar\n1,2\n",
+        }
+        for filename, content in cases.items():
+            with self.subTest(filename=filename), self.assertRaises(UserError) as caught:
+                self.import_rows(content, filename=filename)
+            self.assertIn(filename, str(caught.exception) + filename)
+        with self.assertRaisesRegex(UserError, "no column holds"):
+            self.import_rows([["Name", "Email"], ["A", "a@example.com"]], keys=("mobile",))
+        with self.assertRaisesRegex(UserError, "Duplicate policy"):
+            self.import_rows([["Name", "Mobile"], ["A", "09120000000"]], policy="replace")
+
+    def test_explicit_mapping_and_bad_rows_fail_alone(self):
+        rows = [["col a", "col b", "col c"],
+                ["Row Two", "09127778888", "x" * 300],
+                ["Row Three", "not a phone", "Tehran"],
+                ["Row Four", "09127779999", "Qom"]]
+        result = self.import_rows(rows, mapping={0: "contact_name", 1: "mobile", 2: "city"})
+        self.assertEqual((result["created"], result["failed"]), (1, 2))
+        errors = [row["error"] for row in result["failed_rows"]]
+        self.assertIn("Row 2, column col c: City: expected at most 128 characters", errors[0])
+        self.assertIn("Row 3, column col b:", errors[1])
+        self.assertEqual(self.Lead.browse(result["lead_ids"]["created"]).city, "Qom")
+
+    @users("lm_salesman")
+    def test_salesperson_imports_but_does_not_overwrite_others_leads(self):
+        other = self._create_lead("Other's", user=self.user_salesman_other, team=self.team_iran,
+                                  mobile="09121212121")
+        result = self.import_rows([["Name", "Mobile"], ["Mine Now", "09121212121"], ["Own Import", "09123434343"]],
+                                  policy="overwrite")
+        self.assertEqual((result["created"], result["failed"]), (1, 1))
+        self.assertIn("only sales managers", result["failed_rows"][0]["error"])
+        self.assertEqual(other.sudo().contact_name, False)
+        own = self.import_rows([["Name", "Mobile"], ["Mine Again", "09121002000"]], policy="merge")
+        self.assertEqual(own["merged"], 1, "the salesperson's own lead")
+        self.assertEqual(self.existing.contact_name, "Mine Again")
+

@@ -1,0 +1,66 @@
+import io
+from datetime import date, datetime
+from unittest import TestCase
+
+import openpyxl
+
+from ..tools.spreadsheet import (
+    guess_encoding,
+    guess_mapping,
+    is_xlsx,
+    jalali_to_gregorian,
+    parse_date,
+    parse_number,
+    read_xlsx,
+    write_xlsx,
+)
+
+
+class TestSpreadsheet(TestCase):
+    """Headers, numbers, dates and encodings as people write them."""
+
+    def test_headers_in_three_languages(self):
+        header = ["نام", "نام‌خانوادگی", "تلفن همراه", "کد ملي", "ایمیل", "Company", "استان", "სახელი", "??"]
+        self.assertEqual(guess_mapping(header), {
+            0: "first_name", 1: "last_name", 2: "mobile", 3: "national_id", 4: "email_from", 5: "partner_name",
+            6: "state"}, "half-space, Arabic yeh; a field once (სახელი is the first name again)")
+        self.assertEqual(guess_mapping(["Contact Name"], {"Contact Name": "contact_name"}), {0: "contact_name"})
+
+    def test_numbers(self):
+        cases = {"۱۲٬۵۰۰٫۵": 12500.5, "12,500.50": 12500.5, "12.500,50": 12500.5, "1 000 000 IRR": 1e6,
+                 "$12": 12.0, "-3": -3.0, "7": 7.0, "twelve": None, "": None, "1-2": None}
+        for text, number in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(parse_number(text), number)
+
+    def test_dates(self):
+        self.assertEqual(jalali_to_gregorian(1403, 1, 1), date(2024, 3, 20))
+        self.assertEqual(jalali_to_gregorian(1399, 12, 30), date(2021, 3, 20), "a Jalali leap year")
+        cases = {"2026-12-01": date(2026, 12, 1), "01/12/2026": date(2026, 12, 1), "۱۴۰۵/۰۹/۱۰": date(2026, 12, 1),
+                 "2026-12-01 10:30:00": date(2026, 12, 1), "1405/13/01": None, "2026-02-30": None, "soon": None}
+        for text, expected in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(parse_date(text), expected)
+        self.assertEqual(parse_date(datetime(2026, 1, 2, 3, 4)), date(2026, 1, 2))
+
+    def test_encodings(self):
+        self.assertEqual(guess_encoding("نام".encode()), "utf-8")
+        self.assertEqual(guess_encoding(b"\xef\xbb\xbf" + "نام".encode()), "utf-8-sig")
+        self.assertEqual(guess_encoding("نام".encode("windows-1256")), "windows-1256")
+        self.assertEqual(guess_encoding("نام".encode("utf-16")), "utf-16")
+
+    def test_xlsx_round_trip(self):
+        content = write_xlsx(["Name", "Error"], [["A", "Row 2: bad"]], rtl=True)
+        self.assertTrue(is_xlsx(content))
+        self.assertFalse(is_xlsx(b"PK\x03\x04 not a zip"))
+        self.assertEqual(list(read_xlsx(content)), [["Name", "Error"], ["A", "Row 2: bad"]])
+        book = openpyxl.Workbook()
+        for row in (["Name", "Amount", "Date"], ["A", 12.0, datetime(2026, 12, 1)], [None, None, None],
+                    ["B", 3.5, None]):
+            book.active.append(row)
+        output = io.BytesIO()
+        book.save(output)
+        self.assertEqual(list(read_xlsx(output.getvalue())),
+                         [["Name", "Amount", "Date"], ["A", "12", "2026-12-01"], ["B", "3.5", ""]])
+        with self.assertRaises(ValueError):
+            list(read_xlsx(b"PK\x03\x04 not a zip"))

@@ -1,0 +1,212 @@
+"""Spreadsheets of leads without the ORM: the headers people write (in
+English, Persian and Georgian) and the lead field each one means, numbers
+and dates as typed (Persian digits and separators, Jalali dates), the
+encoding of a CSV file, and XLSX files read in streaming mode and written.
+"""
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .normalize import normalize_digits, normalize_text
+
+#: lead fields (and ``first_name`` / ``last_name``, joined into the contact
+#: name) and the headers that mean them, besides their labels in Odoo
+HEADER_ALIASES = {
+    "contact_name": ["contact", "contact name", "full name", "name and surname", "نام و نام خانوادگی",
+                     "نام کامل", "نام مخاطب", "مخاطب", "სახელი და გვარი", "საკონტაქტო პირი", "კონტაქტი"],
+    "first_name": ["first name", "given name", "name", "نام", "სახელი"],
+    "last_name": ["last name", "surname", "family name", "نام خانوادگی", "فامیلی", "გვარი"],
+    "partner_name": ["company", "company name", "organization", "organisation", "شرکت", "نام شرکت", "سازمان",
+                     "კომპანია", "ორგანიზაცია"],
+    "email_from": ["email", "e-mail", "mail", "email address", "ایمیل", "پست الکترونیک", "رایانامه",
+                   "ელფოსტა", "ელ-ფოსტა", "ელ. ფოსტა"],
+    "mobile": ["mobile", "cell", "cell phone", "mobile phone", "موبایل", "تلفن همراه", "شماره همراه", "همراه",
+               "شماره موبایل", "მობილური", "მობილური ტელეფონი"],
+    "phone": ["phone", "telephone", "tel", "phone number", "تلفن", "تلفن ثابت", "شماره تماس", "ტელეფონი"],
+    "national_id": ["national id", "national code", "کد ملی", "شماره ملی", "პირადი ნომერი"],
+    "vat": ["vat", "tax id", "economic code", "کد اقتصادی", "საიდენტიფიკაციო კოდი", "საგადასახადო კოდი"],
+    "state": ["state", "province", "region", "استان", "რეგიონი", "მხარე"],
+    "city": ["city", "town", "شهر", "ქალაქი"],
+    "country": ["country", "کشور", "ქვეყანა"],
+    "street": ["address", "street", "آدرس", "نشانی", "მისამართი"],
+    "zip": ["zip", "postal code", "postcode", "کد پستی", "საფოსტო ინდექსი"],
+    "function": ["job title", "job position", "position", "سمت", "عنوان شغلی", "თანამდებობა"],
+    "website": ["website", "web site", "site", "وب سایت", "وبسایت", "ვებგვერდი", "ვებსაიტი"],
+    "description": ["notes", "note", "description", "comment", "توضیحات", "یادداشت", "شرح", "შენიშვნა", "აღწერა"],
+    "name": ["subject", "title", "lead", "opportunity", "عنوان", "موضوع", "სათაური", "თემა"],
+    "utm_source": ["source", "lead source", "منبع", "წყარო"],
+    "utm_medium": ["medium", "رسانه", "არხი"],
+    "utm_campaign": ["campaign", "کمپین", "کارزار", "კამპანია"],
+    "external_id": ["external id", "reference", "ref", "source reference", "کد مرجع", "شناسه مرجع",
+                    "იდენტიფიკატორი"],
+    "expected_revenue": ["expected revenue", "revenue", "budget", "درآمد مورد انتظار", "بودجه",
+                         "მოსალოდნელი შემოსავალი", "ბიუჯეტი"],
+    "date_deadline": ["expected closing", "closing date", "deadline", "تاریخ بسته شدن", "تاریخ پیش بینی",
+                      "დახურვის თარიღი"],
+    "lang": ["language", "زبان", "ენა"],
+}
+_HEADER_NOISE = re.compile(r"[\s\u200c\u200d_\-.:*()\[\]#/]+")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_DATE_PARTS = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+
+
+def normalize_header(value):
+    """A header as compared: digits, Arabic letters, case, spaces,
+    half-spaces and punctuation left out (``تلفن‌همراه`` = ``تلفن همراه``)."""
+    return _HEADER_NOISE.sub("", normalize_text(str(value or "")))
+
+
+def guess_mapping(headers, labels=None):
+    """The lead field of each header that means one, each field once.
+
+    :param headers: the header row
+    :param labels: {text: field} recognized besides HEADER_ALIASES (the
+        fields' labels in the user's language, their technical names)
+    :return: {column index: field}
+    """
+    known = {}
+    for field, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            known.setdefault(normalize_header(alias), field)
+    for text, field in (labels or {}).items():
+        known.setdefault(normalize_header(text), field)
+    mapping, used = {}, set()
+    for index, header in enumerate(headers):
+        field = known.get(normalize_header(header))
+        if field and field not in used:
+            mapping[index] = field
+            used.add(field)
+    return mapping
+
+
+def parse_number(value):
+    """The number written in ``value`` (Persian digits, Persian or Latin
+    thousands separators and decimal marks, a currency after or before), or
+    ``None`` when it is not one."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = normalize_digits(str(value or "")).strip()
+    text = text.replace("\u066b", ".").replace("\u066c", "").replace("\u00a0", "").replace(" ", "")
+    text = re.sub(r"^[^\d+-]+|[^\d]+$", "", text)  # a currency symbol or code
+    if "," in text and "." in text:
+        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
+    elif "," in text:
+        groups = text.split(",")
+        if all(len(group) == 3 for group in groups[1:]):
+            text = "".join(groups)
+        elif len(groups) == 2:
+            text = ".".join(groups)
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def jalali_to_gregorian(year, month, day):
+    """The Gregorian date of a Jalali (Persian calendar) date; ValueError
+    when it does not exist."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        raise ValueError("not a Jalali date")
+    days = 365 * (year + 1595) + (year + 1595) // 33 * 8 + ((year + 1595) % 33 + 3) // 4 + day - 355668
+    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
+    return date.fromordinal(date(400, 1, 1).toordinal() + days - 146097)
+
+
+def parse_date(value):
+    """The date written in ``value``: a date or datetime, ISO
+    (``2026-12-01``), day first (``01/12/2026``) or Jalali (``۱۴۰۵/۰۹/۱۰``,
+    years before 1700); ``None`` when it is not one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE_PARTS.fullmatch(normalize_digits(str(value or "")).strip().split(" ")[0])
+    if not match:
+        return None
+    first, second, third = (int(part) for part in match.groups())
+    try:
+        if len(match.group(1)) == 4:
+            return jalali_to_gregorian(first, second, third) if first < 1700 else date(first, second, third)
+        if len(match.group(3)) == 4:
+            return jalali_to_gregorian(third, second, first) if third < 1700 else date(third, second, first)
+    except ValueError:
+        return None
+    return None
+
+
+def guess_encoding(content):
+    """The encoding of a CSV file: UTF-8 (with or without BOM), UTF-16 with
+    a BOM, else Windows-1256 (what Persian Excel writes)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1256"
+    return "utf-8"
+
+
+def is_xlsx(content):
+    """Whether ``content`` is an XLSX workbook (a zip with a workbook part),
+    not any zip renamed."""
+    if not content.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def read_xlsx(content):
+    """The rows of the first sheet of an XLSX workbook, read in streaming
+    mode: texts, numbers as written (``12`` not ``12.0``), dates as ISO
+    dates; rows without any value left out. ValueError when the workbook
+    cannot be read."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds, all mean "not a workbook"
+        raise ValueError(str(error)) from error
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            values = [_cell_text(value) for value in row]
+            if any(values):
+                yield values
+    finally:
+        book.close()
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def write_xlsx(header, rows, rtl=False):
+    """An XLSX workbook of one sheet: ``header`` in bold, then ``rows``;
+    right to left for Persian."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.sheet_view.rightToLeft = rtl
+    bold = Font(bold=True)
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(list(row))
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
