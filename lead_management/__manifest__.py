@@ -30,6 +30,7 @@
         "views/lead_capture_form_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/lead_convert_wizard_views.xml",
+        "wizard/lead_import_wizard_views.xml",
         "views/lead_management_menus.xml",
         "report/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",

@@ -23,3 +23,4 @@ from . import mail_activity
 from . import res_config_settings
 from . import res_partner
 from . import crm_lead_import
+from . import lead_import_mapping

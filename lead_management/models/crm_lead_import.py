@@ -47,7 +47,8 @@ class CrmLead(models.Model):
             ``skip`` (not imported), ``overwrite`` (every mapped value of the
             row, empty cells included) or ``merge`` (the row's non-empty
             cells); rows matching an earlier row of the file follow it too
-        :param match_keys: fields among IMPORT_MATCH_KEYS
+        :param match_keys: fields among IMPORT_MATCH_KEYS (those without a
+            column are left out)
         :param dict mapping: {column index: field}; by default the fields
             the headers mean (see tools.spreadsheet.guess_mapping)
         :param bool dry_run: count without writing anything
@@ -66,18 +67,19 @@ class CrmLead(models.Model):
             raise UserError(self.env._(
                 "Match keys: expected one or more of %(keys)s.", keys=", ".join(
                     self._get_import_field_label(key) for key in IMPORT_MATCH_KEYS)))
+        chosen_keys = list(match_keys)
         header, rows = self._import_read_file(content, filename)
         mapping = self._import_check_mapping(header, mapping)
-        missing = [key for key in match_keys if key not in mapping.values()]
-        if missing:
+        match_keys = [key for key in match_keys if key in mapping.values()]
+        if not match_keys:
             raise UserError(self.env._(
-                "Match keys: no column holds %(fields)s; map a column to it or choose other keys.",
-                fields=", ".join(self._get_import_field_label(key) for key in missing)))
+                "Match keys: no column holds %(fields)s; map a column to one of them or choose other keys.",
+                fields=", ".join(self._get_import_field_label(key) for key in chosen_keys)))
         if not dry_run:
-            return self._import_rows(header, rows, mapping, policy, list(match_keys), historical)
+            return self._import_rows(header, rows, mapping, policy, match_keys, historical)
         savepoint = self.env.cr.savepoint()
         try:
-            return self._import_rows(header, rows, mapping, policy, list(match_keys), historical, dry_run=True)
+            return self._import_rows(header, rows, mapping, policy, match_keys, historical, dry_run=True)
         finally:
             savepoint.close(rollback=True)
 

@@ -1,3 +1,4 @@
+import base64
 import csv
 import io
 import zipfile
@@ -7,6 +8,7 @@ import openpyxl
 from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
+from ..tools.spreadsheet import read_xlsx
 from .common import LeadManagementCase
 
 PERSIAN_HEADER = ["نام", "نام خانوادگی", "موبایل", "کد ملی", "ایمیل", "شرکت", "استان", "شهر", "منبع"]
@@ -205,3 +207,66 @@ class TestImportLeads(LeadManagementCase):
         self.assertEqual(own["merged"], 1, "the salesperson's own lead")
         self.assertEqual(self.existing.contact_name, "Mine Again")
 
+
+
+@tagged("post_install", "-at_install", "lead_management_import")
+class TestImportWizard(LeadManagementCase):
+    """The import screen: columns proposed, test, import, counts, failed rows, saved mapping."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.country_ir
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.content = xlsx_file([
+            ["Full Name", "Cell", "Town", "Budget", "Something Else"],
+            ["Wizard One", "09121110000", "Qom", "1000", "x"],
+            ["Wizard Bad", "09121110001", "Qom", "lots", "y"],
+        ])
+
+    def new_wizard(self, **values):
+        return self.env["lead.import.wizard"].create({
+            "file": base64.b64encode(self.content), "filename": "exhibition.xlsx", **values})
+
+    @users("lm_salesman")
+    def test_test_then_import(self):
+        wizard = self.new_wizard()
+        self.assertEqual([(line.header, line.sample, line.field_name) for line in wizard.line_ids], [
+            ("Full Name", "Wizard One", "contact_name"), ("Cell", "09121110000", "mobile"),
+            ("Town", "Qom", "city"), ("Budget", "1000", "expected_revenue"), ("Something Else", "x", False)])
+        wizard.action_test()
+        self.assertEqual((wizard.state, wizard.created_count, wizard.failed_count), ("tested", 1, 1))
+        self.assertFalse(self.env["crm.lead"].search([("contact_name", "=", "Wizard One")]))
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.created_count, wizard.failed_count), ("done", 1, 1))
+        action = wizard.with_context(import_status="created").action_open_leads()
+        lead = self.env["crm.lead"].search(action["domain"])
+        self.assertEqual((lead.contact_name, lead.expected_revenue), ("Wizard One", 1000.0))
+        failed = list(read_xlsx(base64.b64decode(wizard.error_file)))
+        self.assertEqual(failed[0], ["Full Name", "Cell", "Town", "Budget", "Something Else", "Error"])
+        self.assertEqual(failed[1][:5], ["Wizard Bad", "09121110001", "Qom", "lots", "y"])
+        self.assertIn("Row 3, column Budget: lots is not a number", failed[1][5])
+        self.assertTrue(wizard.error_filename.startswith("exhibition"))
+
+    def test_saved_mapping_is_proposed_again(self):
+        wizard = self.new_wizard()
+        wizard.line_ids.filtered(lambda line: line.header == "Something Else").field_name = "description"
+        wizard.action_import()
+        again = self.new_wizard()
+        self.assertEqual(again.line_ids.filtered(lambda line: line.header == "Something Else").field_name,
+                         "description")
+
+    def test_broken_file_and_template(self):
+        wizard = self.env["lead.import.wizard"].create({"file": base64.b64encode(b"\x00\x01junk"),
+                                                        "filename": "junk.xlsx"})
+        self.assertIn("junk.xlsx", wizard.file_error)
+        self.assertFalse(wizard.line_ids)
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        action = self.new_wizard().with_context(lang="en_US").action_download_template()
+        self.assertIn("template_file", action["url"])
+        wizard = self.env["lead.import.wizard"].search([], order="id desc", limit=1)
+        header = next(read_xlsx(base64.b64decode(wizard.template_file)))
+        self.assertIn("Mobile", header)
+        self.assertEqual(self.env["crm.lead"]._import_guess_mapping(header)[header.index("Mobile")], "mobile",
+                         "the template's headers are recognized")

@@ -1,1 +1,3 @@
 from . import lead_convert_wizard
+from . import lead_import_wizard_line
+from . import lead_import_wizard
