@@ -52,3 +52,11 @@ class TestLeadManagementUi(HttpCase):
                         "first_response_date": assigned + timedelta(minutes=minutes), "sla_status": status})
         self.start_tour("/odoo/action-lead_management.action_lead_response_report",
                         "lead_management_response_report", login="admin")
+
+    def test_import_through_the_screen(self):
+        self.env.company.country_id = self.env.ref("base.ir")
+        self.start_tour("/odoo/action-lead_management.action_lead_import_wizard", "lead_management_import_leads",
+                        login="admin")
+        leads = self.env["crm.lead"].search([("contact_name", "like", "Tour Import")])
+        self.assertEqual(sorted(leads.mapped("city")), ["Qom", "Rasht"])
+        self.assertEqual(leads.source_id, self.env.ref("lead_management.utm_source_import"))
