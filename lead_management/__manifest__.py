@@ -31,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "wizard/lead_convert_wizard_views.xml",
         "wizard/lead_import_wizard_views.xml",
+        "views/lead_import_job_views.xml",
         "views/lead_management_menus.xml",
         "report/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",

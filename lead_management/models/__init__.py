@@ -24,3 +24,4 @@ from . import res_config_settings
 from . import res_partner
 from . import crm_lead_import
 from . import lead_import_mapping
+from . import lead_import_job

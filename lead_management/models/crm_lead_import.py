@@ -14,6 +14,7 @@ from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 _logger = logging.getLogger(__name__)
 
 IMPORT_POLICIES = ("skip", "overwrite", "merge")
+IMPORT_STATUSES = ("failed", "waiting", "created", "skipped", "overwritten", "merged")
 #: the keys a row may be matched on, as the lead fields they are
 IMPORT_MATCH_KEYS = ("national_id", "vat", "mobile", "phone", "email_from", "external_id")
 #: columns besides the capture's fields: joined into the contact name, or parsed
@@ -54,6 +55,11 @@ class CrmLead(models.Model):
         :param bool dry_run: count without writing anything
         :param bool historical: no response-time target nor first-contact
             activity for the new leads
+
+        A file of more rows than the setting
+        ``lead_management.import_background_rows`` (2,000) is imported in the
+        background (lead.import.job): its rows are then all ``waiting``, and
+        ``job_id`` is the job.
         :return: the counts ``failed``, ``waiting``, ``created``,
             ``skipped``, ``overwritten``, ``merged``, plus ``failed_rows``
             (``row``, ``values``, ``error``), ``header`` and ``lead_ids``
@@ -75,6 +81,12 @@ class CrmLead(models.Model):
             raise UserError(self.env._(
                 "Match keys: no column holds %(fields)s; map a column to one of them or choose other keys.",
                 fields=", ".join(self._get_import_field_label(key) for key in chosen_keys)))
+        threshold = self.env["lead.import.job"]._get_background_threshold()
+        if not dry_run and threshold and len(rows) > threshold:
+            job = self.env["lead.import.job"]._create_job(
+                filename, header, rows, policy, match_keys, mapping, historical)
+            return {**dict.fromkeys(IMPORT_STATUSES, 0), "waiting": len(rows), "job_id": job.id,
+                    "header": header, "lead_ids": {status: [] for status in IMPORT_STATUSES}, "failed_rows": []}
         if not dry_run:
             return self._import_rows(header, rows, mapping, policy, match_keys, historical)
         savepoint = self.env.cr.savepoint()
@@ -176,11 +188,12 @@ class CrmLead(models.Model):
         return rows
 
     @api.model
-    def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False):
+    def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False, first_row=2):
+        """Import ``rows`` (the file's from row number ``first_row``): see _import_leads."""
         company = self.env.company
         lookups = {}
         items = [self._import_prepare_row(row, number, header, mapping, company, lookups)
-                 for number, row in enumerate(rows, start=2)]
+                 for number, row in enumerate(rows, start=first_row)]
         valid = [item for item in items if not item["error"]]
         self._import_match(valid, match_keys)
         lead_fields = {IMPORT_LEAD_FIELDS.get(fname, fname) for fname in mapping.values()}
@@ -188,7 +201,7 @@ class CrmLead(models.Model):
         self._import_refuse_others_leads(valid, writes)
         self._import_create(valid, creates, historical, dry_run)
         self._import_write(valid, writes)
-        counts = dict.fromkeys(("failed", "waiting", "created", "skipped", "overwritten", "merged"), 0)
+        counts = dict.fromkeys(IMPORT_STATUSES, 0)
         lead_ids = {status: [] for status in counts}
         for item in items:
             status = "failed" if item["error"] else item["status"]

@@ -270,3 +270,77 @@ class TestImportWizard(LeadManagementCase):
         self.assertIn("Mobile", header)
         self.assertEqual(self.env["crm.lead"]._import_guess_mapping(header)[header.index("Mobile")], "mobile",
                          "the template's headers are recognized")
+
+
+@tagged("post_install", "-at_install", "lead_management_import")
+class TestImportInBackground(LeadManagementCase):
+    """Files over the threshold: queued, imported by the cron in batches
+    that commit with their progress, resumed after an interrupted batch."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.country_ir
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.env["ir.config_parameter"].set_param("lead_management.import_background_rows", "3")
+        cls.existing = cls._create_lead("Existing", user=cls.user_salesman, team=cls.team_iran,
+                                        mobile="09121002000", city="Karaj")
+        cls.rows = [["Name", "Mobile", "City", "Budget"],
+                    ["Row Two", "09121110002", "Qom", ""],
+                    ["Row Three", "09121002000", "", "500"],     # the existing lead
+                    ["Row Four", "09121110004", "Rasht", "lots"],  # fails
+                    ["Row Five", "09121110005", "Sari", ""],
+                    ["Row Two Again", "+989121110002", "Yazd", ""],  # row 2, in the next batch
+                    ["Row Seven", "09121110007", "Ilam", ""]]
+
+    def start(self):
+        result = self.env["crm.lead"]._import_leads(xlsx_file(self.rows), "big.xlsx", "merge", ["mobile"])
+        self.assertEqual((result["waiting"], result["created"]), (6, 0))
+        return self.env["lead.import.job"].browse(result["job_id"])
+
+    def test_batches_give_the_counts_of_a_direct_import(self):
+        job = self.start()
+        self.assertEqual((job.state, job.waiting_count, job.progress), ("waiting", 6, 0.0))
+        job._process_batch(batch_size=3)
+        self.assertEqual((job.state, job.rows_done, job.progress), ("running", 3, 50.0))
+        job._process_batch(batch_size=3)
+        self.assertEqual((job.state, job.waiting_count), ("done", 0))
+        self.assertEqual((job.created_count, job.merged_count, job.failed_count), (3, 2, 1))
+        self.assertEqual(self.env["crm.lead"].search([("mobile", "like", "1110002")]).city, "Yazd",
+                         "row 6 merged into the lead of row 2, created by the first batch")
+        self.assertEqual(self.existing.expected_revenue, 500.0)
+        failed = list(read_xlsx(base64.b64decode(job.error_file)))
+        self.assertIn("Row 4, column Budget:", failed[1][-1])
+        notification = self.env["mail.message"].search([("model", "=", job._name), ("res_id", "=", job.id),
+                                                         ("message_type", "=", "user_notification")])
+        self.assertIn("3 created", notification.body)
+        self.assertEqual(notification.partner_ids, self.env.user.partner_id)
+        self.env["ir.config_parameter"].set_param("lead_management.import_background_rows", "0")
+        self.env.cr.execute("SAVEPOINT direct")
+        direct = self.env["crm.lead"]._import_leads(xlsx_file(self.rows), "big.xlsx", "merge", ["mobile"],
+                                                      dry_run=True)
+        self.assertEqual((direct["created"], direct["merged"], direct["failed"]), (0, 5, 1),
+                         "the rows now all match the leads the job made")
+
+    def test_interrupted_batch_is_run_again_once(self):
+        job = self.start()
+        job._process_batch(batch_size=2)
+        interrupted = self.env.cr.savepoint()
+        job._process_batch(batch_size=2)  # the worker stops before this batch commits
+        interrupted.close(rollback=True)
+        self.env.invalidate_all()
+        self.assertEqual(job.rows_done, 2)
+        while job.state != "done":
+            self.env["lead.import.job"]._cron_process_jobs(batch_size=2)
+        self.assertEqual(self.env["crm.lead"].search_count([("contact_name", "=", "Row Five")]), 1)
+        self.assertEqual((job.created_count, job.merged_count, job.failed_count), (3, 2, 1))
+
+    @users("lm_salesman")
+    def test_salesperson_sees_own_jobs(self):
+        job = self.start()
+        self.assertEqual(job.user_id, self.user_salesman)
+        other = self.env["lead.import.job"].sudo().create({
+            "name": "other.csv", "user_id": self.user_salesman_other.id, "policy": "skip",
+            "match_keys": "mobile", "mapping": {"0": "mobile"}, "header": ["Mobile"], "rows_total": 0})
+        self.assertEqual(self.env["lead.import.job"].search([]), job)
+        self.assertFalse(other.with_user(self.user_salesman).has_access("read"))

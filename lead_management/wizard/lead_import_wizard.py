@@ -51,6 +51,7 @@ class LeadImportWizard(models.TransientModel):
     error_file = fields.Binary(string="Failed Rows", attachment=False, readonly=True)
     error_filename = fields.Char(readonly=True)
     template_file = fields.Binary(attachment=False, readonly=True)
+    job_id = fields.Many2one("lead.import.job", string="Background Import", readonly=True)
 
     @api.depends("file", "filename")
     def _compute_line_ids(self):
@@ -99,6 +100,11 @@ class LeadImportWizard(models.TransientModel):
             "context": {"active_test": False},
         }
 
+    def action_open_job(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "lead.import.job", "res_id": self.job_id.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
     def action_download_template(self):
         """An XLSX file with the recognized headers, in the user's language."""
         fields_labels = self.env["crm.lead"]._get_import_fields()
@@ -122,7 +128,8 @@ class LeadImportWizard(models.TransientModel):
             base64.b64decode(self.file), self.filename, self.policy, match_keys, mapping=mapping,
             dry_run=dry_run, historical=self.historical)
         values = {f"{status}_count": result[status] for status in STATUSES}
-        values.update(result_lead_ids={} if dry_run else result["lead_ids"], error_file=False, error_filename=False)
+        values.update(result_lead_ids={} if dry_run else result["lead_ids"], error_file=False, error_filename=False,
+                      job_id=result.get("job_id", False))
         if result["failed_rows"]:
             stem = os.path.splitext(self.filename or "leads")[0]
             content = spreadsheet.write_xlsx(

@@ -1,0 +1,153 @@
+import base64
+import csv
+import io
+import itertools
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import get_lang
+
+from ..tools import spreadsheet
+
+_logger = logging.getLogger(__name__)
+
+#: rows of a background import written per committed batch
+JOB_BATCH_SIZE = 1000
+STATES = [("waiting", "Waiting"), ("running", "Running"), ("done", "Done")]
+
+
+class LeadImportJob(models.Model):
+    """A large import, run in the background by a cron in batches that each
+    commit with the job's progress: a worker restart resumes after the last
+    committed batch, so no row is imported twice."""
+
+    _name = "lead.import.job"
+    _inherit = ["mail.thread"]
+    _description = "Lead Import in the Background"
+    _order = "id desc"
+
+    name = fields.Char(string="File", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Imported By", required=True, readonly=True,
+                              default=lambda self: self.env.user, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.company)
+    state = fields.Selection(STATES, default="waiting", required=True, readonly=True, tracking=True)
+    policy = fields.Selection([("skip", "Skip"), ("overwrite", "Overwrite"), ("merge", "Merge")],
+                              string="Duplicates", required=True, readonly=True)
+    match_keys = fields.Char(required=True, readonly=True, help="The match keys, comma-separated.")
+    mapping = fields.Json(required=True, readonly=True)
+    header = fields.Json(required=True, readonly=True)
+    historical = fields.Boolean(string="Historical Import", readonly=True)
+    rows_file = fields.Binary(attachment=True, readonly=True, help="The rows to import, as UTF-8 CSV.")
+    rows_total = fields.Integer(readonly=True)
+    rows_done = fields.Integer(readonly=True, help="Rows of the committed batches.")
+    progress = fields.Float(compute="_compute_progress")
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    skipped_count = fields.Integer(string="Skipped", readonly=True)
+    overwritten_count = fields.Integer(string="Overwritten", readonly=True)
+    merged_count = fields.Integer(string="Merged", readonly=True)
+    waiting_count = fields.Integer(string="Waiting", compute="_compute_progress")
+    failed_rows = fields.Json(string="Failed Rows (Data)", readonly=True)
+    error_file = fields.Binary(string="Failed Rows", attachment=True, readonly=True)
+    error_filename = fields.Char(readonly=True)
+
+    @api.depends("rows_total", "rows_done")
+    def _compute_progress(self):
+        for job in self:
+            job.progress = 100.0 * job.rows_done / job.rows_total if job.rows_total else 0.0
+            job.waiting_count = job.rows_total - job.rows_done
+
+    @api.model
+    def _get_background_threshold(self):
+        """Files of more rows than this are imported in the background (0: never)."""
+        # sudo: settings are readable by administrators only
+        return int(self.env["ir.config_parameter"].sudo().get_param(
+            "lead_management.import_background_rows", 2000) or 0)
+
+    @api.model
+    def _create_job(self, filename, header, rows, policy, match_keys, mapping, historical):
+        """Queue the import of ``rows`` and wake the cron up."""
+        output = io.StringIO()
+        csv.writer(output).writerows(rows)
+        job = self.create({
+            "name": filename or "leads", "policy": policy, "match_keys": ",".join(match_keys),
+            "mapping": {str(index): fname for index, fname in mapping.items()}, "header": header,
+            "historical": historical, "rows_total": len(rows),
+            "rows_file": base64.b64encode(output.getvalue().encode()),
+        })
+        self.env.ref("lead_management.ir_cron_lead_import_jobs")._trigger()
+        return job
+
+    @api.model
+    def _cron_process_jobs(self, batch_size=JOB_BATCH_SIZE):
+        """One batch of the oldest job not done, locked so that two workers
+        never run the same job; reports its progress to the cron, which
+        commits and calls again while rows are left."""
+        self.env.cr.execute(SQL(
+            "SELECT id FROM lead_import_job WHERE state != 'done' ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"))
+        row = self.env.cr.fetchone()
+        if not row:
+            return
+        # sudo: the cron reads the job; the rows are imported as the user who started it
+        job = self.sudo().browse(row[0])
+        job = job.with_user(job.user_id).with_company(job.company_id).with_context(
+            lang=job.user_id.lang or get_lang(self.env).code)
+        job._process_batch(batch_size)
+        left = self.search_count([("state", "!=", "done")])
+        self.env["ir.cron"]._notify_progress(done=1, remaining=left)
+
+    def _process_batch(self, batch_size=JOB_BATCH_SIZE):
+        """Import the next ``batch_size`` rows and record the counts, in the
+        transaction of the rows: committed together or not at all."""
+        self.ensure_one()
+        rows = list(itertools.islice(self._read_rows(), self.rows_done, self.rows_done + batch_size))
+        mapping = {int(index): fname for index, fname in self.mapping.items()}
+        result = self.env["crm.lead"]._import_rows(
+            self.header, rows, mapping, self.policy, self.match_keys.split(","), self.historical,
+            first_row=self.rows_done + 2)
+        # sudo: the counts are the job's, whoever's leads the rows touched
+        job = self.sudo()
+        values = {f"{status}_count": job[f"{status}_count"] + result[status]
+                  for status in ("failed", "created", "skipped", "overwritten", "merged")}
+        values.update(rows_done=self.rows_done + len(rows), state="running",
+                      failed_rows=(job.failed_rows or []) + result["failed_rows"])
+        if values["rows_done"] >= self.rows_total:
+            values["state"] = "done"
+        job.write(values)
+        if job.state == "done":
+            job._finish()
+
+    def _read_rows(self):
+        # sudo: the file is the job's attachment
+        content = base64.b64decode(self.sudo().rows_file or b"")
+        return csv.reader(io.StringIO(content.decode()))
+
+    def _finish(self):
+        """The failed rows as an XLSX file, and a notification to the user."""
+        if self.failed_rows:
+            rtl = get_lang(self.env).direction == "rtl"
+            content = spreadsheet.write_xlsx(
+                [*self.header, self.env._("Error")],
+                [[*row["values"], row["error"]] for row in self.failed_rows], rtl=rtl)
+            self.write({"error_file": base64.b64encode(content),
+                        "error_filename": self.env._("%(file)s - failed rows.xlsx", file=self.name)})
+        body = Markup("<p>%s</p>") % self.env._(
+            "Import of %(file)s done: %(created)s created, %(merged)s merged, %(overwritten)s overwritten, "
+            "%(skipped)s skipped, %(failed)s failed.", file=self.name, created=self.created_count,
+            merged=self.merged_count, overwritten=self.overwritten_count, skipped=self.skipped_count,
+            failed=self.failed_count)
+        self.message_notify(body=body, partner_ids=self.user_id.partner_id.ids,
+                            subject=self.env._("Import of %(file)s done", file=self.name))
+
+    def action_open_failed_rows(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/error_file/{self.error_filename}?download=true",
+            "target": "self",
+        }
+
