@@ -43,6 +43,9 @@ class ResConfigSettings(models.TransientModel):
     lead_management_form_rate_per_ip = fields.Integer(
         string="Form Submissions per Minute and Address", config_parameter="lead_management.form_rate_per_ip",
         default=10, help="Beyond this, a visitor's address gets 429 for the rest of the minute. 0: no limit.")
+    lead_management_import_background_rows = fields.Integer(
+        string="Import in the Background Above (rows)", config_parameter="lead_management.import_background_rows",
+        default=2000, help="Larger files are imported by a background job, in batches. 0: always at once.")
 
     @api.model
     def get_values(self):
@@ -68,7 +71,8 @@ class ResConfigSettings(models.TransientModel):
         params.set_param("lead_management.sla_enabled", str(self.lead_management_sla_enabled))
         params.set_param("lead_management.capture_match_customers", str(self.lead_management_capture_match_customers))
         # 0 means something (any age, kept forever, no limit): stored, not read back as the default
-        for fname in ("capture_match_days", "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip"):
+        for fname in ("capture_match_days", "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip",
+                      "import_background_rows"):
             params.set_param(f"lead_management.{fname}", str(self[f"lead_management_{fname}"]))
         # "0": no follow-up
         params.set_param("lead_management.followup_days", (self.lead_management_followup_days or "").strip() or "0")

@@ -91,15 +91,16 @@ class TestSettings(LeadManagementCase):
         shown = {fname: self._shown(fname) for fname in (
             "lead_management_capture_match_days", "lead_management_capture_match_customers",
             "lead_management_capture_log_retention_days", "lead_management_api_rate_per_minute",
-            "lead_management_form_rate_per_ip")}
+            "lead_management_form_rate_per_ip", "lead_management_import_background_rows")}
         self.assertEqual(shown, {
             "lead_management_capture_match_days": 90, "lead_management_capture_match_customers": True,
             "lead_management_capture_log_retention_days": 90, "lead_management_api_rate_per_minute": 600,
-            "lead_management_form_rate_per_ip": 10}, "the defaults")
+            "lead_management_form_rate_per_ip": 10, "lead_management_import_background_rows": 2000}, "the defaults")
         self._save(lead_management_capture_match_days=30, lead_management_capture_match_customers=False,
                    lead_management_capture_log_retention_days=7, lead_management_api_rate_per_minute=5,
-                   lead_management_form_rate_per_ip=3)
+                   lead_management_form_rate_per_ip=3, lead_management_import_background_rows=50)
         self.assertEqual(Lead._get_capture_match_days(), 30)
+        self.assertEqual(self.env["lead.import.job"]._get_background_threshold(), 50)
         self.assertFalse(Lead._is_capture_customer_matching_enabled(), "unticked stays off")
         self.assertFalse(self._shown("lead_management_capture_match_customers"))
         Param = self.env["ir.config_parameter"]
@@ -107,8 +108,9 @@ class TestSettings(LeadManagementCase):
             "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip")], ["7", "5", "3"])
         self._save(lead_management_capture_match_days=0, lead_management_capture_match_customers=True,
                    lead_management_capture_log_retention_days=0, lead_management_api_rate_per_minute=0,
-                   lead_management_form_rate_per_ip=0)
+                   lead_management_form_rate_per_ip=0, lead_management_import_background_rows=0)
         self.assertEqual(Lead._get_capture_match_days(), 0, "cleared: open leads of any age")
+        self.assertEqual(self.env["lead.import.job"]._get_background_threshold(), 0, "cleared: always at once")
         self.assertTrue(Lead._is_capture_customer_matching_enabled())
         self.assertEqual([Param.get_param(f"lead_management.{key}") for key in (
             "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip")], ["0", "0", "0"],
