@@ -93,6 +93,7 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_assignment.py --addons-path=$(ADDONS_PATH) $(BENCH_ASSIGN_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_capture_api.py --addons-path=$(ADDONS_PATH) $(BENCH_API_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/fuzz_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_FUZZ_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_import.py --addons-path=$(ADDONS_PATH) $(BENCH_IMPORT_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)

@@ -45,7 +45,8 @@ class TestImportLeads(LeadManagementCase):
         cls.env["ir.module.module"]._load_module_terms(["lead_management"], ["fa_IR"], overwrite=True)
         cls.existing = cls._create_lead(
             "Existing lead", user=cls.user_salesman, team=cls.team_iran, contact_name="Typed By Rep",
-            mobile="+98 912 100 2000", national_id="1122334451", email_from="known@example.com", city="Karaj")
+            mobile="+98 912 100 2000", national_id="1122334451", email_from="known@example.com", city="Karaj",
+            phone="021 8800 1122", vat="411222333", external_id="CRM-7")
 
     def import_rows(self, rows, policy="merge", keys=("mobile",), filename="leads.xlsx", **kwargs):
         content = xlsx_file(rows) if isinstance(rows, list) else rows
@@ -77,11 +78,14 @@ class TestImportLeads(LeadManagementCase):
         self.assertEqual(lead.source_id, self.env.ref("lead_management.utm_source_import"))
 
     def test_policies_on_each_key(self):
-        header = ["Name", "Mobile", "National ID", "Email", "City", "Company"]
+        header = ["Name", "Mobile", "National ID", "Email", "City", "Company", "Phone", "Economic Code", "Reference"]
         rows_by_key = {
-            "mobile": ["New Name", "۰۹۱۲۱۰۰۲۰۰۰", "", "", "", "Acme"],
-            "national_id": ["New Name", "", "1122334451", "", "", "Acme"],
-            "email_from": ["New Name", "", "", "KNOWN@example.com", "", "Acme"],
+            "mobile": ["New Name", "۰۹۱۲۱۰۰۲۰۰۰", "", "", "", "Acme", "", "", ""],
+            "national_id": ["New Name", "", "1122334451", "", "", "Acme", "", "", ""],
+            "email_from": ["New Name", "", "", "KNOWN@example.com", "", "Acme", "", "", ""],
+            "phone": ["New Name", "", "", "", "", "Acme", "+98 21 8800 1122", "", ""],
+            "vat": ["New Name", "", "", "", "", "Acme", "", "411-222-333", ""],
+            "external_id": ["New Name", "", "", "", "", "Acme", "", "", "CRM-7"],
         }
         for key, row in rows_by_key.items():
             for policy in ("skip", "merge", "overwrite"):
@@ -99,6 +103,7 @@ class TestImportLeads(LeadManagementCase):
                     else:
                         self.assertEqual((lead.contact_name, lead.partner_name, lead.city), ("New Name", "Acme", False),
                                          "every mapped column, empty cells included")
+                        self.assertEqual(bool(lead[key]), True, "the key it matched on is in the row")
                     savepoint.rollback()
                     self.existing.invalidate_recordset()
 
@@ -194,6 +199,16 @@ class TestImportLeads(LeadManagementCase):
         self.assertIn("Row 3, column col b:", errors[1])
         self.assertEqual(self.Lead.browse(result["lead_ids"]["created"]).city, "Qom")
 
+    def test_export_covers_the_addon_fields(self):
+        """Odoo's own export (selected, page, all; CSV or XLSX) reads the addon's fields like any other."""
+        fnames = ["national_id", "vat", "lead_status", "score", "temperature", "qualification_stage", "sla_status",
+                  "source_id/name", "external_id", "is_returning_customer"]
+        fnames = [fname for fname in fnames if fname.split("/")[0] in self.Lead._fields]
+        exportable = self.Lead.fields_get([fname.split("/")[0] for fname in fnames], ["exportable"])
+        self.assertTrue(all(info.get("exportable", True) for info in exportable.values()))
+        rows = self.existing.export_data(fnames)["datas"]
+        self.assertEqual(rows[0][fnames.index("national_id")], "1122334451")
+
     @users("lm_salesman")
     def test_salesperson_imports_but_does_not_overwrite_others_leads(self):
         other = self._create_lead("Other's", user=self.user_salesman_other, team=self.team_iran,
@@ -206,6 +221,10 @@ class TestImportLeads(LeadManagementCase):
         own = self.import_rows([["Name", "Mobile"], ["Mine Again", "09121002000"]], policy="merge")
         self.assertEqual(own["merged"], 1, "the salesperson's own lead")
         self.assertEqual(self.existing.contact_name, "Mine Again")
+        managed = self.env["crm.lead"].with_user(self.user_manager)._import_leads(
+            xlsx_file([["Name", "Mobile"], ["Manager Fix", "09121212121"]]), "fix.xlsx", "overwrite", ["mobile"])
+        self.assertEqual(managed["overwritten"], 1, "a sales manager updates anyone's lead")
+        self.assertEqual(other.sudo().contact_name, "Manager Fix")
 
 
 
