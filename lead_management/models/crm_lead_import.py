@@ -227,22 +227,12 @@ class CrmLead(models.Model):
         item = self._capture_prepare(payload, "import", None, company, lookups)
         item.update(row=number, values=row, status="created", lead_id=False)
         errors = dict(item["errors"])
-        if "expected_revenue" in parsed:
-            amount = spreadsheet.parse_number(parsed["expected_revenue"])
-            if amount is None:
-                errors["expected_revenue"] = self.env._(
-                    "%(value)s is not a number; expected digits such as 12500 or 12,500.50.",
-                    value=parsed["expected_revenue"])
+        for fname, text in parsed.items():
+            value, error = self._import_parse_value(fname, text)
+            if error:
+                errors[fname] = error
             else:
-                item["vals"]["expected_revenue"] = amount
-        if "date_deadline" in parsed:
-            deadline = spreadsheet.parse_date(parsed["date_deadline"])
-            if deadline is None:
-                errors["date_deadline"] = self.env._(
-                    "%(value)s is not a date; expected a date such as 2026-12-31, 31/12/2026 or 1405/10/10.",
-                    value=parsed["date_deadline"])
-            else:
-                item["vals"]["date_deadline"] = deadline
+                item["vals"][fname] = value
         if not errors and not item["vals"].get("name"):
             errors["__all__"] = self.env._("expected at least a name, a company, an e-mail or a phone number.")
         columns = {fname: header[index] or str(index + 1) for index, fname in mapping.items()}
@@ -255,6 +245,17 @@ class CrmLead(models.Model):
                             column=columns.get(field, field), error=error)
             for field, error in errors.items())
         return item
+
+    @api.model
+    def _import_parse_value(self, fname, text):
+        """The amount or date written in a cell: (value, None), or (None, what is expected)."""
+        if fname == "expected_revenue":
+            amount = spreadsheet.parse_number(text)
+            return (amount, None) if amount is not None else (None, self.env._(
+                "%(value)s is not a number; expected digits such as 12500 or 12,500.50.", value=text))
+        deadline = spreadsheet.parse_date(text)
+        return (deadline, None) if deadline is not None else (None, self.env._(
+            "%(value)s is not a date; expected a date such as 2026-12-31, 31/12/2026 or 1405/10/10.", value=text))
 
     @api.model
     def _import_match(self, items, match_keys):
