@@ -113,9 +113,10 @@ class CrmLead(models.Model):
     @api.model
     def _import_guess_mapping(self, header):
         """{column index: field} for the headers that mean a field: in
-        English, Persian or Georgian, or the field's label or name."""
+        English, Persian or Georgian, or the field's label (in any installed
+        language) or name."""
         labels = {}
-        for lang in {self.env.lang or "en_US", "en_US"}:
+        for lang in self._capture_get_lang_codes():
             for fname, label in self.with_context(lang=lang)._get_import_fields().items():
                 labels.setdefault(label, fname)
                 labels.setdefault(fname, fname)
