@@ -151,11 +151,13 @@ class CrmLead(models.Model):
         try:
             if spreadsheet.is_xlsx(content):
                 rows = list(spreadsheet.read_xlsx(content))
+            elif spreadsheet.is_ods(content):
+                rows = self._import_read_with_base_import(content, filename, {})
             elif content.startswith(b"PK"):
                 raise UserError(self.env._(
                     "%(file)s is a zip archive, not a spreadsheet: expected a CSV, XLSX, XLS or ODS file.",
                     file=filename))
-            elif extension in (".xls", ".ods") or content.startswith(b"\xd0\xcf\x11\xe0"):
+            elif extension == ".xls" or content.startswith(b"\xd0\xcf\x11\xe0"):
                 rows = self._import_read_with_base_import(content, filename, {})
             elif b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise UserError(self.env._(
@@ -226,7 +228,9 @@ class CrmLead(models.Model):
             payload["contact_name"] = " ".join(names)
         parsed = {fname: payload.pop(fname) for fname in ("expected_revenue", "date_deadline") if fname in payload}
         item = self._capture_prepare(payload, "import", None, company, lookups)
-        item.update(row=number, values=row, status="created", lead_id=False)
+        item.update(row=number, values=row, status="created", lead_id=False, filled={
+            IMPORT_LEAD_FIELDS.get(fname, fname) for index, fname in mapping.items()
+            if index < len(row) and row[index]})
         errors = dict(item["errors"])
         for fname, text in parsed.items():
             value, error = self._import_parse_value(fname, text)
@@ -272,6 +276,8 @@ class CrmLead(models.Model):
                 (first_by_key[key] for key in keys if key in first_by_key), None)
             item["first"] = not target
             item["target"] = target or ("new", item["row"])
+            if item["target"][0] == "lead":
+                item["lead_id"] = item["target"][1]
             for key in keys:
                 first_by_key.setdefault(key, item["target"])
 
@@ -293,7 +299,9 @@ class CrmLead(models.Model):
             item["status"] = {"skip": "skipped", "overwrite": "overwritten", "merge": "merged"}[policy]
             if policy == "skip":
                 continue
-            row_vals = {fname: item["vals"].get(fname, False) for fname in lead_fields}
+            # the row's own cells: not what the pipeline derives for a new lead (a title, the source Import)
+            row_vals = {fname: item["vals"].get(fname, False) if fname in item["filled"] else False
+                        for fname in lead_fields}
             if policy == "merge":
                 row_vals = {fname: value for fname, value in row_vals.items() if value}
             if not row_vals.get("name"):
@@ -311,8 +319,7 @@ class CrmLead(models.Model):
         refused = {lead.id for lead in self.sudo().browse(list(writes))
                    if lead.user_id and lead.user_id != self.env.user}
         for item in items:
-            if item["target"] == ("lead", item["lead_id"]) and item["lead_id"] in refused \
-                    and item["status"] != "skipped":
+            if item["target"][0] == "lead" and item["lead_id"] in refused and item["status"] != "skipped":
                 item["error"] = self.env._(
                     "Row %(row)s: the matching lead belongs to another salesperson; only sales managers may "
                     "update it.", row=item["row"])
@@ -333,7 +340,7 @@ class CrmLead(models.Model):
             vals_list = [dict(creates[item["row"]], **({"user_id": False} if auto_assign else {}))
                          for item in batch]
             try:
-                with self.env.cr.savepoint():
+                with self._savepoint():
                     leads = Lead.create(vals_list)
             except psycopg2.OperationalError:
                 raise
@@ -341,7 +348,7 @@ class CrmLead(models.Model):
                 leads = self.browse()
                 for item, vals in zip(batch, vals_list, strict=True):
                     try:
-                        with self.env.cr.savepoint():
+                        with self._savepoint():
                             leads |= Lead.create(vals)
                     except psycopg2.OperationalError:
                         raise
@@ -381,7 +388,7 @@ class CrmLead(models.Model):
                 changes[lead.id] = ([(fname, lead[fname]) for fname in vals], vals)
         failed = {}
         try:
-            with self.env.cr.savepoint():
+            with self._savepoint():
                 for lead_id, (__, vals) in changes.items():
                     self.browse(lead_id).write(vals)
                 self.env.flush_all()
@@ -390,15 +397,14 @@ class CrmLead(models.Model):
         except Exception:  # a bad row: written lead by lead below, so that it fails alone
             for lead_id, (__, vals) in changes.items():
                 try:
-                    with self.env.cr.savepoint():
+                    with self._savepoint():
                         self.browse(lead_id).write(vals)
                 except psycopg2.OperationalError:
                     raise
                 except Exception as error:
                     failed[lead_id] = self._capture_error_message(error)
         for item in items:
-            if item["target"] == ("lead", item["lead_id"]) and item["lead_id"] in failed \
-                    and item["status"] != "skipped":
+            if item["target"][0] == "lead" and item["lead_id"] in failed and item["status"] != "skipped":
                 item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"], error=failed[item["lead_id"]])
         bodies = {lead_id: self._import_change_note(old, vals)
                   for lead_id, (old, vals) in changes.items() if lead_id not in failed}

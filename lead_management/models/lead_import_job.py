@@ -4,6 +4,7 @@ import io
 import itertools
 import logging
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -16,7 +17,7 @@ _logger = logging.getLogger(__name__)
 
 #: rows of a background import written per committed batch
 JOB_BATCH_SIZE = 1000
-STATES = [("waiting", "Waiting"), ("running", "Running"), ("done", "Done")]
+STATES = [("waiting", "Waiting"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
 
 
 class LeadImportJob(models.Model):
@@ -54,6 +55,7 @@ class LeadImportJob(models.Model):
     failed_rows = fields.Json(string="Failed Rows (Data)", readonly=True)
     error_file = fields.Binary(string="Failed Rows", attachment=True, readonly=True)
     error_filename = fields.Char(readonly=True)
+    error = fields.Text(readonly=True, help="Why the import stopped.")
 
     @api.depends("rows_total", "rows_done")
     def _compute_progress(self):
@@ -88,7 +90,8 @@ class LeadImportJob(models.Model):
         never run the same job; reports its progress to the cron, which
         commits and calls again while rows are left."""
         self.env.cr.execute(SQL(
-            "SELECT id FROM lead_import_job WHERE state != 'done' ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"))
+            "SELECT id FROM lead_import_job WHERE state IN ('waiting', 'running') ORDER BY id LIMIT 1"
+            " FOR NO KEY UPDATE SKIP LOCKED"))
         row = self.env.cr.fetchone()
         if not row:
             return
@@ -96,8 +99,15 @@ class LeadImportJob(models.Model):
         job = self.sudo().browse(row[0])
         job = job.with_user(job.user_id).with_company(job.company_id).with_context(
             lang=job.user_id.lang or get_lang(self.env).code)
-        job._process_batch(batch_size)
-        left = self.search_count([("state", "!=", "done")])
+        try:
+            with self.env["crm.lead"]._savepoint():
+                job._process_batch(batch_size)
+        except psycopg2.OperationalError:
+            raise  # a lock or a serialization failure: the batch runs again
+        except Exception as error:  # a batch that cannot run stops its job, not the jobs after it
+            _logger.warning("lead_management: background import %s stopped", job.id, exc_info=True)
+            job._stop(error)
+        left = self.sudo().search_count([("state", "in", ("waiting", "running"))])
         self.env["ir.cron"]._notify_progress(done=1, remaining=left)
 
     def _process_batch(self, batch_size=JOB_BATCH_SIZE):
@@ -120,6 +130,16 @@ class LeadImportJob(models.Model):
         job.write(values)
         if job.state == "done":
             job._finish()
+
+    def _stop(self, error):
+        """The job failed: what it imported stays, the user is told why."""
+        # sudo: the job's state is written whoever's rights the rows were imported with
+        self.sudo().write({"state": "failed", "error": str(error)[:2000]})
+        self.message_notify(
+            body=Markup("<p>%s</p>") % self.env._(
+                "Import of %(file)s stopped after %(done)s rows: %(error)s", file=self.name, done=self.rows_done,
+                error=str(error)[:500]),
+            partner_ids=self.user_id.partner_id.ids, subject=self.env._("Import of %(file)s stopped", file=self.name))
 
     def _read_rows(self):
         # sudo: the file is the job's attachment

@@ -208,6 +208,17 @@ class TestConversion(ConversionCase):
         self.assertEqual(lost.type, "lead")
         self.assertFalse(lost.partner_id)
 
+    def test_batch_with_two_leads_of_one_new_person(self):
+        first = self._create_lead("Twice 1", user=self.user_salesman, contact_name="New Person",
+                                  email_from="new.person@example.com")
+        second = self._create_lead("Twice 2", user=self.user_salesman, contact_name="New Person",
+                                   mobile="09127770000", email_from="NEW.PERSON@example.com")
+        wizard = self.env["lead.convert.wizard"].with_context(
+            active_model="crm.lead", active_ids=(first | second).ids).create({})
+        wizard.action_convert()
+        self.assertTrue(first.partner_id)
+        self.assertEqual(second.partner_id, first.partner_id, "the customer the first lead created")
+
     def test_batch_of_only_failing_leads_raises(self):
         opportunity = self._create_lead("Already", type="opportunity", user=self.user_salesman)
         other = self._create_lead("Already too", type="opportunity", user=self.user_salesman)

@@ -116,6 +116,17 @@ class TestImportLeads(LeadManagementCase):
         self.assertIn("Karaj → Tabriz", note.body)
         self.assertIn("Typed By Rep → &lt;b&gt;New&lt;/b&gt; Name", note.body)
 
+    def test_empty_cells_are_not_what_a_new_lead_would_get(self):
+        referral = self.env.ref("lead_management.utm_source_referral")
+        self.existing.source_id = referral
+        rows = [["Subject", "Mobile", "Source", "City"], ["", "09121002000", "", "Tabriz"]]
+        self.import_rows(rows, policy="merge")
+        self.assertEqual((self.existing.name, self.existing.source_id, self.existing.city),
+                         ("Existing lead", referral, "Tabriz"), "no title made up, no source Import")
+        self.import_rows(rows, policy="overwrite")
+        self.assertEqual((self.existing.name, self.existing.source_id), ("Existing lead", self.env["utm.source"]),
+                         "overwrite empties the source column's field, and a lead keeps its title")
+
     def test_duplicates_inside_the_file(self):
         header = ["Name", "Mobile", "City", "Company"]
         rows = [header, ["First", "09123330000", "Rasht", ""], ["Second", "+989123330000", "", "Acme"],
@@ -355,6 +366,15 @@ class TestImportInBackground(LeadManagementCase):
             self.env["lead.import.job"]._cron_process_jobs(batch_size=2)
         self.assertEqual(self.env["crm.lead"].search_count([("contact_name", "=", "Row Five")]), 1)
         self.assertEqual((job.created_count, job.merged_count, job.failed_count), (3, 2, 1))
+
+    def test_a_failing_job_does_not_block_the_next(self):
+        broken, job = self.start(), self.start()
+        broken.sudo().rows_file = base64.b64encode(b"\xff\xfe not text")
+        self.env["lead.import.job"]._cron_process_jobs(batch_size=10)
+        self.assertEqual(broken.state, "failed")
+        self.assertTrue(broken.error)
+        self.env["lead.import.job"]._cron_process_jobs(batch_size=10)
+        self.assertEqual((job.state, job.created_count), ("done", 3))
 
     @users("lm_salesman")
     def test_salesperson_sees_own_jobs(self):

@@ -1,4 +1,5 @@
 import io
+import zipfile
 from datetime import date, datetime
 from unittest import TestCase
 
@@ -7,6 +8,7 @@ import openpyxl
 from ..tools.spreadsheet import (
     guess_encoding,
     guess_mapping,
+    is_ods,
     is_xlsx,
     jalali_to_gregorian,
     parse_date,
@@ -64,3 +66,16 @@ class TestSpreadsheet(TestCase):
                          [["Name", "Amount", "Date"], ["A", "12", "2026-12-01"], ["B", "3.5", ""]])
         with self.assertRaises(ValueError):
             list(read_xlsx(b"PK\x03\x04 not a zip"))
+
+    def test_ods_is_told_from_other_zips(self):
+        def zipped(**files):
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, "w") as archive:
+                for name, text in files.items():
+                    archive.writestr(name, text)
+            return output.getvalue()
+
+        self.assertTrue(is_ods(zipped(mimetype="application/vnd.oasis.opendocument.spreadsheet")))
+        self.assertFalse(is_ods(zipped(mimetype="application/vnd.oasis.opendocument.text")))
+        self.assertFalse(is_ods(zipped(notes="hello")))
+        self.assertFalse(is_xlsx(zipped(mimetype="application/vnd.oasis.opendocument.spreadsheet")))

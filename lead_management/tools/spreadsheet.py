@@ -162,6 +162,18 @@ def is_xlsx(content):
         return False
 
 
+def is_ods(content):
+    """Whether ``content`` is an OpenDocument spreadsheet (a zip whose
+    ``mimetype`` entry says so)."""
+    if not content.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet")
+    except (zipfile.BadZipFile, KeyError):
+        return False
+
+
 def read_xlsx(content):
     """The rows of the first sheet of an XLSX workbook, read in streaming
     mode: texts, numbers as written (``12`` not ``12.0``), dates as ISO

@@ -102,11 +102,17 @@ class LeadConvertWizard(models.TransientModel):
         batch = len(self.lead_ids) > 1
         candidates = self.lead_ids.filtered(lambda lead: not lead.partner_id)._get_partner_candidates_by_lead() \
             if batch and self.partner_action != "none" else {}
+        customers_created = False
         for lead in self.lead_ids:
+            lead_candidates = candidates.get(lead.id, [])
+            if batch and not lead_candidates and customers_created and self.partner_action != "none":
+                # the customer an earlier lead of the same person just created
+                lead_candidates = lead._get_partner_candidates_by_lead()[lead.id]
             try:
-                with self.env.cr.savepoint():
-                    self._convert_lead(lead, candidates.get(lead.id, []))
+                with self.env["crm.lead"]._savepoint():
+                    self._convert_lead(lead, lead_candidates)
                 converted |= lead
+                customers_created = customers_created or not lead_candidates
             except UserError as error:
                 failures.append((lead, error.args[0]))
         if len(self.lead_ids) == 1 and not failures:
