@@ -1,6 +1,5 @@
 import logging
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
@@ -240,23 +239,6 @@ class CrmLead(models.Model):
             deferred = precommit.data[DEFERRED_HOOKS_KEY] = defaultdict(OrderedSet)
             precommit.add(self.browse()._run_deferred_hooks)
         deferred[hook].update(self.ids)
-
-    @contextmanager
-    def _savepoint(self):
-        """A savepoint (flushed) whose rollback keeps the deferred hooks of
-        the leads written before it: Odoo's rollback to a savepoint clears
-        every precommit hook of the transaction, which would drop their
-        routing, response-time targets and notes."""
-        precommit = self.env.cr.precommit
-        deferred = precommit.data.get(DEFERRED_HOOKS_KEY)
-        try:
-            with self.env.cr.savepoint():
-                yield
-        except Exception:
-            if deferred and DEFERRED_HOOKS_KEY not in precommit.data:
-                precommit.data[DEFERRED_HOOKS_KEY] = deferred
-                precommit.add(self.browse()._run_deferred_hooks)
-            raise
 
     def _run_deferred_hooks(self):
         """Run the deferred hooks (see _defer_hook) until none is left. A hook

@@ -544,7 +544,7 @@ class CrmLead(models.Model):
             for item in new:
                 item["vals"]["engagement_ids"] = [Command.create(event)]
             try:
-                with self._savepoint():
+                with self.env.cr.savepoint():
                     leads = self.create([item["vals"] for item in new])
             except psycopg2.OperationalError:
                 raise
@@ -569,7 +569,7 @@ class CrmLead(models.Model):
     @api.model
     def _capture_create_one(self, item):
         try:
-            with self._savepoint():
+            with self.env.cr.savepoint():
                 lead = self.create(item["vals"])
         except psycopg2.OperationalError:
             raise
@@ -607,7 +607,7 @@ class CrmLead(models.Model):
         for group in updates.values():
             fill, lead_ids = group[0][0], [lead_id for __, lead_id in group]
             try:
-                with self._savepoint():
+                with self.env.cr.savepoint():
                     self.browse(lead_ids).write(fill)
             except psycopg2.OperationalError:
                 raise

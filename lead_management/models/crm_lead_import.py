@@ -340,7 +340,7 @@ class CrmLead(models.Model):
             vals_list = [dict(creates[item["row"]], **({"user_id": False} if auto_assign else {}))
                          for item in batch]
             try:
-                with self._savepoint():
+                with self.env.cr.savepoint():
                     leads = Lead.create(vals_list)
             except psycopg2.OperationalError:
                 raise
@@ -348,7 +348,7 @@ class CrmLead(models.Model):
                 leads = self.browse()
                 for item, vals in zip(batch, vals_list, strict=True):
                     try:
-                        with self._savepoint():
+                        with self.env.cr.savepoint():
                             leads |= Lead.create(vals)
                     except psycopg2.OperationalError:
                         raise
@@ -388,7 +388,7 @@ class CrmLead(models.Model):
                 changes[lead.id] = ([(fname, lead[fname]) for fname in vals], vals)
         failed = {}
         try:
-            with self._savepoint():
+            with self.env.cr.savepoint():
                 for lead_id, (__, vals) in changes.items():
                     self.browse(lead_id).write(vals)
                 self.env.flush_all()
@@ -397,7 +397,7 @@ class CrmLead(models.Model):
         except Exception:  # a bad row: written lead by lead below, so that it fails alone
             for lead_id, (__, vals) in changes.items():
                 try:
-                    with self._savepoint():
+                    with self.env.cr.savepoint():
                         self.browse(lead_id).write(vals)
                 except psycopg2.OperationalError:
                     raise

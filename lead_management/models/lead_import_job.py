@@ -100,7 +100,7 @@ class LeadImportJob(models.Model):
         job = job.with_user(job.user_id).with_company(job.company_id).with_context(
             lang=job.user_id.lang or get_lang(self.env).code)
         try:
-            with self.env["crm.lead"]._savepoint():
+            with self.env.cr.savepoint():
                 job._process_batch(batch_size)
         except psycopg2.OperationalError:
             raise  # a lock or a serialization failure: the batch runs again

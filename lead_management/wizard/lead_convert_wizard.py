@@ -109,7 +109,7 @@ class LeadConvertWizard(models.TransientModel):
                 # the customer an earlier lead of the same person just created
                 lead_candidates = lead._get_partner_candidates_by_lead()[lead.id]
             try:
-                with self.env["crm.lead"]._savepoint():
+                with self.env.cr.savepoint():
                     self._convert_lead(lead, lead_candidates)
                 converted |= lead
                 customers_created = customers_created or not lead_candidates
