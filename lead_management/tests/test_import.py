@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
 from ..tools.spreadsheet import read_xlsx
-from .common import LeadManagementCase
+from .common import LeadManagementCase, TerritoryCase
 
 PERSIAN_HEADER = ["نام", "نام خانوادگی", "موبایل", "کد ملی", "ایمیل", "شرکت", "استان", "شهر", "منبع"]
 
@@ -385,3 +385,25 @@ class TestImportInBackground(LeadManagementCase):
             "match_keys": "mobile", "mapping": {"0": "mobile"}, "header": ["Mobile"], "rows_total": 0})
         self.assertEqual(self.env["lead.import.job"].search([]), job)
         self.assertFalse(other.with_user(self.user_salesman).has_access("read"))
+
+
+@tagged("post_install", "-at_install", "lead_management_import")
+class TestImportRouting(TerritoryCase):
+    """New leads of an import are routed together after it; a historical
+    import starts no response-time target."""
+
+    def test_routed_after_the_import_with_or_without_sla(self):
+        self.env.company.country_id = self.country_ir
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        rows = [["Name", "Mobile", "City", "Country"], ["Routed Now", "09121230001", "Isfahan", "Iran"]]
+        result = self.env["crm.lead"]._import_leads(xlsx_file(rows), "now.xlsx", "merge", ["mobile"])
+        lead = self.env["crm.lead"].browse(result["lead_ids"]["created"])
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
+        self.assertEqual(lead.source_id, self.env.ref("lead_management.utm_source_import"))
+        self.assertEqual(lead.sla_status, "pending")
+        rows = [["Name", "Mobile", "City", "Country"], ["From 2019", "09121230002", "Isfahan", "IR"]]
+        result = self.env["crm.lead"]._import_leads(xlsx_file(rows), "old.xlsx", "merge", ["mobile"], historical=True)
+        old = self.env["crm.lead"].browse(result["lead_ids"]["created"])
+        self.assertIn(old.user_id, self.rep_a | self.rep_b | self.rep_c)
+        self.assertEqual(old.sla_status, "none", "historical: no response-time target")
+        self.assertFalse(old.activity_ids, "nor first-contact activity")
