@@ -3,6 +3,7 @@ import csv
 import io
 import itertools
 import logging
+from urllib.parse import quote as url_quote
 
 import psycopg2
 from markupsafe import Markup
@@ -167,7 +168,7 @@ class LeadImportJob(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/error_file/{self.error_filename}?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/error_file/{url_quote(self.error_filename)}?download=true",
             "target": "self",
         }
 

@@ -71,35 +71,6 @@ def lock_key(kind, value):
     return int.from_bytes(digest, "big", signed=True)
 
 
-def index_candidates(candidates):
-    """Index known records by their match keys, for best_match.
-
-    :param candidates: ``(record_id, date, keys)`` triples, ``keys`` an
-        iterable of ``(kind, value)`` pairs
-    :return: {key: the most recent (date, record_id) having it}
-    """
-    index = {}
-    for record_id, date, keys in candidates:
-        for key in keys:
-            if key not in index or (date, record_id) > index[key]:
-                index[key] = (date, record_id)
-    return index
-
-
-def best_match(keys, index):
-    """The record sharing the strongest key with ``keys``, the most recent
-    one on ties.
-
-    :param keys: ``match_keys()`` of the person looked for
-    :param index: index_candidates() of the known records
-    :return: the record id, or ``None``
-    """
-    for key in sorted(keys, key=lambda kv: MATCH_KEYS.index(kv[0])):
-        if key in index:
-            return index[key][1]
-    return None
-
-
 def index_ranked(candidates):
     """Index known records by their match keys, for rank_matches.
 
@@ -130,3 +101,24 @@ def rank_matches(keys, index):
             if record_id not in best or (strength, order) < best[record_id][:2]:
                 best[record_id] = (strength, order, kind)
     return [(record_id, kind) for record_id, (__, __, kind) in sorted(best.items(), key=lambda item: item[1][:2])]
+
+
+def index_candidates(candidates):
+    """Index known records by their match keys, for best_match.
+
+    :param candidates: ``(record_id, date, keys)`` triples, ``keys`` an
+        iterable of ``(kind, value)`` pairs
+    """
+    return index_ranked((record_id, (-date.timestamp(), -record_id), keys) for record_id, date, keys in candidates)
+
+
+def best_match(keys, index):
+    """The record sharing the strongest key with ``keys``, the most recent
+    one on ties (see rank_matches).
+
+    :param keys: ``match_keys()`` of the person looked for
+    :param index: index_candidates() of the known records
+    :return: the record id, or ``None``
+    """
+    matches = rank_matches(keys, index)
+    return matches[0][0] if matches else None
