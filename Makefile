@@ -6,7 +6,7 @@ TEST_DB     ?= lead_management_test
 ODOO_TEST_DB   ?= lead_management_odoo_test
 RUNNER_TEST_DB ?= lead_management_runner_test
 # every addon of the repository
-ADDONS      := lead_management lead_management_account lead_management_website
+ADDONS      := lead_management lead_management_account lead_management_website lead_management_livechat
 comma       := ,
 space       := $(subst ,, )
 MODULES     := $(subst $(space),$(comma),$(ADDONS))
@@ -16,7 +16,7 @@ ADDONS_PATH  = $(ROOT),$(ODOO_ROOT)/addons,$(ODOO_ROOT)/odoo/addons
 ODOO         = $(PYTHON) $(ODOO_ROOT)/odoo-bin --addons-path=$(ADDONS_PATH) --db-filter='^$(1)$$' -d $(1)
 LOG_DIR     := $(ROOT)/.logs
 # Odoo's own tests run with our addons installed (make test-odoo), and those deselected, with the reason
-ODOO_SUITE      ?= crm website_crm
+ODOO_SUITE      ?= crm website_crm crm_livechat
 ODOO_DESELECTED := $(ROOT)/tests/odoo_deselected.txt
 
 .PHONY: setup run test test-odoo test-runner install-test lint bench clean

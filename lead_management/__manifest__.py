@@ -26,6 +26,7 @@
         "views/utm_source_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/lead_capture_log_views.xml",
         "views/lead_capture_form_views.xml",
         "views/res_config_settings_views.xml",
@@ -47,6 +48,9 @@
         "demo/crm_lead_response_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "lead_management/static/src/**/*",
+        ],
         "web.assets_tests": [
             "lead_management/static/tests/tours/**/*",
         ],

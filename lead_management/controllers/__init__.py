@@ -1,1 +1,3 @@
 from . import capture
+from . import telephony
+from . import webhooks

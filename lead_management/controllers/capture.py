@@ -1,17 +1,12 @@
-import json
-import logging
 import math
 import re
-
-import psycopg2
 
 from odoo import http
 from odoo.http import request
 from odoo.tools import html_escape
 
 from ..tools.normalize import clean_text
-
-_logger = logging.getLogger(__name__)
+from .common import FORM_MIMETYPES, CaptureRequestMixin
 
 #: the largest body the lead API reads (100 leads of a few kilobytes)
 API_MAX_BODY = 1024 * 1024
@@ -21,10 +16,9 @@ FORM_MAX_BODY = 64 * 1024
 RETRY_AFTER_SECONDS = "60"
 #: what secrets.token_urlsafe() makes: anything else is not a form's token
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class LeadCaptureController(http.Controller):
+class LeadCaptureController(CaptureRequestMixin, http.Controller):
     """HTTP channels of the capture pipeline (crm.lead._capture): the lead
     API, for scripts and other systems, with Odoo's API keys; and the
     public web forms, embedded on any site."""
@@ -128,62 +122,6 @@ class LeadCaptureController(http.Controller):
 
     # helpers
 
-    def _capture(self, payloads, channel, **kwargs):
-        """crm.lead._capture; a failure after validation leaves neither the
-        lead nor half of it, and is logged with its error."""
-        env = request.env
-        try:
-            with env.cr.savepoint():
-                return env["crm.lead"]._capture(payloads, channel, **kwargs)
-        except psycopg2.OperationalError:
-            raise   # a concurrent capture of the same person: Odoo retries the request
-        except Exception:
-            _logger.exception("lead_management: capture from %s failed", channel)
-            error = env._("The submission could not be saved; it is kept in the capture log to be replayed.")
-            form = kwargs.get("form")
-            # sudo: the log records every request, whoever sends it
-            env["lead.capture.log"].sudo().create([{
-                "channel": channel, "status": "error", "error": error,
-                "payload": env["lead.capture.log"]._dump_payload(payload),
-                "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
-                "api_user_id": kwargs["api_user"].id if kwargs.get("api_user") else False,
-                "remote_addr": kwargs.get("remote_addr") or False,
-            } for payload in payloads])
-            return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
-
-    def _read_body(self, max_size):
-        """The request body (a form's fields, already read by Odoo, as a
-        dict), or None when it is larger than ``max_size``."""
-        httprequest = request.httprequest
-        if httprequest.content_length and httprequest.content_length > max_size:
-            return None
-        if httprequest.mimetype in FORM_MIMETYPES:
-            return {key: (values[0] if len(values) == 1 else " ".join(values))
-                    for key, values in httprequest.form.lists()}
-        body = httprequest.get_data(cache=True)
-        return None if len(body) > max_size else body
-
-    def _parse_json_body(self, body):
-        """(error, payloads, single) of a JSON body: one lead or a list."""
-        env = request.env
-        mimetype = request.httprequest.mimetype
-        if mimetype != "application/json":
-            return env._("Expected a body of type application/json, got %(type)s.",
-                         type=mimetype or "-"), [], True
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            return env._("The body is not valid JSON: %(error)s", error=str(error)[:200]), [], True
-        except RecursionError:
-            return env._("The body is not valid JSON: it is nested too deeply."), [], True
-        if isinstance(data, list):
-            if not data:
-                return env._("Expected a lead or a list of leads, got an empty list."), [], False
-            return None, data, False
-        if not isinstance(data, dict):
-            return env._("Expected a lead (a JSON object) or a list of leads."), [], True
-        return None, [data], True
-
     def _parse_form_body(self, body):
         """(error, payload) of a form's body: form-encoded, multipart or JSON."""
         env = request.env
@@ -228,24 +166,3 @@ class LeadCaptureController(http.Controller):
         if status == 200:
             return self._json(200, {"ok": True}, headers=cors)
         return self._json(status, {"errors": errors or {}}, headers=cors)
-
-    def _json(self, http_status, data, headers=None):
-        return request.make_response(
-            json.dumps(data, ensure_ascii=False), status=http_status,
-            headers=[("Content-Type", "application/json; charset=utf-8"), *(headers or {}).items()])
-
-    def _get_rate_setting(self, key, default):
-        """Requests per minute allowed by the setting ``key``; 0: no limit."""
-        # sudo: settings are readable by administrators only, and apply to every request
-        return int(request.env["ir.config_parameter"].sudo().get_param(key, default) or 0)
-
-    def _set_visitor_lang(self):
-        """Errors in the visitor's language, among the installed ones."""
-        installed = [code for code, _name in request.env["res.lang"].get_installed()]
-        best = request.httprequest.accept_languages.best_match(
-            [code.replace("_", "-") for code in installed] + [code.split("_")[0] for code in installed])
-        if best:
-            code = next((code for code in installed if code.replace("_", "-") == best or code.split("_")[0] == best),
-                        None)
-            if code:
-                request.update_context(lang=code)

@@ -17,11 +17,14 @@ from . import crm_lead_routing
 from . import crm_lead_sla
 from . import crm_lead_conversion
 from . import crm_lead_capture
+from . import crm_lead_ads
+from . import crm_lead_telephony
 from . import lead_capture_log
 from . import lead_capture_form
 from . import mail_activity
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import crm_lead_import
 from . import lead_import_mapping
 from . import lead_import_job

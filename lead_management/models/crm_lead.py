@@ -84,7 +84,7 @@ class CrmLead(models.Model):
     recent_incoming_call = fields.Boolean(
         string="Incoming Call (24 h)", compute="_compute_recent_incoming_call",
         search="_search_recent_incoming_call",
-        help="Created from an incoming call during the last 24 hours.")
+        help="Called in, or created from an incoming call, during the last 24 hours.")
 
     @api.depends("lead_status", "type", "stage_id.is_won", "score", "scoring_model_id.mql_threshold",
                  "scoring_model_id.sql_threshold")
@@ -104,22 +104,27 @@ class CrmLead(models.Model):
             self.concat(*leads).lifecycle_stage = stage
         self.browse(reached)._defer_hook("_on_sql_reached")
 
-    @api.depends("source_id", "create_date")
+    @api.depends("source_id", "create_date", "engagement_ids.date")
     def _compute_recent_incoming_call(self):
         source = self.env.ref("lead_management.utm_source_incoming_call", raise_if_not_found=False)
         since = fields.Datetime.now() - timedelta(hours=24)
+        called = {lead for [lead] in self.env["lead.engagement"]._read_group([
+            ("lead_id", "in", self._origin.ids), ("event_type", "=", "call"), ("call_direction", "=", "inbound"),
+            ("date", ">=", since)], ["lead_id"])}
         for lead in self:
-            lead.recent_incoming_call = bool(
+            lead.recent_incoming_call = lead._origin in called or bool(
                 source and lead.source_id == source and lead.create_date and lead.create_date >= since)
 
     def _search_recent_incoming_call(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         source = self.env.ref("lead_management.utm_source_incoming_call", raise_if_not_found=False)
-        domain = [
-            ("source_id", "=", source.id if source else False),
-            ("create_date", ">=", fields.Datetime.now() - timedelta(hours=24)),
-        ]
+        since = fields.Datetime.now() - timedelta(hours=24)
+        domain = expression.OR([
+            [("source_id", "=", source.id if source else False), ("create_date", ">=", since)],
+            [("engagement_ids", "any", [("event_type", "=", "call"), ("call_direction", "=", "inbound"),
+                                        ("date", ">=", since)])],
+        ])
         return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
 
     @api.depends_context("uid")

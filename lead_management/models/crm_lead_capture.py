@@ -31,6 +31,7 @@ CAPTURE_EXTRA_FIELDS = {
 #: the engagement event a capture adds to its lead, per channel
 CHANNEL_EVENTS = {
     "api": "form_submit", "web_form": "form_submit", "website_form": "form_submit", "email": "email_reply",
+    "google_ads": "form_submit", "meta": "form_submit", "call": "call", "chat": "chat",
 }
 #: the source of leads captured without utm_source, per channel
 CHANNEL_SOURCES = {
@@ -39,7 +40,16 @@ CHANNEL_SOURCES = {
     "website_form": "lead_management.utm_source_website_form",
     "email": "lead_management.utm_source_email",
     "import": "lead_management.utm_source_import",
+    "google_ads": "lead_management.utm_source_google_ads",
+    "meta": "lead_management.utm_source_meta_ads",
+    "call": "lead_management.utm_source_incoming_call",
+    "chat": "lead_management.utm_source_live_chat",
 }
+#: channels whose people cannot correct what they sent (an ad's form, a
+#: caller's number): a value that does not validate goes into the
+#: description instead of refusing the lead, as long as a way to contact
+#: the person remains
+LENIENT_CHANNELS = ("google_ads", "meta", "call", "chat")
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
 #: more keys than any lead has: refused as a whole, not field by field
@@ -95,7 +105,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None,
-                 defaults=None):
+                 defaults=None, events=None):
         """Capture ``payloads`` (a list of dicts: lead field names, plus
         ``country``, ``state``, ``lang``, ``external_id``,
         ``idempotency_key``, ``utm_source``, ``utm_medium``,
@@ -115,6 +125,8 @@ class CrmLead(models.Model):
         :param defaults: lead values of every payload that are not the
             visitor's text (a website form's team, tags, partner): set on
             new leads, filled in where empty on known ones
+        :param events: for each payload, values of its engagement event
+            besides the channel's (a call's direction and duration)
         :return: one dict per payload: ``status`` (created, matched,
             rejected, error), ``lead_id``, ``errors`` ({field: message})
             and ``log_id``
@@ -127,6 +139,8 @@ class CrmLead(models.Model):
         company = form.company_id if form and form.company_id else self.env.company
         lookups = {}  # countries, states, languages and utm records, looked up once per batch
         items = [Lead._capture_prepare(payload, channel, form, company, lookups) for payload in payloads]
+        for item, event in zip(items, events or [{}] * len(items), strict=True):
+            item["event"] = event
         valid = [item for item in items if not item["errors"]]
         for item in valid:
             item["vals"].update(defaults or {})
@@ -321,7 +335,7 @@ class CrmLead(models.Model):
                                          field=self._get_capture_label(key), max=allowed[key], length=len(value))
             elif value:
                 texts[key] = value if key == "description" else normalize_whitespace(value)
-        if form:
+        if form and form.channel == "web_form":
             for fname in form._get_required_fields():
                 if not texts.get(fname) and fname not in errors:
                     errors[fname] = self.env._("%(field)s: this field is required.",
@@ -329,11 +343,35 @@ class CrmLead(models.Model):
             if form.consent_text and not str2bool(str(payload.get("consent") or "false"), False):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
         self._capture_normalize(texts, item, company, channel, form, lookups)
+        if channel in LENIENT_CHANNELS and errors and "__all__" not in errors and set(errors) <= set(texts):
+            phones = self._capture_keep_invalid(texts, item)
+            self._capture_normalize(texts, item, company, channel, form, lookups)
+            if not item["errors"]:
+                item["vals"].update(phones)
         if channel != "import" and not errors \
                 and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
             errors["email_from"] = self.env._(
                 "E-mail: expected an e-mail address or a phone number, to contact the person back.")
         return item
+
+    @api.model
+    def _capture_keep_invalid(self, texts, item):
+        """Set aside the texts that did not validate, and start the item's
+        values over: phone numbers are kept as typed (not matched), the
+        others become "label: value" lines of the description.
+
+        :return: the phone numbers kept, as lead values
+        """
+        invalid = [key for key in item["errors"] if key in texts]
+        phones = {key: texts.pop(key) for key in invalid if key in ("phone", "mobile")}
+        lines = [f"{self._get_capture_label(key)}: {texts.pop(key)}" for key in invalid if key not in phones]
+        description = "\n".join(filter(None, [texts.get("description"), *lines]))
+        texts["description"] = description[:CAPTURE_FIELDS["description"]]
+        for key in invalid:
+            del item["errors"][key]
+        item["vals"].clear()
+        item["match"] = {}
+        return phones
 
     @api.model
     def _capture_normalize(self, texts, item, company, channel, form, lookups):
@@ -542,7 +580,7 @@ class CrmLead(models.Model):
             # created with their event: the new leads are scored once
             event = self._capture_event_values(channel)
             for item in new:
-                item["vals"]["engagement_ids"] = [Command.create(event)]
+                item["vals"]["engagement_ids"] = [Command.create({**event, **item["event"]})]
             try:
                 with self.env.cr.savepoint():
                     leads = self.create([item["vals"] for item in new])
@@ -613,7 +651,10 @@ class CrmLead(models.Model):
                 raise
             except UserError as error:  # the submission is kept in the note and the log
                 _logger.info("lead_management: captured values not filled in on leads %s: %s", lead_ids, error)
-        leads._capture_add_events(channel)
+        event = self._capture_event_values(channel)
+        # sudo: the event follows the capture, whoever sent it
+        self.env["lead.engagement"].sudo().create([
+            {**event, **item["event"], "lead_id": item["lead_id"]} for item in items])
         bodies = {item["lead_id"]: self._capture_note_body(item) for item in items}
         leads._message_log_batch(bodies=bodies)
 

@@ -79,8 +79,10 @@ class CrmLead(models.Model):
         minutes = self._get_sla_minutes()
         now = fields.Datetime.now()
         by_deadline = defaultdict(list)
+        # a missed call's new lead is answered as a hot one, whatever its score
+        temperature = self.env.context.get("lead_management_sla_temperature")
         for lead in leads:
-            deadline = now + timedelta(minutes=minutes[lead.temperature or "cold"])
+            deadline = now + timedelta(minutes=minutes[temperature or lead.temperature or "cold"])
             if only_tighten and lead.sla_deadline and lead.sla_deadline <= deadline:
                 continue
             by_deadline[deadline].append(lead.id)
@@ -93,7 +95,8 @@ class CrmLead(models.Model):
         call = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
         values, notes = [], []
         for (lang, deadline, hot), group in leads.grouped(
-                lambda lead: (lead.user_id.lang, lead.sla_deadline, lead.temperature == "hot")).items():
+                lambda lead: (lead.user_id.lang, lead.sla_deadline,
+                              (temperature or lead.temperature) == "hot")).items():
             group = group.with_context(lang=lang)
             summary = group.env._("Urgent: first contact") if hot else group.env._("First contact")
             date_deadline = fields.Date.context_today(group, deadline)
@@ -116,13 +119,14 @@ class CrmLead(models.Model):
         if vals.get("lead_status", "new") != "new":
             self._register_first_response()
 
-    def _register_first_response(self):
+    def _register_first_response(self, date=None):
         """Record the first real response of the salesperson (a status change,
-        an email, a done activity) and whether it met the deadline."""
+        an email, a done activity, an answered call at ``date``) and whether
+        it met the deadline."""
         leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
         if not leads:
             return
-        now = fields.Datetime.now()
+        now = date or fields.Datetime.now()
         for status, group in leads.grouped(lambda lead: (
                 "none" if not lead.sla_deadline else "met" if now <= lead.sla_deadline else "breached")).items():
             # sudo: the first response is recorded whoever triggers it (email, activity)

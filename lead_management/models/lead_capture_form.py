@@ -15,12 +15,19 @@ FORM_TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "gclid", "fb
 #: the form's own controls: honeypot, time spent filling it, consent
 FORM_CONTROL_FIELDS = ("lm_hp", "lm_elapsed", "consent")
 DEFAULT_FORM_FIELDS = ("contact_name", "email_from", "mobile", "partner_name", "description")
+#: the source and medium of each channel's leads, unless the form says otherwise
+CHANNEL_UTM = {
+    "web_form": ("lead_management.utm_source_website_form", False),
+    "google_ads": ("lead_management.utm_source_google_ads", "lead_management.utm_medium_paid_search"),
+    "meta": ("lead_management.utm_source_meta_ads", "lead_management.utm_medium_paid_social"),
+}
 
 
 class LeadCaptureForm(models.Model):
     """A lead capture entry point with a public token: a web form embedded
-    on any site (and, in the ads issue, an ad platform's webhook). The
-    token only creates or matches leads; it never reads anything."""
+    on any site, or an ad platform's webhook (a Google Ads lead form, a
+    Meta page's lead ads). The token only creates or matches leads; it
+    never reads anything."""
 
     _name = "lead.capture.form"
     _description = "Lead Capture Form"
@@ -29,14 +36,15 @@ class LeadCaptureForm(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    channel = fields.Selection([("web_form", "Web Form")], required=True, default="web_form")
+    channel = fields.Selection(
+        [("web_form", "Web Form"), ("google_ads", "Google Ads Lead Form"), ("meta", "Meta Lead Ads")],
+        required=True, default="web_form")
     token = fields.Char(
         required=True, readonly=True, copy=False, default=lambda self: secrets.token_urlsafe(18),
         groups="sales_team.group_sale_manager")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
-    source_id = fields.Many2one("utm.source", default=lambda self: self.env.ref(
-        "lead_management.utm_source_website_form", raise_if_not_found=False))
-    medium_id = fields.Many2one("utm.medium")
+    source_id = fields.Many2one("utm.source", compute="_compute_utm", store=True, readonly=False, precompute=True)
+    medium_id = fields.Many2one("utm.medium", compute="_compute_utm", store=True, readonly=False, precompute=True)
     campaign_id = fields.Many2one("utm.campaign")
     team_id = fields.Many2one("crm.team", string="Sales Team")
     user_id = fields.Many2one("res.users", string="Salesperson",
@@ -64,6 +72,23 @@ class LeadCaptureForm(models.Model):
     submit_url = fields.Char(compute="_compute_submit_url", groups="sales_team.group_sale_manager")
     embed_code = fields.Text(compute="_compute_embed_code", groups="sales_team.group_sale_manager")
     log_count = fields.Integer(compute="_compute_log_count", string="Submissions")
+    webhook_url = fields.Char(compute="_compute_webhook_url", groups="sales_team.group_sale_manager")
+    webhook_key = fields.Char(
+        copy=False, default=lambda self: secrets.token_urlsafe(24), groups="sales_team.group_sale_manager",
+        help="Paste it in Google Ads as the webhook key: requests without it are refused.")
+    meta_verify_token = fields.Char(
+        string="Verify Token", copy=False, default=lambda self: secrets.token_urlsafe(24),
+        groups="sales_team.group_sale_manager",
+        help="Paste it in your Meta app's webhook settings, with the callback URL.")
+    meta_app_secret = fields.Char(
+        string="App Secret", copy=False, groups="sales_team.group_sale_manager",
+        help="Your Meta app's secret (App settings > Basic): notifications not signed with it are refused.")
+    meta_page_token = fields.Char(
+        string="Page Access Token", copy=False, groups="sales_team.group_sale_manager",
+        help="A page access token with the leads_retrieval permission: it fetches each lead's answers.")
+    test_received_date = fields.Datetime(
+        string="Last Test Lead", readonly=True, copy=False,
+        help="When the ad platform last sent a test lead: logged, never made a lead.")
 
     _sql_constraints = [("token_unique", "UNIQUE(token)", "A form token must be unique.")]
 
@@ -71,11 +96,25 @@ class LeadCaptureForm(models.Model):
     def _default_field_ids(self):
         return self.env["ir.model.fields"].search([("model", "=", "crm.lead"), ("name", "in", DEFAULT_FORM_FIELDS)])
 
+    @api.depends("channel")
+    def _compute_utm(self):
+        for form in self:
+            source, medium = CHANNEL_UTM.get(form.channel, (False, False))
+            form.source_id = source and self.env.ref(source, raise_if_not_found=False)
+            form.medium_id = medium and self.env.ref(medium, raise_if_not_found=False)
+
     @api.depends("token")
     def _compute_submit_url(self):
         base_url = self.get_base_url()
         for form in self:
             form.submit_url = f"{base_url}/lead_management/form/{form.token}"
+
+    @api.depends("token", "channel")
+    def _compute_webhook_url(self):
+        base_url = self.get_base_url()
+        for form in self:
+            form.webhook_url = f"{base_url}/lead_management/webhook/{form.channel}/{form.token}" \
+                if form.channel in ("google_ads", "meta") else False
 
     @api.depends("token", "field_ids", "required_field_ids", "consent_text")
     def _compute_embed_code(self):
@@ -117,9 +156,18 @@ class LeadCaptureForm(models.Model):
         for form in self:
             form.token = secrets.token_urlsafe(18)
 
+    def action_regenerate_webhook_key(self):
+        """A new Google Ads webhook key, to paste in Google Ads."""
+        self.check_access("write")
+        for form in self:
+            form.webhook_key = secrets.token_urlsafe(24)
+
     def _get_allowed_fields(self):
-        """Payload keys this form accepts, with their maximum length."""
+        """Payload keys this form accepts, with their maximum length: what a
+        web form asks, everything from an ad platform (mapped by us)."""
         self.ensure_one()
+        if self.channel != "web_form":
+            return {**CAPTURE_FIELDS, **CAPTURE_EXTRA_FIELDS}
         asked = {fname: CAPTURE_FIELDS[fname] for fname in self.field_ids.mapped("name") if fname in CAPTURE_FIELDS}
         return {**asked, **{fname: CAPTURE_EXTRA_FIELDS[fname] for fname in FORM_TRACKING_FIELDS}}
 
@@ -140,7 +188,7 @@ class LeadCaptureForm(models.Model):
         static page, sends the page's utm parameters and the time spent,
         and shows the answer without leaving the page."""
         self.ensure_one()
-        if not self.token:
+        if not self.token or self.channel != "web_form":
             return False
         lead_fields = self.env["crm.lead"]._fields
         required = set(self.required_field_ids.mapped("name"))

@@ -1,16 +1,34 @@
 import json
+import logging
+import re
 from datetime import timedelta
+
+import psycopg2
+import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import ads
 from ..tools.normalize import clean_text
 
-CHANNELS = [("api", "Lead API"), ("web_form", "Web Form"), ("website_form", "Website Contact Form"), ("email", "Email")]
-STATUSES = [("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error")]
+_logger = logging.getLogger(__name__)
+
+CHANNELS = [
+    ("api", "Lead API"), ("web_form", "Web Form"), ("website_form", "Website Contact Form"), ("email", "Email"),
+    ("google_ads", "Google Ads"), ("meta", "Meta Lead Ads"), ("call", "Phone Call"), ("chat", "Live Chat"),
+]
+STATUSES = [
+    ("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error"),
+    ("waiting", "Waiting"), ("test", "Test"),
+]
 #: what the log keeps of a payload: a broken one is kept as text, cut at this length
 PAYLOAD_MAX_LENGTH = 65536
+#: Meta's lead ids: digits only, so that they are safe in a Graph API URL
+META_LEAD_ID = re.compile(r"[0-9]{1,32}")
+META_GRAPH_URL = "https://graph.facebook.com/v21.0"
+META_FETCH_BATCH = 20
 
 
 class LeadCaptureLog(models.Model):
@@ -35,6 +53,8 @@ class LeadCaptureLog(models.Model):
     remote_addr = fields.Char(string="Remote Address", readonly=True)
     idempotency_key = fields.Char(readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
+    fetch_attempts = fields.Integer(readonly=True, help="Failed attempts to fetch the lead from the ad platform.")
+    next_fetch_date = fields.Datetime(readonly=True, help="When the lead's fields are fetched again.")
 
     def init(self):
         # the rate limits count the recent requests of a form, a key or an address
@@ -65,7 +85,12 @@ class LeadCaptureLog(models.Model):
         logs = self.filtered(lambda log: log.status in ("rejected", "error"))
         if not logs:
             raise UserError(self.env._("Only rejected and failed submissions can be replayed."))
-        for log in logs:
+        # a Meta lead whose answers were never fetched: fetched again
+        unfetched = logs.filtered(lambda log: log.channel == "meta" and '"leadgen_id"' in (log.payload or ""))
+        if unfetched:
+            unfetched.write({"status": "waiting", "fetch_attempts": 0, "next_fetch_date": fields.Datetime.now()})
+            self.env.ref("lead_management.ir_cron_meta_lead_fetch")._trigger()
+        for log in logs - unfetched:
             if not log.payload:
                 raise UserError(self.env._("Submission #%(id)s: its payload was purged; it cannot be replayed.",
                                            id=log.id))
@@ -75,10 +100,17 @@ class LeadCaptureLog(models.Model):
                 raise UserError(self.env._(
                     "Submission #%(id)s: the payload is not valid JSON (%(error)s); correct it, then replay.",
                     id=log.id, error=error)) from None
+            if log.channel == "call" and isinstance(payload, dict) and ("caller" in payload or "called" in payload):
+                # a telephony event: recorded as a new call, which this entry then points to
+                result, = self.env["crm.lead"]._capture_calls(
+                    [payload], api_user=log.api_user_id, remote_addr=log.remote_addr)
+                log.write({"status": "matched" if result["lead_id"] else "rejected", "lead_id": result["lead_id"],
+                           "error": clean_text("\n".join(result["errors"].values())) or False})
+                continue
             self.env["crm.lead"]._capture(
                 [payload], log.channel, form=log.form_id, api_user=log.api_user_id,
                 remote_addr=log.remote_addr, replay_log=log)
-        captured = logs.filtered(lambda log: log.status in ("created", "matched"))
+        captured = logs.filtered(lambda log: log.status in ("created", "matched", "waiting"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -124,6 +156,109 @@ class LeadCaptureLog(models.Model):
             "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
             "api_user_id": api_user.id if api_user else False, "remote_addr": remote_addr or False,
         })
+
+    @api.model
+    def _queue_meta_fetch(self, form, values_list, remote_addr=None):
+        """Log each Meta lead notified without its answers (``leadgen_id``
+        and the ad's ids) as waiting: the cron fetches its fields from the
+        Graph API. A lead already logged (Meta retries) is not queued twice.
+
+        :return: one result per value, as crm.lead._capture's
+        """
+        if not values_list:
+            return []
+        # sudo: the log records every request, whoever sends it
+        Log = self.sudo()
+        lead_ids = [str(value.get("leadgen_id") or "") for value in values_list]
+        valid = [lead_id for lead_id in lead_ids if META_LEAD_ID.fullmatch(lead_id)]
+        self.env["crm.lead"]._capture_lock([("idempotency", lead_id) for lead_id in valid])
+        known = {log.idempotency_key: log for log in Log.search([
+            ("idempotency_key", "in", valid), ("channel", "=", "meta"), ("form_id", "=", form.id),
+            ("status", "in", ("waiting", "created", "matched"))])}
+        results, queued, now = [], [], fields.Datetime.now()
+        for value, lead_id in zip(values_list, lead_ids, strict=True):
+            if not META_LEAD_ID.fullmatch(lead_id):
+                error = self.env._("Meta lead: expected a leadgen_id of digits, got %(value)s.",
+                                   value=lead_id[:64] or "-")
+                Log._log_refused("meta", error, value, form=form, remote_addr=remote_addr)
+                results.append({"status": "rejected", "lead_id": False, "errors": {"leadgen_id": error}})
+            elif lead_id in known:
+                log = known[lead_id]
+                results.append({"status": log.status, "lead_id": log.lead_id.id, "errors": {}})
+            else:
+                queued.append({
+                    "channel": "meta", "status": "waiting", "form_id": form.id, "team_id": form.team_id.id,
+                    "payload": self._dump_payload(value), "remote_addr": remote_addr or False,
+                    "idempotency_key": lead_id, "next_fetch_date": now, "company_id": form.company_id.id,
+                })
+                known[lead_id] = Log.browse()
+                results.append({"status": "waiting", "lead_id": False, "errors": {}})
+        if queued:
+            Log.create(queued)
+            self.env.ref("lead_management.ir_cron_meta_lead_fetch").sudo()._trigger()
+        return results
+
+    @api.model
+    def _cron_fetch_meta_leads(self, batch_size=META_FETCH_BATCH):
+        """Fetch the answers of the waiting Meta leads that are due, and
+        capture them."""
+        domain = [("channel", "=", "meta"), ("status", "=", "waiting"),
+                  ("next_fetch_date", "<=", fields.Datetime.now())]
+        logs = self.search(domain, order="next_fetch_date, id", limit=batch_size)
+        logs._fetch_meta_leads()
+        self.env["ir.cron"]._notify_progress(done=len(logs), remaining=self.search_count(domain))
+
+    def _fetch_meta_leads(self, timeout=10):
+        """Fetch each waiting Meta lead's fields from the Graph API (with
+        its form's page token) and capture it; a failure is retried later,
+        each time later (tools.ads.retry_delay_minutes), then left as an
+        error that can be replayed."""
+        # sudo: settings are readable by administrators only
+        base_url = (self.env["ir.config_parameter"].sudo().get_param("lead_management.meta_graph_url")
+                    or META_GRAPH_URL).rstrip("/")
+        Lead = self.env["crm.lead"]
+        for log in self:
+            value = json.loads(log.payload or "{}")
+            try:
+                response = requests.get(
+                    f"{base_url}/{log.idempotency_key}", timeout=timeout,
+                    # sudo: the page token is readable by sales managers only; the cron uses it
+                    params={"access_token": log.form_id.sudo().meta_page_token or "",
+                            "fields": "created_time,field_data,ad_id,adgroup_id,campaign_id,form_id"})
+                data = response.json() if response.content else {}
+                if response.status_code != 200 or not isinstance(data, dict):
+                    message = data.get("error", {}).get("message") if isinstance(data, dict) \
+                        and isinstance(data.get("error"), dict) else None
+                    raise ValueError(self.env._("the Graph API answered %(status)s %(message)s",
+                                                status=response.status_code, message=message or ""))
+            except (requests.RequestException, ValueError) as error:
+                log._meta_fetch_failed(str(error))
+                continue
+            payload = Lead._get_meta_payload({**value, **data, "leadgen_id": log.idempotency_key})
+            try:
+                with self.env.cr.savepoint():
+                    Lead._capture([payload], "meta", form=log.form_id, remote_addr=log.remote_addr, replay_log=log)
+            except psycopg2.OperationalError:
+                raise
+            except Exception as error:
+                _logger.warning("lead_management: Meta lead %s not captured", log.idempotency_key, exc_info=True)
+                log.write({"status": "error", "payload": self._dump_payload(payload),
+                           "error": Lead._capture_error_message(error)})
+
+    def _meta_fetch_failed(self, reason):
+        """Count a failed fetch: retry later, or give up with the reason."""
+        self.ensure_one()
+        attempts = self.fetch_attempts + 1
+        delay = ads.retry_delay_minutes(attempts)
+        if delay is None:
+            self.write({"status": "error", "fetch_attempts": attempts, "error": self.env._(
+                "The lead's answers could not be fetched from Meta after %(attempts)s attempts: %(reason)s. "
+                "Check the form's page access token, then replay.", attempts=attempts, reason=reason)})
+            return
+        next_date = fields.Datetime.now() + timedelta(minutes=delay)
+        self.write({"fetch_attempts": attempts, "next_fetch_date": next_date, "error": self.env._(
+            "Attempt %(attempts)s to fetch the lead's answers from Meta failed: %(reason)s. Next attempt in "
+            "%(minutes)s minutes.", attempts=attempts, reason=reason, minutes=delay)})
 
     @api.model
     def _get_idempotent_answers(self, channel, form, api_user, keys):

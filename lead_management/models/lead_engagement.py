@@ -33,6 +33,14 @@ class LeadEngagement(models.Model):
     points = fields.Integer(
         help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")
     note = fields.Char()
+    call_direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")], string="Direction")
+    call_status = fields.Selection(
+        [("answered", "Answered"), ("missed", "Missed"), ("voicemail", "Voicemail")], string="Call Status")
+    call_duration = fields.Integer(string="Duration (s)")
+    call_number = fields.Char(string="Phone Number", help="The lead's number: the caller, or the number called.")
+    call_user_id = fields.Many2one("res.users", string="Extension Of", help="The salesperson whose extension rang.")
+    call_recording_url = fields.Char(string="Recording")
+    call_id = fields.Char(string="Call Reference", help="The telephone system's id of the call.")
 
     def init(self):
         # covering index: scoring reads a batch of leads' events with an index-only scan

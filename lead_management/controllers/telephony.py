@@ -1,0 +1,66 @@
+import logging
+
+import psycopg2
+
+from odoo import http
+from odoo.http import request
+
+from .capture import API_MAX_LEADS, RETRY_AFTER_SECONDS
+from .common import CaptureRequestMixin
+
+_logger = logging.getLogger(__name__)
+
+#: the largest body the calls route reads (100 calls)
+CALLS_MAX_BODY = 256 * 1024
+
+
+class LeadTelephonyController(CaptureRequestMixin, http.Controller):
+    """The telephone system's channel: it posts each call (Asterisk,
+    Issabel, any PBX that can call a URL) with an API key of a technical
+    user."""
+
+    @http.route("/lead_management/api/v1/calls", type="http", auth="bearer", methods=["POST"], csrf=False,
+                save_session=False)
+    def api_calls(self, **_kwargs):
+        """Record one call (a JSON object) or up to 100 (a list). Answers
+        201 when a caller became a new lead, 200 when the number was known
+        (or the call already received), 422 with the field errors, 400 for
+        a body that is not JSON."""
+        env = request.env
+        if not env.user.has_group("sales_team.group_sale_salesman"):
+            return self._json(403, {"errors": {"__all__": env._("This API key's user may not create leads.")}})
+        Log = env["lead.capture.log"]
+        remote_addr = request.httprequest.remote_addr
+        body = self._read_body(CALLS_MAX_BODY)
+        if body is None:
+            return self._json(413, {"errors": {"__all__": env._(
+                "The request is larger than %(max)s bytes; send fewer calls per request.", max=CALLS_MAX_BODY)}})
+        rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
+        if rate and Log._count_recent("api_user_id", env.uid) >= rate:
+            return self._json(429, {"errors": {"__all__": env._(
+                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
+                headers={"Retry-After": RETRY_AFTER_SECONDS})
+        error, events, single = self._parse_json_body(body)
+        if not error and not single and len(events) > API_MAX_LEADS:
+            error = env._("Expected at most %(max)s calls per request, got %(count)s.",
+                          max=API_MAX_LEADS, count=len(events))
+        if error:
+            Log._log_refused("call", error, body, api_user=env.user, remote_addr=remote_addr)
+            return self._json(400, {"errors": {"__all__": error}})
+        try:
+            with env.cr.savepoint():
+                results = env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr)
+        except psycopg2.OperationalError:
+            raise   # a concurrent request for the same call: Odoo retries the request
+        except Exception:
+            _logger.warning("lead_management: calls not recorded", exc_info=True)
+            error = env._("The call could not be recorded; it is kept in the capture log to be replayed.")
+            # sudo: the log records every request, whoever sends it
+            Log.sudo().create([{
+                "channel": "call", "status": "error", "error": error, "payload": Log._dump_payload(event),
+                "api_user_id": env.uid, "remote_addr": remote_addr or False,
+            } for event in events])
+            return self._json(500, {"errors": {"__all__": error}})
+        statuses = {result["status"] for result in results}
+        status = 201 if "created" in statuses else 200 if "matched" in statuses else 422
+        return self._json(status, results[0] if single else {"results": results})

@@ -1,0 +1,293 @@
+from collections import defaultdict
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import html_escape
+
+from ..tools import matching
+from ..tools.normalize import clean_text, normalize_digits
+
+#: what a telephony event may say, and its maximum length
+CALL_KEYS = {"caller": 64, "called": 64, "extension": 32, "direction": 16, "status": 16, "start": 64,
+             "duration": 16, "recording_url": 2048, "call_id": 128}
+CALL_DIRECTIONS = ("inbound", "outbound")
+CALL_STATUSES = ("answered", "missed", "voicemail")
+#: a called number this short is an extension, not a line
+EXTENSION_MAX_DIGITS = 6
+
+
+class CrmLead(models.Model):
+    """Telephony: the calls a telephone system posts (see the calls route)
+    become engagement events and notes on the caller's lead, a call-back
+    activity when missed, a new lead for an unknown caller, and a screen
+    pop for the salesperson whose extension rang."""
+
+    _inherit = "crm.lead"
+
+    @api.model
+    def _capture_calls(self, events, api_user=None, remote_addr=None):
+        """Record the telephony ``events`` (dicts: ``caller``, ``called``,
+        ``extension``, ``direction``, ``status``, ``start``, ``duration``,
+        ``recording_url``, ``call_id``) in one batch.
+
+        The person is found by the normalized number among the open leads
+        of any age; a known lead gets a ``call`` event and a note (and, for
+        a missed call, an urgent call-back activity for its salesperson);
+        an unknown caller becomes a lead through the capture pipeline (a
+        customer's number links it to the customer), routed at once with
+        the hot-lead response time when the call was missed. An answered
+        call of the lead's salesperson is their first response. A call
+        already received (same ``call_id``) is answered as the first time.
+
+        :return: one dict per event: ``status`` (created, matched,
+            rejected), ``lead_id`` and ``errors``
+        """
+        # sudo: a telephone system's key records calls on every lead, whoever's it is;
+        # the controller checked that its user may create leads
+        Lead = self.sudo()
+        Log = self.env["lead.capture.log"].sudo()
+        items = [Lead._prepare_call(event) for event in events]
+        valid = [item for item in items if not item["errors"]]
+        call_ids = [item["call_id"] for item in valid if item["call_id"]]
+        Lead._capture_lock([("idempotency", call_id) for call_id in call_ids])
+        answers = Log._get_idempotent_answers("call", None, api_user, call_ids)
+        pending = []
+        for item in valid:
+            answer = answers.get(item["call_id"]) if item["call_id"] else None
+            if answer:
+                item.update(capture_status=answer["status"], lead_id=answer["lead_id"], replayed=True)
+            else:
+                pending.append(item)
+        Lead._resolve_call_users(pending)
+        lead_ids = Lead._find_matching_leads([{"phone": item["number"]} for item in pending], ["phone"], days=0)
+        known, unknown = [], []
+        for item, lead_id in zip(pending, lead_ids, strict=True):
+            item["lead_id"] = lead_id
+            (known if lead_id else unknown if item["direction"] == "inbound" else []).append(item)
+            if not lead_id and item["direction"] == "outbound":
+                item["errors"]["called"] = self.env._(
+                    "Called: %(number)s is the number of no open lead; the call is not recorded.",
+                    number=item["number"])
+        Lead._record_known_calls(known)
+        Lead._capture_unknown_callers(unknown, api_user, remote_addr)
+        captured = {id(item) for item in unknown}  # logged by the capture pipeline
+        logged = [item for item in items if id(item) not in captured]
+        Log.create([{
+            "channel": "call", "status": "matched" if item.get("lead_id") else "rejected",
+            "error": clean_text("\n".join(item["errors"].values())) or False,
+            "payload": Log._dump_payload(item["event"]), "lead_id": item.get("lead_id") or False,
+            "api_user_id": api_user.id if api_user else False, "remote_addr": remote_addr or False,
+            "idempotency_key": item["call_id"] if item.get("lead_id") and not item.get("replayed") else False,
+        } for item in logged])
+        Lead._notify_incoming_calls([item for item in pending if item.get("lead_id")])
+        return [{
+            "status": item.get("capture_status") or ("matched" if item.get("lead_id") else "rejected"),
+            "lead_id": item.get("lead_id") or False, "errors": item["errors"],
+        } for item in items]
+
+    @api.model
+    def _prepare_call(self, event):
+        """Validate one telephony event.
+
+        :return: a dict with ``event``, ``errors`` and, when valid,
+            ``direction``, ``status``, ``number`` (E.164), ``extension``,
+            ``start``, ``duration``, ``recording_url`` and ``call_id``
+        """
+        item = {"event": event, "errors": {}, "call_id": False}
+        errors = item["errors"]
+        if not isinstance(event, dict):
+            errors["__all__"] = self.env._("Expected a call: a JSON object such as "
+                                           '{"caller": "+989121234567", "status": "missed"}.')
+            return item
+        texts = {}
+        for key, value in event.items():
+            if key not in CALL_KEYS:
+                errors[str(key)[:64]] = self.env._("%(field)s: not a field of a call; expected one of %(fields)s.",
+                                                   field=str(key)[:64], fields=", ".join(CALL_KEYS))
+            elif isinstance(value, bool) or not isinstance(value, (str, int, float, type(None))):
+                errors[key] = self.env._("%(field)s: expected text or a number, got %(type)s.",
+                                         field=key, type=type(value).__name__)
+            elif value not in (None, ""):
+                text = clean_text(normalize_digits(str(value))).strip()
+                if len(text) > CALL_KEYS[key]:
+                    errors[key] = self.env._("%(field)s: expected at most %(max)s characters, got %(length)s.",
+                                             field=key, max=CALL_KEYS[key], length=len(text))
+                else:
+                    texts[key] = text
+        direction = texts.get("direction", "inbound").lower()
+        if direction not in CALL_DIRECTIONS:
+            errors["direction"] = self.env._("direction: expected inbound or outbound, got %(value)s.",
+                                             value=direction)
+        status = texts.get("status", "answered").lower()
+        if status not in CALL_STATUSES:
+            errors["status"] = self.env._("status: expected answered, missed or voicemail, got %(value)s.",
+                                          value=status)
+        number_key = "called" if direction == "outbound" else "caller"
+        number = matching.normalize_phone(texts.get(number_key), self.env.company.country_id.code)
+        if not number and number_key not in errors:
+            errors[number_key] = self.env._(
+                "%(field)s: %(value)s is not a phone number; expected digits, with the country code or as dialled "
+                "in %(country)s.", field=number_key, value=texts.get(number_key) or "-",
+                country=self.env.company.country_id.name or "-")
+        start = self._parse_call_start(texts["start"]) if texts.get("start") else fields.Datetime.now()
+        if not start:
+            errors["start"] = self.env._(
+                "start: %(value)s is not a date and time; expected ISO 8601 such as 2026-03-21T09:30:00+03:30 "
+                "(UTC without an offset).", value=texts["start"])
+        duration = texts.get("duration", "0")
+        if not duration.isdigit():
+            errors["duration"] = self.env._("duration: expected a whole number of seconds, got %(value)s.",
+                                            value=duration)
+        recording_url = texts.get("recording_url")
+        if recording_url and urlsplit(recording_url).scheme not in ("http", "https"):
+            errors["recording_url"] = self.env._("recording_url: expected an http or https address, got %(value)s.",
+                                                 value=recording_url)
+        extension = texts.get("extension")
+        called = texts.get("called", "")
+        if not extension and direction == "inbound" and called.isdigit() and len(called) <= EXTENSION_MAX_DIGITS:
+            extension = called
+        if not errors:
+            item.update(direction=direction, call_status=status, number=number, extension=extension or False,
+                        start=start, duration=int(duration), recording_url=recording_url or False,
+                        call_id=texts.get("call_id") or False)
+        return item
+
+    @api.model
+    def _parse_call_start(self, value):
+        """A naive UTC datetime of an ISO 8601 text (UTC when it has no
+        offset), or None."""
+        try:
+            start = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return start.astimezone(UTC).replace(tzinfo=None) if start.tzinfo else start
+
+    @api.model
+    def _resolve_call_users(self, items):
+        """The salesperson of each item's extension (item["user"])."""
+        extensions = {item["extension"] for item in items if item["extension"]}
+        users = self.env["res.users"].search([("phone_extension", "in", list(extensions))]) if extensions \
+            else self.env["res.users"]
+        by_extension = {}
+        for user in users:
+            if user.company_id == self.env.company or user.phone_extension not in by_extension:
+                by_extension[user.phone_extension] = user
+        for item in items:
+            item["user"] = by_extension.get(item["extension"], self.env["res.users"])
+
+    @api.model
+    def _get_call_event_values(self, item):
+        """The engagement values of a call, without its lead."""
+        return {
+            "event_type": "call", "date": item["start"], "note": self._get_call_summary(item),
+            "call_direction": item["direction"], "call_status": item["call_status"], "call_duration": item["duration"],
+            "call_number": item["number"], "call_user_id": item["user"].id,
+            "call_recording_url": item["recording_url"], "call_id": item["call_id"],
+        }
+
+    @api.model
+    def _get_call_summary(self, item):
+        """"Incoming call, missed" and the like, in the current language."""
+        direction = dict(self.env["lead.engagement"]._fields["call_direction"]._description_selection(self.env))
+        status = dict(self.env["lead.engagement"]._fields["call_status"]._description_selection(self.env))
+        summary = self.env._("%(direction)s call, %(status)s", direction=direction[item["direction"]],
+                             status=status[item["call_status"]].lower())
+        if item["duration"]:
+            summary += f" ({item['duration'] // 60}:{item['duration'] % 60:02d})"
+        return summary
+
+    def _record_known_calls(self, items):
+        """Calls of open leads: an event (not for an unanswered outgoing
+        call), a note, a call-back activity for a missed incoming call, the
+        first response for an answered call of the salesperson."""
+        if not items:
+            return
+        leads = self.browse([item["lead_id"] for item in items])
+        leads.fetch(["user_id", "first_response_date"])
+        self.env["lead.engagement"].create([
+            dict(self._get_call_event_values(item), lead_id=item["lead_id"]) for item in items
+            if item["direction"] == "inbound" or item["call_status"] == "answered"])
+        leads._message_log_batch(bodies={item["lead_id"]: self._get_call_note(item) for item in items})
+        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        activities = []
+        for item in items:
+            lead = self.browse(item["lead_id"])
+            if item["direction"] == "inbound" and item["call_status"] != "answered" and lead.user_id:
+                lead = lead.with_context(lang=lead.user_id.lang)
+                activities.append(lead._prepare_activity_values(
+                    call_type, lead.user_id, lead.env._("Urgent: call back %(number)s", number=item["number"]),
+                    fields.Date.context_today(lead)))
+        if activities:
+            # quick update: the activity shows in the salesperson's inbox without an email
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
+        self._register_call_responses(items)
+
+    def _register_call_responses(self, items):
+        """An answered call of the lead's salesperson (or of an unknown
+        extension, for an outgoing call) is their first response."""
+        by_date = defaultdict(list)
+        for item in items:
+            lead = self.browse(item["lead_id"])
+            if item["call_status"] == "answered" and lead.user_id and (
+                    item["user"] == lead.user_id or (not item["user"] and item["direction"] == "outbound")):
+                by_date[item["start"]].append(lead.id)
+        for date, lead_ids in by_date.items():
+            self.browse(lead_ids)._register_first_response(date=date)
+
+    @api.model
+    def _get_call_note(self, item):
+        lines = [html_escape(self._get_call_summary(item)), html_escape(item["number"])]
+        if item["user"]:
+            lines.append(html_escape(self.env._("Extension %(extension)s (%(user)s)",
+                                                extension=item["extension"], user=item["user"].name)))
+        if item["recording_url"]:
+            lines.append(Markup('<a href="%s" target="_blank" rel="noreferrer">%s</a>') % (
+                item["recording_url"], self.env._("Recording")))
+        return Markup("<p>%s</p>") % Markup("<br/>").join(lines)
+
+    @api.model
+    def _capture_unknown_callers(self, items, api_user, remote_addr):
+        """Incoming calls of unknown numbers become leads through the
+        capture pipeline, source Incoming call: assigned to the salesperson
+        who answered, else routed at once with the hot-lead response time
+        when the call was missed."""
+        if not items:
+            return
+        by_user = defaultdict(list)
+        for item in items:
+            by_user[item["user"] if item["call_status"] == "answered" else self.env["res.users"]].append(item)
+        for user, group in by_user.items():
+            results = self._capture(
+                [{"phone": item["number"], "name": self.env._("Call from %(number)s", number=item["number"]),
+                  "description": self._get_call_summary(item), "idempotency_key": item["call_id"]}
+                 for item in group],
+                "call", api_user=api_user, remote_addr=remote_addr,
+                defaults={"user_id": user.id} if user else None,
+                events=[self._get_call_event_values(item) for item in group])
+            for item, result in zip(group, results, strict=True):
+                item.update(capture_status=result["status"], lead_id=result["lead_id"])
+                item["errors"].update(result["errors"])
+        missed = self.browse([item["lead_id"] for item in items
+                              if item["capture_status"] == "created" and item["call_status"] != "answered"])
+        if missed and self._is_auto_assign_enabled():
+            missed.with_context(lead_management_sla_temperature="hot")._route_new_leads()
+        self._register_call_responses([item for item in items if item["lead_id"]])
+
+    @api.model
+    def _notify_incoming_calls(self, items):
+        """The screen pop: the salesperson whose extension rang gets the
+        caller's lead on their screen (bus notification)."""
+        for item in items:
+            user = item["user"]
+            if item["direction"] != "inbound" or not user:
+                continue
+            lead = self.browse(item["lead_id"]).with_context(lang=user.lang)
+            user.partner_id._bus_send("lead_management.incoming_call", {
+                "lead_id": lead.id, "lead_name": lead.name, "number": item["number"],
+                "contact_name": lead.contact_name or lead.partner_id.name or "",
+                "title": lead.env._("Incoming call"),
+                "call_status": item["call_status"],
+            })
