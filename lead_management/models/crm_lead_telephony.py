@@ -258,14 +258,18 @@ class CrmLead(models.Model):
             return
         by_user = defaultdict(list)
         for item in items:
-            by_user[item["user"] if item["call_status"] == "answered" else self.env["res.users"]].append(item)
-        for user, group in by_user.items():
-            results = self._capture(
+            answered = item["call_status"] == "answered"
+            by_user[item["user"] if answered else self.env["res.users"], answered].append(item)
+        for (user, answered), group in by_user.items():
+            # a missed call's lead is routed below, as a hot one
+            Lead = self if answered else self.with_context(lead_management_auto_assign=False)
+            results = Lead._capture(
                 [{"phone": item["number"], "name": self.env._("Call from %(number)s", number=item["number"]),
                   "description": self._get_call_summary(item), "idempotency_key": item["call_id"]}
                  for item in group],
                 "call", api_user=api_user, remote_addr=remote_addr,
-                defaults={"user_id": user.id} if user else None,
+                # not the telephone system's user, whom Odoo would make the salesperson
+                defaults={"user_id": user.id or False},
                 events=[self._get_call_event_values(item) for item in group])
             for item, result in zip(group, results, strict=True):
                 item.update(capture_status=result["status"], lead_id=result["lead_id"])

@@ -1,0 +1,141 @@
+import json
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.tests import HttpCase, tagged
+
+CALLS_PATH = "/lead_management/api/v1/calls"
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestCallsApi(HttpCase):
+    """A PBX posts its calls with the API key of a technical user; Reza
+    answers extension 204."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.ir")
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.pbx = mail_new_test_user(
+            cls.env, login="lm_pbx", name="PBX", groups="base.group_user,sales_team.group_sale_salesman_all_leads")
+        cls.key = cls.env["res.users.apikeys"].with_user(cls.pbx)._generate(
+            None, "pbx", fields.Datetime.now() + timedelta(days=30))
+        cls.reza = mail_new_test_user(
+            cls.env, login="lm_reza", name="Reza", lang="en_US",
+            groups="base.group_user,sales_team.group_sale_salesman")
+        cls.reza.phone_extension = "۲۰۴"
+        cls.lead = cls.env["crm.lead"].create({
+            "name": "Known caller", "contact_name": "Maryam", "mobile": "+98 912 000 7788", "user_id": cls.reza.id})
+
+    def post_calls(self, data):
+        return self.url_open(CALLS_PATH, data=json.dumps(data), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
+
+    def test_extension_stored_with_ascii_digits(self):
+        self.assertEqual(self.reza.phone_extension, "204")
+
+    def test_every_spelling_of_a_known_number(self):
+        spellings = ["09120007788", "9120007788", "+989120007788", "00989120007788", "۰۹۱۲ ۰۰۰ ۷۷۸۸"]
+        for index, spelling in enumerate(spellings):
+            response = self.post_calls({"caller": spelling, "status": "answered", "duration": 65,
+                                        "call_id": f"c-{index}"})
+            self.assertEqual(response.status_code, 200, spelling)
+            self.assertEqual(response.json()["lead_id"], self.lead.id, spelling)
+        calls = self.lead.engagement_ids.filtered(lambda event: event.event_type == "call")
+        self.assertEqual(len(calls), len(spellings))
+        self.assertEqual(set(calls.mapped("call_number")), {"+989120007788"})
+        self.assertIn("Incoming call, answered (1:05)", self.lead.message_ids[0].body)
+        self.assertTrue(self.lead.recent_incoming_call)
+        self.assertIn(self.lead, self.env["crm.lead"].search([("recent_incoming_call", "=", True)]))
+
+    def test_missed_call_of_known_lead_gives_urgent_call_back(self):
+        response = self.post_calls({"caller": "09120007788", "called": "204", "status": "missed", "call_id": "m-1",
+                                    "recording_url": "https://pbx.example.com/rec/m-1.wav"})
+        self.assertEqual(response.status_code, 200)
+        activity = self.lead.activity_ids.filtered(lambda act: act.summary.startswith("Urgent: call back"))
+        self.assertEqual((activity.user_id, activity.activity_type_id),
+                         (self.reza, self.env.ref("mail.mail_activity_data_call")))
+        event = self.lead.engagement_ids
+        self.assertEqual((event.call_status, event.call_user_id, event.call_recording_url),
+                         ("missed", self.reza, "https://pbx.example.com/rec/m-1.wav"))
+        self.assertIn("m-1.wav", self.lead.message_ids[0].body)
+        retry = self.post_calls({"caller": "09120007788", "called": "204", "status": "missed", "call_id": "m-1"})
+        self.assertEqual(retry.json()["lead_id"], self.lead.id)
+        self.assertEqual(len(self.lead.engagement_ids), 1, "the PBX's retry adds nothing")
+        self.assertEqual(len(self.lead.activity_ids.filtered(lambda act: act.summary.startswith("Urgent"))), 1)
+
+    def test_screen_pop_on_the_bus(self):
+        self.env["bus.bus"].search([]).unlink()
+        self.post_calls({"caller": "09120007788", "extension": "204", "status": "answered", "call_id": "p-1"})
+        notifications = self.env["bus.bus"].search([]).filtered(
+            lambda bus: json.loads(bus.message)["type"] == "lead_management.incoming_call")
+        self.assertEqual(len(notifications), 1)
+        self.assertIn(f'"res.partner",{self.reza.partner_id.id}]', notifications.channel)
+        payload = json.loads(notifications.message)["payload"]
+        self.assertEqual((payload["lead_id"], payload["number"], payload["title"]),
+                         (self.lead.id, "+989120007788", "Incoming call"))
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_answered_outbound_call_is_the_first_response(self):
+        self.lead.write({"sla_deadline": "2026-03-02 10:00:00", "sla_status": "pending"})
+        self.post_calls({"called": "09120007788", "extension": "204", "direction": "outbound", "status": "missed",
+                         "start": "2026-03-02T12:00:00+03:30", "call_id": "o-1"})
+        self.assertFalse(self.lead.first_response_date, "no answer: no response yet")
+        self.assertFalse(self.lead.engagement_ids, "an unanswered outgoing call is no engagement")
+        self.post_calls({"called": "09120007788", "extension": "204", "direction": "outbound", "status": "answered",
+                         "start": "2026-03-02T12:30:00+03:30", "duration": 120, "call_id": "o-2"})
+        self.assertEqual(str(self.lead.first_response_date), "2026-03-02 09:00:00")
+        self.assertEqual(self.lead.sla_status, "met")
+        response = self.post_calls({"called": "+441632960961", "direction": "outbound", "call_id": "o-3"})
+        self.assertEqual(response.status_code, 422, "an outgoing call to no lead is not recorded")
+        self.assertIn("called", response.json()["errors"])
+
+    def test_unknown_caller_becomes_a_lead_routed_as_hot_when_missed(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.env["lead.territory"].search([]).active = False
+        self.env["lead.territory"].create({"name": "Everyone", "user_ids": [(6, 0, self.reza.ids)]})
+        response = self.post_calls({"caller": "+98 935 111 2233", "called": "02188776655", "status": "missed",
+                                    "call_id": "n-1"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.source_id, self.env.ref("lead_management.utm_source_incoming_call"))
+        self.assertEqual((lead.phone, lead.user_id), ("+989351112233", self.reza))
+        self.assertEqual(lead.engagement_ids.call_status, "missed")
+        self.assertEqual(lead.sla_status, "pending")
+        hot_minutes = int(self.env["ir.config_parameter"].get_param("lead_management.sla_hot_minutes", 5))
+        self.assertLessEqual(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=hot_minutes))
+        self.assertTrue(lead.activity_ids.filtered(lambda act: act.summary == "Urgent: first contact"))
+        log = self.env["lead.capture.log"].search([("lead_id", "=", lead.id)])
+        self.assertEqual((log.channel, log.status, log.api_user_id), ("call", "created", self.pbx))
+
+    def test_answered_unknown_caller_is_the_answering_reps_lead(self):
+        response = self.post_calls({"caller": "09351112244", "extension": "204", "status": "answered",
+                                    "duration": 300, "call_id": "n-2"})
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.user_id, self.reza)
+        self.assertTrue(lead.first_response_date)
+
+    def test_malformed_events(self):
+        response = self.post_calls([
+            {"caller": "not a number", "call_id": "x-1"},
+            {"caller": "09120007788", "direction": "sideways", "status": "lost", "duration": "-3",
+             "start": "yesterday", "recording_url": "ftp://x", "colour": "red"},
+            "a string",
+        ])
+        self.assertEqual(response.status_code, 422)
+        first, second, third = response.json()["results"]
+        self.assertIn("caller", first["errors"])
+        self.assertEqual(set(second["errors"]),
+                         {"direction", "status", "duration", "start", "recording_url", "colour"})
+        self.assertIn("__all__", third["errors"])
+        self.assertEqual(self.env["lead.capture.log"].search_count(
+            [("channel", "=", "call"), ("status", "=", "rejected")]), 3)
+        self.assertFalse(self.lead.engagement_ids)
+        self.assertEqual(self.url_open(CALLS_PATH, data="{", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}).status_code, 400)
+        self.assertEqual(self.url_open(CALLS_PATH, data="{}", headers={
+            "Content-Type": "application/json", "Authorization": "Bearer forged"}).status_code, 401)
