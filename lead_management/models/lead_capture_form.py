@@ -72,7 +72,8 @@ class LeadCaptureForm(models.Model):
     submit_url = fields.Char(compute="_compute_submit_url", groups="sales_team.group_sale_manager")
     embed_code = fields.Text(compute="_compute_embed_code", groups="sales_team.group_sale_manager")
     log_count = fields.Integer(compute="_compute_log_count", string="Submissions")
-    webhook_url = fields.Char(compute="_compute_webhook_url", groups="sales_team.group_sale_manager")
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", groups="sales_team.group_sale_manager")
     webhook_key = fields.Char(
         copy=False, default=lambda self: secrets.token_urlsafe(24), groups="sales_team.group_sale_manager",
         help="Paste it in Google Ads as the webhook key: requests without it are refused.")

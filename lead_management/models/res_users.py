@@ -20,6 +20,10 @@ class ResUsers(models.Model):
     def SELF_READABLE_FIELDS(self):
         return [*super().SELF_READABLE_FIELDS, "phone_extension"]
 
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return [*super().SELF_WRITEABLE_FIELDS, "phone_extension"]
+
     @api.constrains("phone_extension")
     def _check_phone_extension(self):
         for user in self:

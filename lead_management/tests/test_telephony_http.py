@@ -4,6 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
@@ -35,8 +36,12 @@ class TestCallsApi(HttpCase):
         return self.url_open(CALLS_PATH, data=json.dumps(data), headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
 
-    def test_extension_stored_with_ascii_digits(self):
+    def test_extension_stored_with_ascii_digits_and_set_in_preferences(self):
         self.assertEqual(self.reza.phone_extension, "204")
+        self.reza.with_user(self.reza).write({"phone_extension": "۲۰۵"})
+        self.assertEqual(self.reza.phone_extension, "205")
+        with self.assertRaises(ValidationError):
+            self.reza.with_user(self.reza).write({"phone_extension": "ext. 5"})
 
     def test_every_spelling_of_a_known_number(self):
         spellings = ["09120007788", "9120007788", "+989120007788", "00989120007788", "۰۹۱۲ ۰۰۰ ۷۷۸۸"]
