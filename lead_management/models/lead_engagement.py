@@ -33,9 +33,9 @@ class LeadEngagement(models.Model):
     points = fields.Integer(
         help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")
     note = fields.Char()
-    call_direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")], string="Direction")
+    call_direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")])
     call_status = fields.Selection(
-        [("answered", "Answered"), ("missed", "Missed"), ("voicemail", "Voicemail")], string="Call Status")
+        [("answered", "Answered"), ("missed", "Missed"), ("voicemail", "Voicemail")])
     call_duration = fields.Integer(string="Duration (s)")
     call_number = fields.Char(string="Phone Number", help="The lead's number: the caller, or the number called.")
     call_user_id = fields.Many2one("res.users", string="Extension Of", help="The salesperson whose extension rang.")

@@ -1,3 +1,4 @@
+import contextlib
 import hashlib
 import hmac
 import json
@@ -33,14 +34,12 @@ class _GraphApi(BaseHTTPRequestHandler):
         else:
             status, body = 500, {"error": {"message": "Please retry your request later."}}
         data = json.dumps(body).encode()
-        try:
+        with contextlib.suppress(OSError):  # the client may have given up (timeout)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-        except OSError:
-            pass  # the client gave up (timeout)
 
     def log_message(self, *args):
         pass

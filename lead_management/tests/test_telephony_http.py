@@ -4,8 +4,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import ValidationError
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 CALLS_PATH = "/lead_management/api/v1/calls"
