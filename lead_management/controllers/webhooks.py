@@ -1,15 +1,15 @@
-import hmac
-
 from odoo import http
 from odoo.http import request
 
 from ..tools import ads
 from ..tools.normalize import clean_text
-from .capture import TOKEN_PATTERN
+from .capture import RETRY_AFTER_SECONDS, TOKEN_PATTERN
 from .common import CaptureRequestMixin
 
 #: the largest notification an ad platform sends (one lead, or a few ids)
 WEBHOOK_MAX_BODY = 256 * 1024
+#: refused requests an address may send per minute (forged keys, unknown tokens)
+WEBHOOK_REFUSED_PER_MINUTE = 60
 
 
 class LeadWebhookController(CaptureRequestMixin, http.Controller):
@@ -27,6 +27,8 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
         form = self._get_webhook_form(token, "google_ads")
+        if self._is_refusing(remote_addr):
+            return self._json(429, {"error": "too many refused requests"}, headers={"Retry-After": RETRY_AFTER_SECONDS})
         body = self._read_body(WEBHOOK_MAX_BODY)
         if body is None:
             Log._log_refused("google_ads", env._("The request is larger than %(max)s bytes.", max=WEBHOOK_MAX_BODY),
@@ -39,12 +41,14 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         error, payloads, single = self._parse_json_body(body)
         if not error and not single:
             error = env._("Expected one Google Ads lead (a JSON object), got a list.")
+        # sudo: the key is readable by sales managers only; the request proves it knows it
+        webhook_key = form.sudo().webhook_key
         if error:
-            Log._log_refused("google_ads", error, body, form=form, remote_addr=remote_addr)
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+            Log._log_refused("google_ads", error, ads.redact(text, [webhook_key]), form=form, remote_addr=remote_addr)
             return self._json(400, {"error": error})
         data = payloads[0]
-        # sudo: the key is readable by sales managers only; the request proves it knows it
-        if not hmac.compare_digest(str(data.get("google_key") or ""), form.sudo().webhook_key or ""):
+        if not ads.secret_matches(data.get("google_key"), webhook_key):
             data.pop("google_key", None)
             Log._log_refused("google_ads", env._("Google Ads key: the key sent is not this form's webhook key."),
                              data, form=form, remote_addr=remote_addr)
@@ -77,18 +81,23 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
         form = self._get_webhook_form(token, "meta")
+        if self._is_refusing(remote_addr):
+            return self._json(429, {"error": "too many refused requests"}, headers={"Retry-After": RETRY_AFTER_SECONDS})
         if request.httprequest.method == "GET":
             args = request.httprequest.args
             # sudo: the verify token is readable by sales managers only; Meta proves it knows it
-            if form and args.get("hub.mode") == "subscribe" and form.sudo().meta_verify_token and \
-                    hmac.compare_digest(args.get("hub.verify_token", ""), form.sudo().meta_verify_token):
+            if form and args.get("hub.mode") == "subscribe" and \
+                    ads.secret_matches(args.get("hub.verify_token"), form.sudo().meta_verify_token):
                 return request.make_response(args.get("hub.challenge", "")[:256],
                                              headers=[("Content-Type", "text/plain; charset=utf-8")])
             Log._log_refused("meta", env._("Meta verification: wrong verify token or mode."),
-                             dict(args), form=form, remote_addr=remote_addr)
+                             {key: value for key, value in args.items() if key != "hub.verify_token"},
+                             form=form, remote_addr=remote_addr)
             return self._json(403, {"error": "verification failed"})
-        body = request.httprequest.get_data(cache=True)
-        if len(body) > WEBHOOK_MAX_BODY:
+        content_length = request.httprequest.content_length
+        body = request.httprequest.get_data(cache=True) \
+            if not content_length or content_length <= WEBHOOK_MAX_BODY else b""
+        if len(body) > WEBHOOK_MAX_BODY or (content_length or 0) > WEBHOOK_MAX_BODY:
             Log._log_refused("meta", env._("The request is larger than %(max)s bytes.", max=WEBHOOK_MAX_BODY),
                              form=form, remote_addr=remote_addr)
             return self._json(413, {"error": "too large"})
@@ -118,6 +127,12 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         statuses = {result["status"] for result in results}
         return self._json(500 if statuses == {"error"} else 200, {"results": [
             {key: result[key] for key in ("status", "errors")} for result in results]})
+
+    def _is_refusing(self, remote_addr):
+        """Whether ``remote_addr`` sent too many refused requests in the last
+        minute: the next ones are not even logged."""
+        return bool(remote_addr) and request.env["lead.capture.log"]._count_recent(
+            "remote_addr", remote_addr, status="rejected") >= WEBHOOK_REFUSED_PER_MINUTE
 
     def _get_webhook_form(self, token, channel):
         """The active form of the token, or an empty recordset."""

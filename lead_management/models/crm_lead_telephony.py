@@ -1,3 +1,4 @@
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -16,7 +17,9 @@ CALL_KEYS = {"caller": 64, "called": 64, "extension": 32, "direction": 16, "stat
 CALL_DIRECTIONS = ("inbound", "outbound")
 CALL_STATUSES = ("answered", "missed", "voicemail")
 #: a called number this short is an extension, not a line
-EXTENSION_MAX_DIGITS = 6
+_EXTENSION = re.compile(r"[0-9]{1,6}")
+#: seconds, up to about 115 days
+_DURATION = re.compile(r"[0-9]{1,7}")
 
 
 class CrmLead(models.Model):
@@ -54,13 +57,17 @@ class CrmLead(models.Model):
         call_ids = [item["call_id"] for item in valid if item["call_id"]]
         Lead._capture_lock([("idempotency", call_id) for call_id in call_ids])
         answers = Log._get_idempotent_answers("call", None, api_user, call_ids)
-        pending = []
+        pending, first_of = [], {}
         for item in valid:
             answer = answers.get(item["call_id"]) if item["call_id"] else None
             if answer:
                 item.update(capture_status=answer["status"], lead_id=answer["lead_id"], replayed=True)
+            elif item["call_id"] in first_of:
+                item["same_as"] = first_of[item["call_id"]]   # sent twice in the request: recorded once
             else:
                 pending.append(item)
+                if item["call_id"]:
+                    first_of[item["call_id"]] = item
         Lead._resolve_call_users(pending)
         lead_ids = Lead._find_matching_leads([{"phone": item["number"]} for item in pending], ["phone"], days=0)
         known, unknown = [], []
@@ -73,6 +80,10 @@ class CrmLead(models.Model):
                     number=item["number"])
         Lead._record_known_calls(known)
         Lead._capture_unknown_callers(unknown, api_user, remote_addr)
+        for item in items:
+            if "same_as" in item:
+                item.update(lead_id=item["same_as"].get("lead_id") or False, replayed=True,
+                            capture_status="matched" if item["same_as"].get("lead_id") else None)
         captured = {id(item) for item in unknown}  # logged by the capture pipeline
         logged = [item for item in items if id(item) not in captured]
         Log.create([{
@@ -138,7 +149,7 @@ class CrmLead(models.Model):
                 "start: %(value)s is not a date and time; expected ISO 8601 such as 2026-03-21T09:30:00+03:30 "
                 "(UTC without an offset).", value=texts["start"])
         duration = texts.get("duration", "0")
-        if not duration.isdigit():
+        if not _DURATION.fullmatch(duration):
             errors["duration"] = self.env._("duration: expected a whole number of seconds, got %(value)s.",
                                             value=duration)
         recording_url = texts.get("recording_url")
@@ -147,7 +158,7 @@ class CrmLead(models.Model):
                                                  value=recording_url)
         extension = texts.get("extension")
         called = texts.get("called", "")
-        if not extension and direction == "inbound" and called.isdigit() and len(called) <= EXTENSION_MAX_DIGITS:
+        if not extension and direction == "inbound" and _EXTENSION.fullmatch(called):
             extension = called
         if not errors:
             item.update(direction=direction, call_status=status, number=number, extension=extension or False,
@@ -161,16 +172,17 @@ class CrmLead(models.Model):
         offset), or None."""
         try:
             start = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
+            return start.astimezone(UTC).replace(tzinfo=None) if start.tzinfo else start
+        except (ValueError, OverflowError):
             return None
-        return start.astimezone(UTC).replace(tzinfo=None) if start.tzinfo else start
 
     @api.model
     def _resolve_call_users(self, items):
         """The salesperson of each item's extension (item["user"])."""
         extensions = {item["extension"] for item in items if item["extension"]}
-        users = self.env["res.users"].search([("phone_extension", "in", list(extensions))]) if extensions \
-            else self.env["res.users"]
+        # internal users only: a portal user's extension opens no lead
+        users = self.env["res.users"].search([("phone_extension", "in", list(extensions)), ("share", "=", False)]) \
+            if extensions else self.env["res.users"]
         by_extension = {}
         for user in users:
             if user.company_id == self.env.company or user.phone_extension not in by_extension:
@@ -205,12 +217,15 @@ class CrmLead(models.Model):
         first response for an answered call of the salesperson."""
         if not items:
             return
-        leads = self.browse([item["lead_id"] for item in items])
+        leads = self.browse(list(dict.fromkeys(item["lead_id"] for item in items)))
         leads.fetch(["user_id", "first_response_date"])
         self.env["lead.engagement"].create([
             dict(self._get_call_event_values(item), lead_id=item["lead_id"]) for item in items
             if item["direction"] == "inbound" or item["call_status"] == "answered"])
-        leads._message_log_batch(bodies={item["lead_id"]: self._get_call_note(item) for item in items})
+        bodies = defaultdict(Markup)
+        for item in items:   # one note per lead, of all its calls in the request
+            bodies[item["lead_id"]] += self._get_call_note(item)
+        leads._message_log_batch(bodies=bodies)
         call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         activities = []
         for item in items:
@@ -284,11 +299,13 @@ class CrmLead(models.Model):
     def _notify_incoming_calls(self, items):
         """The screen pop: the salesperson whose extension rang gets the
         caller's lead on their screen (bus notification)."""
+        items = [item for item in items if item["direction"] == "inbound" and item["user"]]
+        leads = self.browse([item["lead_id"] for item in items])
+        leads.fetch(["name", "contact_name", "partner_id"])
+        by_id = {lead.id: lead for lead in leads}   # records of one prefetch set: the partners read once
         for item in items:
             user = item["user"]
-            if item["direction"] != "inbound" or not user:
-                continue
-            lead = self.browse(item["lead_id"]).with_context(lang=user.lang)
+            lead = by_id[item["lead_id"]].with_context(lang=user.lang)
             user.partner_id._bus_send("lead_management.incoming_call", {
                 "lead_id": lead.id, "lead_name": lead.name, "number": item["number"],
                 "contact_name": lead.contact_name or lead.partner_id.name or "",

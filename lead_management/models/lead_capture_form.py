@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import html_escape
+from odoo.tools import SQL, html_escape
 
 from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 
@@ -75,10 +75,11 @@ class LeadCaptureForm(models.Model):
     webhook_url = fields.Char(
         string="Webhook URL", compute="_compute_webhook_url", groups="sales_team.group_sale_manager")
     webhook_key = fields.Char(
-        copy=False, default=lambda self: secrets.token_urlsafe(24), groups="sales_team.group_sale_manager",
+        copy=False, readonly=True, default=lambda self: secrets.token_urlsafe(24),
+        groups="sales_team.group_sale_manager",
         help="Paste it in Google Ads as the webhook key: requests without it are refused.")
     meta_verify_token = fields.Char(
-        string="Verify Token", copy=False, default=lambda self: secrets.token_urlsafe(24),
+        string="Verify Token", copy=False, readonly=True, default=lambda self: secrets.token_urlsafe(24),
         groups="sales_team.group_sale_manager",
         help="Paste it in your Meta app's webhook settings, with the callback URL.")
     meta_app_secret = fields.Char(
@@ -92,6 +93,15 @@ class LeadCaptureForm(models.Model):
         help="When the ad platform last sent a test lead: logged, never made a lead.")
 
     _sql_constraints = [("token_unique", "UNIQUE(token)", "A form token must be unique.")]
+
+    def init(self):
+        # the column default of the forms that existed before: one random value each
+        for column in ("webhook_key", "meta_verify_token"):
+            self.env.cr.execute(SQL(
+                """UPDATE lead_capture_form SET %(column)s = md5(random()::text || clock_timestamp()::text || id)
+                    WHERE %(column)s IS NULL OR %(column)s IN (
+                          SELECT %(column)s FROM lead_capture_form GROUP BY %(column)s HAVING count(*) > 1)""",
+                column=SQL.identifier(column)))
 
     @api.model
     def _default_field_ids(self):

@@ -28,7 +28,6 @@ PAYLOAD_MAX_LENGTH = 65536
 #: Meta's lead ids: digits only, so that they are safe in a Graph API URL
 META_LEAD_ID = re.compile(r"[0-9]{1,32}")
 META_GRAPH_URL = "https://graph.facebook.com/v21.0"
-META_FETCH_BATCH = 20
 
 
 class LeadCaptureLog(models.Model):
@@ -86,7 +85,8 @@ class LeadCaptureLog(models.Model):
         if not logs:
             raise UserError(self.env._("Only rejected and failed submissions can be replayed."))
         # a Meta lead whose answers were never fetched: fetched again
-        unfetched = logs.filtered(lambda log: log.channel == "meta" and '"leadgen_id"' in (log.payload or ""))
+        unfetched = logs.filtered(lambda log: log.channel == "meta" and '"leadgen_id"' in (log.payload or "")
+                                  and META_LEAD_ID.fullmatch(log.idempotency_key or ""))
         if unfetched:
             unfetched.write({"status": "waiting", "fetch_attempts": 0, "next_fetch_date": fields.Datetime.now()})
             self.env.ref("lead_management.ir_cron_meta_lead_fetch")._trigger()
@@ -199,55 +199,83 @@ class LeadCaptureLog(models.Model):
         return results
 
     @api.model
-    def _cron_fetch_meta_leads(self, batch_size=META_FETCH_BATCH):
-        """Fetch the answers of the waiting Meta leads that are due, and
-        capture them."""
-        domain = [("channel", "=", "meta"), ("status", "=", "waiting"),
-                  ("next_fetch_date", "<=", fields.Datetime.now())]
-        logs = self.search(domain, order="next_fetch_date, id", limit=batch_size)
-        logs._fetch_meta_leads()
-        self.env["ir.cron"]._notify_progress(done=len(logs), remaining=self.search_count(domain))
+    def _cron_fetch_meta_leads(self):
+        """Fetch the answers of the first due waiting Meta lead and capture
+        it, locked so that two workers never fetch the same one; the cron
+        commits and calls again while due ones are left (one lead per
+        transaction: a slow Graph API holds no other lead)."""
+        now = fields.Datetime.now()
+        self.flush_model(["channel", "status", "next_fetch_date"])
+        self.env.cr.execute(SQL(
+            """SELECT id FROM lead_capture_log
+                WHERE channel = 'meta' AND status = 'waiting' AND next_fetch_date <= %s
+                ORDER BY next_fetch_date, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED""", now))
+        row = self.env.cr.fetchone()
+        if row:
+            self.browse(row[0])._fetch_meta_leads()
+        remaining = self.search_count([("channel", "=", "meta"), ("status", "=", "waiting"),
+                                       ("next_fetch_date", "<=", now)])
+        self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
 
     def _fetch_meta_leads(self, timeout=10):
         """Fetch each waiting Meta lead's fields from the Graph API (with
         its form's page token) and capture it; a failure is retried later,
         each time later (tools.ads.retry_delay_minutes), then left as an
-        error that can be replayed."""
+        error that can be replayed; an answer that cannot be captured is an
+        error at once."""
         # sudo: settings are readable by administrators only
         base_url = (self.env["ir.config_parameter"].sudo().get_param("lead_management.meta_graph_url")
                     or META_GRAPH_URL).rstrip("/")
-        Lead = self.env["crm.lead"]
         for log in self:
-            value = json.loads(log.payload or "{}")
             try:
-                response = requests.get(
-                    f"{base_url}/{log.idempotency_key}", timeout=timeout,
-                    # sudo: the page token is readable by sales managers only; the cron uses it
-                    params={"access_token": log.form_id.sudo().meta_page_token or "",
-                            "fields": "created_time,field_data,ad_id,adgroup_id,campaign_id,form_id"})
-                data = response.json() if response.content else {}
-                if response.status_code != 200 or not isinstance(data, dict):
-                    message = data.get("error", {}).get("message") if isinstance(data, dict) \
-                        and isinstance(data.get("error"), dict) else None
-                    raise ValueError(self.env._("the Graph API answered %(status)s %(message)s",
-                                                status=response.status_code, message=message or ""))
+                data = log._get_meta_lead(base_url, timeout)
             except (requests.RequestException, ValueError) as error:
-                log._meta_fetch_failed(str(error))
+                log._meta_fetch_failed(error)
                 continue
-            payload = Lead._get_meta_payload({**value, **data, "leadgen_id": log.idempotency_key})
-            try:
-                with self.env.cr.savepoint():
-                    Lead._capture([payload], "meta", form=log.form_id, remote_addr=log.remote_addr, replay_log=log)
-            except psycopg2.OperationalError:
-                raise
-            except Exception as error:
-                _logger.warning("lead_management: Meta lead %s not captured", log.idempotency_key, exc_info=True)
-                log.write({"status": "error", "payload": self._dump_payload(payload),
-                           "error": Lead._capture_error_message(error)})
+            log._capture_meta_lead(data)
 
-    def _meta_fetch_failed(self, reason):
-        """Count a failed fetch: retry later, or give up with the reason."""
+    def _get_meta_lead(self, base_url, timeout):
+        """The Graph API's lead of this log (its answers and the ad's ids);
+        the page token goes in a header, never in a URL an error could
+        show."""
         self.ensure_one()
+        response = requests.get(
+            f"{base_url}/{self.idempotency_key}", timeout=timeout,
+            params={"fields": "created_time,field_data,ad_id,adgroup_id,campaign_id,form_id"},
+            # sudo: the page token is readable by sales managers only; the cron uses it
+            headers={"Authorization": f"Bearer {self.form_id.sudo().meta_page_token or ''}"})
+        data = response.json() if response.content else {}
+        if response.status_code != 200 or not isinstance(data, dict):
+            message = data.get("error", {}).get("message") if isinstance(data, dict) \
+                and isinstance(data.get("error"), dict) else None
+            raise ValueError(self.env._("the Graph API answered %(status)s %(message)s",
+                                        status=response.status_code, message=str(message or "")[:200]))
+        return data
+
+    def _capture_meta_lead(self, data):
+        """Capture the fetched lead ``data`` through the pipeline, this log
+        becoming its entry; a lead that cannot be captured is an error."""
+        self.ensure_one()
+        Lead = self.env["crm.lead"]
+        payload = data
+        try:
+            with self.env.cr.savepoint():
+                value = json.loads(self.payload or "{}")
+                payload = Lead._get_meta_payload({**(value if isinstance(value, dict) else {}), **data,
+                                                  "leadgen_id": self.idempotency_key})
+                Lead._capture([payload], "meta", form=self.form_id, remote_addr=self.remote_addr, replay_log=self)
+        except psycopg2.OperationalError:
+            raise
+        except Exception as error:
+            _logger.warning("lead_management: Meta lead %s not captured", self.idempotency_key, exc_info=True)
+            self.write({"status": "error", "payload": self._dump_payload(payload),
+                        "error": Lead._capture_error_message(error)})
+
+    def _meta_fetch_failed(self, error):
+        """Count a failed fetch: retry later, or give up with the reason
+        (for a network error, its kind only: its text may hold addresses)."""
+        self.ensure_one()
+        reason = type(error).__name__ if isinstance(error, requests.RequestException) else str(error)
         attempts = self.fetch_attempts + 1
         delay = ads.retry_delay_minutes(attempts)
         if delay is None:
@@ -278,12 +306,13 @@ class LeadCaptureLog(models.Model):
         return answers
 
     @api.model
-    def _count_recent(self, field, value, seconds=60):
+    def _count_recent(self, field, value, seconds=60, status=None):
         """How many requests the form, API user or address ``value`` sent in
-        the last ``seconds`` (the rate limits)."""
+        the last ``seconds`` (the rate limits), of ``status`` if given."""
         since = fields.Datetime.now() - timedelta(seconds=seconds)
+        domain = [(field, "=", value), ("create_date", ">=", since)] + ([("status", "=", status)] if status else [])
         # sudo: a rate counts every request of the sender, readable or not by the caller
-        return self.sudo().search_count([(field, "=", value), ("create_date", ">=", since)])
+        return self.sudo().search_count(domain)
 
     @api.model
     def _dump_payload(self, payload):

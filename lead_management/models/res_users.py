@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -24,13 +26,17 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "phone_extension"]
 
-    @api.constrains("phone_extension")
+    @api.constrains("phone_extension", "share")
     def _check_phone_extension(self):
         for user in self:
-            if user.phone_extension and not normalize_digits(user.phone_extension).isdigit():
+            if user.phone_extension and not re.fullmatch(r"[0-9]{1,16}", user.phone_extension):
                 raise ValidationError(self.env._(
                     "Phone Extension: %(value)s is not an extension; expected digits, such as 204.",
                     value=user.phone_extension))
+            if user.phone_extension and user.share:
+                raise ValidationError(self.env._(
+                    "Phone Extension: only internal users have one; %(user)s is a portal or public user.",
+                    user=user.name))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,11 +4,14 @@ import hmac
 import json
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from freezegun import freeze_time
 
+from odoo import fields
+from odoo.addons.lead_management.controllers.webhooks import WEBHOOK_REFUSED_PER_MINUTE
 from odoo.tests import HttpCase, tagged
 
 
@@ -20,7 +23,7 @@ class _GraphApi(BaseHTTPRequestHandler):
     def do_GET(self):
         parts = urlsplit(self.path)
         lead_id, query = parts.path.rsplit("/", 1)[-1], parse_qs(parts.query)
-        self.server.requests.append((lead_id, query.get("access_token", [""])[0]))
+        self.server.requests.append((lead_id, self.headers.get("Authorization"), "access_token" in query))
         if lead_id == "3003":
             time.sleep(1.5)
         if lead_id == "1001":
@@ -129,6 +132,23 @@ class TestGoogleAdsWebhook(AdsHttpCase):
         self.assertNotIn("forged", log.payload)
         self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "sara.karimi@example.com")]))
         self.assertEqual(self.post_google(self.google_lead(), token="unknown-token").status_code, 404)
+        self.assertEqual(self.post_google(self.google_lead(key="ключ-کلید")).status_code, 403, "any text, no 500")
+
+    def test_a_form_without_key_refuses_everything(self):
+        self.google.sudo().webhook_key = False
+        self.assertEqual(self.post_google(self.google_lead(key="")).status_code, 403)
+        body = self.google_lead()
+        body["google_key"] = ""
+        self.assertEqual(self.post_google(body).status_code, 403)
+
+    def test_key_never_logged_and_refusals_limited(self):
+        self.post_google(None, raw=json.dumps([self.google_lead()]))
+        self.post_google(None, raw="{broken " + self.google.webhook_key)
+        for log in self.Log.search([("form_id", "=", self.google.id)]):
+            self.assertNotIn(self.google.webhook_key, log.payload)
+        for _index in range(WEBHOOK_REFUSED_PER_MINUTE):
+            self.post_google(self.google_lead(key="forged"))
+        self.assertEqual(self.post_google(self.google_lead()).status_code, 429, "this address is refused a minute")
 
     def test_test_lead_logged_not_created(self):
         response = self.post_google(self.google_lead(lead_id="TeSter-123", is_test=True))
@@ -203,7 +223,7 @@ class TestMetaWebhook(AdsHttpCase):
         log = self.Log.search([("form_id", "=", self.meta.id)])
         self.assertEqual((len(log), log.status), (1, "waiting"))
         self.Log._cron_fetch_meta_leads()
-        self.assertEqual(self.graph.requests, [("1001", "page-token")])
+        self.assertEqual(self.graph.requests, [("1001", "Bearer page-token", False)], "the token is no URL part")
         self.assertEqual(log.status, "created")
         self.assertEqual((log.lead_id.contact_name, log.lead_id.email_from),
                          ("Meta Fetched", "meta.fetched@example.com"))
@@ -222,12 +242,32 @@ class TestMetaWebhook(AdsHttpCase):
             self.assertEqual(str(logs[0].next_fetch_date), "2026-03-02 09:01:00")
             self.Log._cron_fetch_meta_leads()
             self.assertEqual(logs.mapped("fetch_attempts"), [1, 1], "not due yet")
-            for minutes in (1, 5, 15, 60, 240, 720):
+            for minutes, next_minutes in ((1, 5), (5, 15), (15, 60), (60, 240), (240, 720)):
                 frozen.tick(minutes * 60)
                 logs[0]._fetch_meta_leads()
+                self.assertEqual(logs[0].next_fetch_date, fields.Datetime.now() + timedelta(minutes=next_minutes))
+            frozen.tick(720 * 60)
+            logs[0]._fetch_meta_leads()
             self.assertEqual((logs[0].status, logs[0].fetch_attempts), ("error", 7))
             self.assertIn("after 7 attempts", logs[0].error)
             self.assertFalse(self.env["crm.lead"].search([("external_id", "=", "2002")]))
             # the marketer fixes the page token on Meta's side, then replays: fetched again
             logs[0].action_replay()
             self.assertEqual((logs[0].status, logs[0].fetch_attempts), ("waiting", 0))
+
+    def test_network_error_keeps_the_token_out_of_the_log(self):
+        self.env["ir.config_parameter"].set_param("lead_management.meta_graph_url", "http://127.0.0.1:9/v21.0")
+        self.post_meta(self.meta_notification({"leadgen_id": "1001"}))
+        log = self.Log.search([("form_id", "=", self.meta.id)])
+        log._fetch_meta_leads(timeout=2)
+        self.assertEqual((log.status, log.fetch_attempts), ("waiting", 1))
+        self.assertIn("ConnectionError", log.error)
+        self.assertNotIn("page-token", log.error)
+
+    def test_replay_of_a_refused_notification_fetches_nothing(self):
+        self.post_meta(self.meta_notification({"leadgen_id": "12ab"}))
+        log = self.Log.search([("form_id", "=", self.meta.id)])
+        self.assertEqual((log.status, log.idempotency_key), ("rejected", False))
+        log.action_replay()
+        self.assertEqual(log.status, "rejected", "replayed as a payload, not queued for the Graph API")
+        self.assertFalse(log.next_fetch_date)

@@ -99,6 +99,21 @@ class TestCallsApi(HttpCase):
         self.assertEqual(response.status_code, 422, "an outgoing call to no lead is not recorded")
         self.assertIn("called", response.json()["errors"])
 
+    def test_a_call_sent_twice_in_one_request_is_recorded_once(self):
+        call = {"caller": "09120007788", "status": "missed", "call_id": "twice-1"}
+        response = self.post_calls([call, call, {**call, "call_id": "twice-2"}])
+        self.assertEqual([result["lead_id"] for result in response.json()["results"]], [self.lead.id] * 3)
+        self.assertEqual(len(self.lead.engagement_ids), 2)
+        notes = self.lead.message_ids.filtered(lambda message: "Incoming call, missed" in (message.body or ""))
+        self.assertEqual(len(notes), 1, "one note of the request's calls")
+        self.assertEqual(notes.body.count("Incoming call, missed"), 2)
+
+    def test_portal_users_have_no_extension(self):
+        portal = mail_new_test_user(self.env, login="lm_portal_ext", groups="base.group_portal")
+        with self.assertRaises(ValidationError):
+            portal.phone_extension = "299"
+
+    @freeze_time("2026-03-02 09:00:00")
     def test_unknown_caller_becomes_a_lead_routed_as_hot_when_missed(self):
         self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
         self.env["lead.territory"].search([]).active = False
@@ -112,7 +127,8 @@ class TestCallsApi(HttpCase):
         self.assertEqual(lead.engagement_ids.call_status, "missed")
         self.assertEqual(lead.sla_status, "pending")
         hot_minutes = int(self.env["ir.config_parameter"].get_param("lead_management.sla_hot_minutes", 5))
-        self.assertLessEqual(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=hot_minutes))
+        self.assertEqual(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=hot_minutes))
+        self.assertNotEqual(lead.temperature, "hot", "hot by the call, not by its score")
         self.assertTrue(lead.activity_ids.filtered(lambda act: act.summary == "Urgent: first contact"))
         log = self.env["lead.capture.log"].search([("lead_id", "=", lead.id)])
         self.assertEqual((log.channel, log.status, log.api_user_id), ("call", "created", self.pbx))

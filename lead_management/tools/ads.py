@@ -111,7 +111,23 @@ def meta_signature_valid(body, header, app_secret):
     if not header or not app_secret or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
+    return hmac.compare_digest(expected.encode(), header[len("sha256="):].strip().lower().encode())
+
+
+def secret_matches(sent, secret):
+    """Whether the text ``sent`` is the non-empty ``secret``, compared in
+    constant time (any text: compare_digest refuses non-ASCII strings)."""
+    if not secret or not isinstance(sent, str):
+        return False
+    return hmac.compare_digest(sent.encode(), secret.encode())
+
+
+def redact(text, secrets):
+    """``text`` with each of the non-empty ``secrets`` replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def meta_leadgen_changes(data):

@@ -35,7 +35,9 @@ class CrmLead(models.Model):
             or Lead.env["crm.team"].browse(defaults.get("team_id")).company_id or self.env.company
         result, = Lead.with_company(company)._capture([payload], "chat", defaults=defaults)
         if result["lead_id"]:
-            return self.browse(result["lead_id"])
+            lead = self.browse(result["lead_id"])
+            # sudo: the visitor's open lead may be another salesperson's; Live Chat only links to it
+            return lead if lead.has_access("read") else lead.sudo()
         _logger.info("lead_management: chat lead created without matching: %s", result["errors"])
         lead = super().create([vals])
         # sudo: the log is written whoever chats
