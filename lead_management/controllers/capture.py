@@ -6,14 +6,13 @@ from odoo.http import request
 from odoo.tools import html_escape
 
 from ..tools.normalize import clean_text
-from .common import FORM_MIMETYPES, CaptureRequestMixin
+from .common import FORM_MIMETYPES, RETRY_AFTER_SECONDS, CaptureRequestMixin
 
 #: the largest body the lead API reads (100 leads of a few kilobytes)
 API_MAX_BODY = 1024 * 1024
 API_MAX_LEADS = 100
 #: the largest body a web form posts
 FORM_MAX_BODY = 64 * 1024
-RETRY_AFTER_SECONDS = "60"
 #: what secrets.token_urlsafe() makes: anything else is not a form's token
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -31,19 +30,12 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
         the field errors, 400 for a body that is not JSON, 413 for one that
         is too large, 429 beyond the key's rate."""
         env = request.env
-        if not env.user.has_group("sales_team.group_sale_salesman"):
-            return self._json(403, {"errors": {"__all__": env._("This API key's user may not create leads.")}})
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        body = self._read_body(API_MAX_BODY)
-        if body is None:
-            return self._json(413, {"errors": {"__all__": env._(
-                "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY)}})
-        rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
-        if rate and Log._count_recent("api_user_id", env.uid) >= rate:
-            return self._json(429, {"errors": {"__all__": env._(
-                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
-                headers={"Retry-After": RETRY_AFTER_SECONDS})
+        body, refusal = self._read_api_request(API_MAX_BODY, env._(
+            "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY))
+        if refusal:
+            return refusal
         error, payloads, single = self._parse_json_body(body)
         if not error and not single and len(payloads) > API_MAX_LEADS:
             return self._json(413, {"errors": {"__all__": env._(

@@ -8,6 +8,7 @@ from odoo.http import request
 _logger = logging.getLogger(__name__)
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+RETRY_AFTER_SECONDS = "60"
 
 
 class CaptureRequestMixin:
@@ -36,6 +37,24 @@ class CaptureRequestMixin:
                 "remote_addr": kwargs.get("remote_addr") or False,
             } for payload in payloads])
             return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
+
+    def _read_api_request(self, max_size, too_large):
+        """``(body, refusal)`` of a request with an API key: its body, or
+        the answer refusing it (403 for a user who may not create leads, 413
+        with ``too_large`` beyond ``max_size`` bytes, 429 beyond the key's
+        rate)."""
+        env = request.env
+        if not env.user.has_group("sales_team.group_sale_salesman"):
+            return None, self._json(403, {"errors": {"__all__": env._("This API key's user may not create leads.")}})
+        body = self._read_body(max_size)
+        if body is None:
+            return None, self._json(413, {"errors": {"__all__": too_large}})
+        rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
+        if rate and env["lead.capture.log"]._count_recent("api_user_id", env.uid) >= rate:
+            return None, self._json(429, {"errors": {"__all__": env._(
+                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
+                headers={"Retry-After": RETRY_AFTER_SECONDS})
+        return body, None
 
     def _read_body(self, max_size):
         """The request body (a form's fields, already read by Odoo, as a

@@ -5,7 +5,7 @@ import psycopg2
 from odoo import http
 from odoo.http import request
 
-from .capture import API_MAX_LEADS, RETRY_AFTER_SECONDS
+from .capture import API_MAX_LEADS
 from .common import CaptureRequestMixin
 
 _logger = logging.getLogger(__name__)
@@ -27,19 +27,12 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         (or the call already received), 422 with the field errors, 400 for
         a body that is not JSON."""
         env = request.env
-        if not env.user.has_group("sales_team.group_sale_salesman"):
-            return self._json(403, {"errors": {"__all__": env._("This API key's user may not create leads.")}})
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        body = self._read_body(CALLS_MAX_BODY)
-        if body is None:
-            return self._json(413, {"errors": {"__all__": env._(
-                "The request is larger than %(max)s bytes; send fewer calls per request.", max=CALLS_MAX_BODY)}})
-        rate = self._get_rate_setting("lead_management.api_rate_per_minute", 600)
-        if rate and Log._count_recent("api_user_id", env.uid) >= rate:
-            return self._json(429, {"errors": {"__all__": env._(
-                "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
-                headers={"Retry-After": RETRY_AFTER_SECONDS})
+        body, refusal = self._read_api_request(CALLS_MAX_BODY, env._(
+            "The request is larger than %(max)s bytes; send fewer calls per request.", max=CALLS_MAX_BODY))
+        if refusal:
+            return refusal
         error, events, single = self._parse_json_body(body)
         if not error and not single and len(events) > API_MAX_LEADS:
             error = env._("Expected at most %(max)s calls per request, got %(count)s.",

@@ -3,8 +3,8 @@ from odoo.http import request
 
 from ..tools import ads
 from ..tools.normalize import clean_text
-from .capture import RETRY_AFTER_SECONDS, TOKEN_PATTERN
-from .common import CaptureRequestMixin
+from .capture import TOKEN_PATTERN
+from .common import RETRY_AFTER_SECONDS, CaptureRequestMixin
 
 #: the largest notification an ad platform sends (one lead, or a few ids)
 WEBHOOK_MAX_BODY = 256 * 1024
@@ -26,26 +26,17 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         env = request.env
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        form = self._get_webhook_form(token, "google_ads")
-        if self._is_refusing(remote_addr):
-            return self._json(429, {"error": "too many refused requests"}, headers={"Retry-After": RETRY_AFTER_SECONDS})
-        body = self._read_body(WEBHOOK_MAX_BODY)
-        if body is None:
-            Log._log_refused("google_ads", env._("The request is larger than %(max)s bytes.", max=WEBHOOK_MAX_BODY),
-                             form=form, remote_addr=remote_addr)
-            return self._json(413, {"error": "too large"})
-        if not form:
-            Log._log_refused("google_ads", env._("Unknown or archived form token: %(token)s",
-                                                 token=clean_text(token)[:64]), body, remote_addr=remote_addr)
-            return self._json(404, {"error": "unknown webhook"})
+        form, body, refusal = self._read_webhook("google_ads", token)
+        if refusal:
+            return refusal
         error, payloads, single = self._parse_json_body(body)
         if not error and not single:
             error = env._("Expected one Google Ads lead (a JSON object), got a list.")
         # sudo: the key is readable by sales managers only; the request proves it knows it
         webhook_key = form.sudo().webhook_key
         if error:
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-            Log._log_refused("google_ads", error, ads.redact(text, [webhook_key]), form=form, remote_addr=remote_addr)
+            Log._log_refused("google_ads", error, ads.redact(body.decode("utf-8", "replace"), [webhook_key]),
+                             form=form, remote_addr=remote_addr)
             return self._json(400, {"error": error})
         data = payloads[0]
         if not ads.secret_matches(data.get("google_key"), webhook_key):
@@ -80,10 +71,10 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         env = request.env
         Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        form = self._get_webhook_form(token, "meta")
-        if self._is_refusing(remote_addr):
-            return self._json(429, {"error": "too many refused requests"}, headers={"Retry-After": RETRY_AFTER_SECONDS})
         if request.httprequest.method == "GET":
+            form = self._get_webhook_form(token, "meta")
+            if self._is_refusing(remote_addr):
+                return self._refuse_too_many()
             args = request.httprequest.args
             # sudo: the verify token is readable by sales managers only; Meta proves it knows it
             if form and args.get("hub.mode") == "subscribe" and \
@@ -94,17 +85,9 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
                              {key: value for key, value in args.items() if key != "hub.verify_token"},
                              form=form, remote_addr=remote_addr)
             return self._json(403, {"error": "verification failed"})
-        content_length = request.httprequest.content_length
-        body = request.httprequest.get_data(cache=True) \
-            if not content_length or content_length <= WEBHOOK_MAX_BODY else b""
-        if len(body) > WEBHOOK_MAX_BODY or (content_length or 0) > WEBHOOK_MAX_BODY:
-            Log._log_refused("meta", env._("The request is larger than %(max)s bytes.", max=WEBHOOK_MAX_BODY),
-                             form=form, remote_addr=remote_addr)
-            return self._json(413, {"error": "too large"})
-        if not form:
-            Log._log_refused("meta", env._("Unknown or archived form token: %(token)s",
-                                           token=clean_text(token)[:64]), body, remote_addr=remote_addr)
-            return self._json(404, {"error": "unknown webhook"})
+        form, body, refusal = self._read_webhook("meta", token)
+        if refusal:
+            return refusal
         signature = request.httprequest.headers.get("X-Hub-Signature-256")
         # sudo: see above, for the app secret
         if not ads.meta_signature_valid(body, signature, form.sudo().meta_app_secret):
@@ -127,6 +110,33 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         statuses = {result["status"] for result in results}
         return self._json(500 if statuses == {"error"} else 200, {"results": [
             {key: result[key] for key in ("status", "errors")} for result in results]})
+
+    def _read_webhook(self, channel, token):
+        """``(form, body, refusal)`` of a webhook's POST: the active form of
+        the token and the raw body, or the answer refusing the request (429
+        for an address refused too often, 413 beyond WEBHOOK_MAX_BODY, 404
+        for an unknown token), logged but for the 429."""
+        env = request.env
+        httprequest = request.httprequest
+        form = self._get_webhook_form(token, channel)
+        if self._is_refusing(httprequest.remote_addr):
+            return form, None, self._refuse_too_many()
+        too_large = (httprequest.content_length or 0) > WEBHOOK_MAX_BODY
+        body = b"" if too_large else httprequest.get_data(cache=True)
+        if too_large or len(body) > WEBHOOK_MAX_BODY:
+            env["lead.capture.log"]._log_refused(
+                channel, env._("The request is larger than %(max)s bytes.", max=WEBHOOK_MAX_BODY),
+                form=form, remote_addr=httprequest.remote_addr)
+            return form, None, self._json(413, {"error": "too large"})
+        if not form:
+            env["lead.capture.log"]._log_refused(
+                channel, env._("Unknown or archived form token: %(token)s", token=clean_text(token)[:64]), body,
+                remote_addr=httprequest.remote_addr)
+            return form, None, self._json(404, {"error": "unknown webhook"})
+        return form, body, None
+
+    def _refuse_too_many(self):
+        return self._json(429, {"error": "too many refused requests"}, headers={"Retry-After": RETRY_AFTER_SECONDS})
 
     def _is_refusing(self, remote_addr):
         """Whether ``remote_addr`` sent too many refused requests in the last
