@@ -18,14 +18,15 @@ from odoo.tests import HttpCase, tagged
 class _GraphApi(BaseHTTPRequestHandler):
     """Answers like Meta's Graph API for a lead: its field_data (lead
     1001), an OAuth error (2002), nothing before the client gives up
-    (3003), a server error (4004)."""
+    (3003: Odoo's tests raise any requests timeout to 10 s), a server error
+    (4004)."""
 
     def do_GET(self):
         parts = urlsplit(self.path)
         lead_id, query = parts.path.rsplit("/", 1)[-1], parse_qs(parts.query)
         self.server.requests.append((lead_id, self.headers.get("Authorization"), "access_token" in query))
         if lead_id == "3003":
-            time.sleep(1.5)
+            time.sleep(11)
         if lead_id == "1001":
             status, body = 200, {"id": "1001", "created_time": "2026-03-02T09:00:00+0000", "ad_id": "77",
                                  "form_id": "88", "field_data": [
@@ -239,6 +240,7 @@ class TestMetaWebhook(AdsHttpCase):
             self.assertEqual(logs.mapped("status"), ["waiting", "waiting"])
             self.assertEqual(logs.mapped("fetch_attempts"), [1, 1])
             self.assertIn("Invalid OAuth access token", logs[0].error)
+            self.assertIn("Timeout", logs[1].error)
             self.assertEqual(str(logs[0].next_fetch_date), "2026-03-02 09:01:00")
             self.Log._cron_fetch_meta_leads()
             self.assertEqual(logs.mapped("fetch_attempts"), [1, 1], "not due yet")

@@ -1,14 +1,11 @@
 import hashlib
 import hmac
-import unittest
-
-from odoo.tests import tagged
+from unittest import TestCase
 
 from ..tools import ads
 
 
-@tagged("lead_management_tools")
-class TestAds(unittest.TestCase):
+class TestAds(TestCase):
 
     def test_google_columns(self):
         payload, questions = ads.answers_to_payload(ads.google_answers({"user_column_data": [
