@@ -1,0 +1,2 @@
+from . import lead_nurture_report
+from . import lead_nurture_conversion_report
