@@ -70,10 +70,14 @@ class CrmLead(models.Model):
             return
         enrollments._exit("sql")
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        # a salesperson who already has something due on the lead gets no second task
+        busy = {(activity.res_id, activity.user_id.id) for activity in self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "crm.lead"), ("res_id", "in", enrollments.lead_id.ids), ("date_deadline", "<=", today)])}
         vals_list = []
         for lead in enrollments.lead_id:
             user = lead.user_id or lead.team_id.user_id
-            if user:
+            if user and (lead.id, user.id) not in busy:
                 vals = lead._prepare_activity_values(
                     todo, user, self.env._("Urgent: sales qualified lead from nurturing, contact now"),
                     fields.Date.context_today(lead))

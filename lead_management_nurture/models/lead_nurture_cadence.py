@@ -90,7 +90,8 @@ class LeadNurtureCadence(models.Model):
     def _check_domain(self):
         for cadence in self:
             try:
-                self.env["crm.lead"].search_count(cadence._get_audience_domain(), limit=1)
+                # sudo: only whether the filter runs on leads is checked (marketing users may not read leads)
+                self.env["crm.lead"].sudo().search_count(cadence._get_audience_domain(), limit=1)
             except Exception as error:
                 raise ValidationError(self.env._(
                     "The audience of the cadence %(cadence)s is not a valid filter on leads: %(error)s",

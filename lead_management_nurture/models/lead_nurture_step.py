@@ -66,7 +66,8 @@ class LeadNurtureStep(models.Model):
     def _check_domain(self):
         for step in self.filtered("domain"):
             try:
-                self.env["crm.lead"].search_count(step._get_condition_domain(), limit=1)
+                # sudo: only whether the filter runs on leads is checked (marketing users may not read leads)
+                self.env["crm.lead"].sudo().search_count(step._get_condition_domain(), limit=1)
             except Exception as error:
                 raise ValidationError(self.env._(
                     "The condition of the step %(step)s is not a valid filter on leads: %(error)s",

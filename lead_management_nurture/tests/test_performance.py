@@ -1,0 +1,46 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged, users, warmup
+
+from .common import MONDAY_MORNING, NurtureCase
+
+
+@tagged("post_install", "-at_install", "lead_management_nurture", "lead_management_performance")
+@freeze_time(MONDAY_MORNING)
+class TestPerformance(NurtureCase):
+    """A batch of due enrolments costs the same queries whatever its size."""
+
+    def _process_queries(self, count, step):
+        leads = self.env["crm.lead"].create([{
+            "name": f"Batch {count} {index}", "type": "lead", "user_id": self.user_salesman.id,
+            "team_id": self.team_iran.id, "country_id": self.country_ir.id,
+            "email_from": f"batch{count}.{index}@example.com", "partner_name": f"Batch {index}",
+        } for index in range(count)])
+        enrollments = self.env["lead.nurture.enrollment"].create([
+            {"cadence_id": self.cadence.id, "lead_id": lead.id, "step_id": step.id} for lead in leads])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        queries_before = self.cr.sql_log_count
+        self.env["lead.nurture.enrollment"]._lock_due(count)._process_due()
+        self.env.flush_all()
+        queries = self.cr.sql_log_count - queries_before
+        self.assertEqual(set(enrollments.mapped("step_id")), {step._get_next_step()} if step._get_next_step() else {step})
+        enrollments._exit("removed")
+        self.env.flush_all()
+        return queries
+
+    @users("__system__")
+    @warmup
+    def test_email_step_queries_do_not_grow(self):
+        self.step_welcome.variant_ids.unlink()
+        self._process_queries(5, self.step_welcome)   # the step's mailing is created on first use
+        small = self._process_queries(10, self.step_welcome)
+        large = self._process_queries(1000, self.step_welcome)
+        self.assertEqual(small, large)
+
+    @users("__system__")
+    @warmup
+    def test_activity_step_queries_do_not_grow(self):
+        small = self._process_queries(10, self.step_call)
+        large = self._process_queries(1000, self.step_call)
+        self.assertEqual(small, large)
