@@ -1,6 +1,6 @@
 {
     "name": "Lead Management - Nurturing",
-    "summary": "Cadences of personalized e-mails and calls that keep cold and warm leads warm, on Odoo's Email Marketing",
+    "summary": "Cadences of personalized e-mails and calls that keep cold and warm leads warm, on Email Marketing",
     "version": "18.0.1.0.0",
     "category": "Sales/CRM",
     "author": "lead_management contributors",

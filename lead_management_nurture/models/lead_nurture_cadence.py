@@ -21,7 +21,8 @@ class LeadNurtureCadence(models.Model):
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", help="Only leads of this team enter the cadence; empty for every team.")
     domain = fields.Char(
-        string="Audience", default="[('temperature', 'in', ['cold', 'warm']), ('lifecycle_stage', 'in', ['lead', 'mql'])]",
+        string="Audience",
+        default="[('temperature', 'in', ['cold', 'warm']), ('lifecycle_stage', 'in', ['lead', 'mql'])]",
         required=True, help="The leads this cadence is for.")
     enrollment_mode = fields.Selection(
         [("auto", "Automatic"), ("manual", "Manual only")], string="Enrolment", default="auto", required=True,

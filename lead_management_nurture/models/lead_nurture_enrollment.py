@@ -216,7 +216,7 @@ class LeadNurtureEnrollment(models.Model):
                 continue
             lead_ids = set(self.env["crm.lead"].with_context(active_test=False)._search(
                 [("id", "in", enrollments.lead_id.ids), *condition]))
-            matching |= enrollments.filtered(lambda e: e.lead_id.id in lead_ids)
+            matching |= enrollments.filtered(lambda e, lead_ids=lead_ids: e.lead_id.id in lead_ids)
         return matching
 
     def _do_steps(self, now):

@@ -29,14 +29,14 @@ class LeadNurtureStep(models.Model):
     variant_ids = fields.One2many(
         "lead.nurture.step.variant", "step_id", string="Variants", copy=True,
         help="Other templates for leads of an industry or specialty: the first variant that matches is sent.")
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type", ondelete="restrict")
+    activity_type_id = fields.Many2one("mail.activity.type", ondelete="restrict")
     activity_summary = fields.Char(string="Summary", translate=True)
     activity_note = fields.Html(string="Note", translate=True)
     domain = fields.Char(
         string="Condition", default="[]",
         help="The lead must still match this filter when the step is due, else the step is skipped.")
     mailing_id = fields.Many2one(
-        "mailing.mailing", string="Mailing", readonly=True, copy=False, ondelete="set null",
+        "mailing.mailing", readonly=True, copy=False, ondelete="set null",
         help="The mailing this step's default e-mails are sent and tracked under.")
     touch_ids = fields.One2many("lead.nurture.touch", "step_id", string="Touches")
     touch_count = fields.Integer(compute="_compute_touch_count", string="Done")

@@ -10,13 +10,13 @@ class LeadNurtureStepVariant(models.Model):
     cadence_id = fields.Many2one(related="step_id.cadence_id", store=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(compute="_compute_name", store=True, readonly=False, translate=True)
-    industry_id = fields.Many2one("res.partner.industry", string="Industry")
+    industry_id = fields.Many2one("res.partner.industry")
     specialty_ids = fields.Many2many(
         "lead.specialty", string="Specialties", help="Matches a lead with any of these specialties.")
     mail_template_id = fields.Many2one(
         "mail.template", string="Email Template", required=True, domain=[("model", "=", "crm.lead")],
         ondelete="restrict")
-    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True, copy=False, ondelete="set null")
+    mailing_id = fields.Many2one("mailing.mailing", readonly=True, copy=False, ondelete="set null")
 
     @api.depends("industry_id", "specialty_ids")
     def _compute_name(self):

@@ -13,9 +13,9 @@ class LeadNurtureTouch(models.Model):
     enrollment_id = fields.Many2one("lead.nurture.enrollment", required=True, ondelete="cascade", index=True)
     cadence_id = fields.Many2one(related="enrollment_id.cadence_id", store=True)
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
-    step_id = fields.Many2one("lead.nurture.step", string="Step", ondelete="set null", index="btree_not_null")
+    step_id = fields.Many2one("lead.nurture.step", ondelete="set null", index="btree_not_null")
     kind = fields.Selection(related="step_id.kind")
-    variant_id = fields.Many2one("lead.nurture.step.variant", string="Variant", ondelete="set null")
+    variant_id = fields.Many2one("lead.nurture.step.variant", ondelete="set null")
     state = fields.Selection(
         [("done", "Done"), ("skipped", "Skipped")], required=True, default="done",
         help="Skipped: the lead no longer matched the step's condition, or had no e-mail address.")

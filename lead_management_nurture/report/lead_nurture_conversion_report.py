@@ -12,11 +12,11 @@ class LeadNurtureConversionReport(models.Model):
     _auto = False
     _order = "cadence_id, variant_id"
 
-    cadence_id = fields.Many2one("lead.nurture.cadence", string="Cadence", readonly=True)
+    cadence_id = fields.Many2one("lead.nurture.cadence", readonly=True)
     variant_id = fields.Many2one(
-        "lead.nurture.step.variant", string="Variant", readonly=True,
+        "lead.nurture.step.variant", readonly=True,
         help="The variant of the last e-mail the leads got; empty: the default templates.")
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     enrolled = fields.Integer(readonly=True, aggregator="sum")
     reached_sql = fields.Integer(string="Reached SQL", readonly=True, aggregator="sum")
     sql_rate = fields.Float(string="SQL Rate (%)", readonly=True, aggregator="avg")

@@ -12,13 +12,13 @@ class LeadNurtureReport(models.Model):
     _auto = False
     _order = "date desc"
 
-    cadence_id = fields.Many2one("lead.nurture.cadence", string="Cadence", readonly=True)
-    step_id = fields.Many2one("lead.nurture.step", string="Step", readonly=True)
-    variant_id = fields.Many2one("lead.nurture.step.variant", string="Variant", readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    cadence_id = fields.Many2one("lead.nurture.cadence", readonly=True)
+    step_id = fields.Many2one("lead.nurture.step", readonly=True)
+    variant_id = fields.Many2one("lead.nurture.step.variant", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Datetime(readonly=True)
     enrolled = fields.Integer(readonly=True, aggregator="sum")
     sent = fields.Integer(readonly=True, aggregator="sum")
@@ -41,7 +41,8 @@ class LeadNurtureReport(models.Model):
                        lead.user_id, lead.team_id, lead.company_id, touch.date,
                        0 AS enrolled,
                        (trace.trace_status IN ('sent', 'open', 'reply', 'bounce'))::int AS sent,
-                       (trace.trace_status IN ('open', 'reply') OR trace.links_click_datetime IS NOT NULL)::int AS opened,
+                       (trace.trace_status IN ('open', 'reply')
+                        OR trace.links_click_datetime IS NOT NULL)::int AS opened,
                        (trace.links_click_datetime IS NOT NULL)::int AS clicked,
                        (trace.trace_status = 'reply')::int AS replied,
                        (trace.trace_status = 'bounce')::int AS bounced,

@@ -41,21 +41,21 @@ class TestSendWindowAndGuard(NurtureCase):
 
     def test_georgia_saturday_waits_for_monday(self):
         saturday = datetime(2026, 3, 7, 8, 0)
-        lead, enrollment = self._due_at(saturday, country_id=self.country_ge.id)
+        _lead, enrollment = self._due_at(saturday, country_id=self.country_ge.id)
         self.assertEqual(enrollment.next_date, datetime(2026, 3, 9, 5, 0), "Monday 09:00 in Tbilisi")
         # the same Saturday is a working day in Iran
-        lead_ir, enrollment_ir = self._due_at(saturday, name="Iranian")
+        lead_ir, _enrollment_ir = self._due_at(saturday, name="Iranian")
         self.assertTrue(self._trace(lead_ir))
 
     def test_evening_waits_for_the_morning_in_the_lead_timezone(self):
         evening = datetime(2026, 3, 2, 13, 45)   # 17:15 in Tehran, 17:45 in Tbilisi
-        lead, enrollment = self._due_at(evening, country_id=self.country_ge.id)
+        _lead, enrollment = self._due_at(evening, country_id=self.country_ge.id)
         self.assertEqual(enrollment.next_date, datetime(2026, 3, 3, 5, 0))
 
     def test_custom_window(self):
         self.cadence.write({"window_mode": "custom", "window_saturday": True, "window_sunday": False,
                             "window_hour_from": 10, "window_hour_to": 12})
-        lead, enrollment = self._due_at(datetime(2026, 3, 7, 5, 0), country_id=self.country_ge.id)
+        _lead, enrollment = self._due_at(datetime(2026, 3, 7, 5, 0), country_id=self.country_ge.id)
         # Saturday 09:00 in Tbilisi: before the custom opening at 10:00
         self.assertEqual(enrollment.next_date, datetime(2026, 3, 7, 6, 0))
 

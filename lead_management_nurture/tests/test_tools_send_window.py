@@ -3,7 +3,14 @@ from datetime import datetime
 
 from odoo.addons.lead_management_nurture.tools import send_window
 from odoo.addons.lead_management_nurture.tools.send_window import (
-    FRIDAY, MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY)
+    FRIDAY,
+    MONDAY,
+    SATURDAY,
+    SUNDAY,
+    THURSDAY,
+    TUESDAY,
+    WEDNESDAY,
+)
 
 
 class TestSendWindow(unittest.TestCase):
@@ -38,7 +45,8 @@ class TestSendWindow(unittest.TestCase):
     def test_georgia_weekend_moves_to_monday(self):
         saturday = datetime(2026, 3, 7, 8, 0)   # Saturday 12:00 in Tbilisi
         # Monday 09:00 in Tbilisi is 05:00 UTC
-        self.assertEqual(send_window.next_slot(saturday, "Asia/Tbilisi", self.GEORGIA, 9, 17), datetime(2026, 3, 9, 5, 0))
+        self.assertEqual(send_window.next_slot(saturday, "Asia/Tbilisi", self.GEORGIA, 9, 17),
+                         datetime(2026, 3, 9, 5, 0))
 
     def test_after_hours_moves_to_next_working_morning(self):
         evening = datetime(2026, 3, 2, 15, 0)   # Monday 18:30 in Tehran

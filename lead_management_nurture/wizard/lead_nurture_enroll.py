@@ -7,7 +7,7 @@ class LeadNurtureEnroll(models.TransientModel):
     _name = "lead.nurture.enroll"
     _description = "Enrol Leads in a Nurture Cadence"
 
-    cadence_id = fields.Many2one("lead.nurture.cadence", string="Cadence", required=True)
+    cadence_id = fields.Many2one("lead.nurture.cadence", required=True)
     lead_ids = fields.Many2many("crm.lead", string="Leads", required=True)
     apply_audience = fields.Boolean(
         string="Only Leads of the Audience", default=True,
