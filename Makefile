@@ -95,6 +95,7 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/fuzz_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_FUZZ_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_import.py --addons-path=$(ADDONS_PATH) $(BENCH_IMPORT_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_ads_calls.py --addons-path=$(ADDONS_PATH) $(BENCH_ADS_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_nurture.py --addons-path=$(ADDONS_PATH) $(BENCH_NURTURE_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)
