@@ -16,7 +16,7 @@ ADDONS_PATH  = $(ROOT),$(ODOO_ROOT)/addons,$(ODOO_ROOT)/odoo/addons
 ODOO         = $(PYTHON) $(ODOO_ROOT)/odoo-bin --addons-path=$(ADDONS_PATH) --db-filter='^$(1)$$' -d $(1)
 LOG_DIR     := $(ROOT)/.logs
 # Odoo's own tests run with our addons installed (make test-odoo), and those deselected, with the reason
-ODOO_SUITE      ?= crm website_crm crm_livechat
+ODOO_SUITE      ?= crm website_crm crm_livechat mass_mailing
 ODOO_DESELECTED := $(ROOT)/tests/odoo_deselected.txt
 
 .PHONY: setup run test test-odoo test-runner install-test lint bench clean

@@ -7,6 +7,7 @@
     "website": "https://github.com/lead-management/lead_management",
     "license": "LGPL-3",
     "depends": ["lead_management", "mass_mailing_crm"],
+    "auto_install": True,
     "data": [
         "security/ir.model.access.csv",
         "security/lead_management_nurture_security.xml",
