@@ -101,7 +101,7 @@ class CrmLead(models.Model):
             if stage == "sql" and before != "sql" and lead.id:
                 reached.append(lead.id)
         for stage, leads in by_stage.items():
-            self.concat(*leads).lifecycle_stage = stage
+            self.browse().concat(*leads).lifecycle_stage = stage
         self.browse(reached)._defer_hook("_on_sql_reached")
 
     @api.depends("source_id", "create_date", "engagement_ids.date")

@@ -31,7 +31,7 @@ class CrmLead(models.Model):
                 active, probability, lead.stage_id.id in won_stage_ids, lead_type, temperature)
             by_category[category].append(lead)
         for category, leads in by_category.items():
-            self.concat(*leads).forecast_category = category
+            self.browse().concat(*leads).forecast_category = category
 
     def action_reset_forecast_category(self):
         """Let the forecast category follow the probability again."""

@@ -22,6 +22,24 @@ class TestLeadStatus(LeadManagementCase):
         lead.lead_status = "contacted"
         self.assertEqual(lead.lifecycle_stage, "lead")
 
+    def test_batch_computes_each_lead(self):
+        """One computation over leads of every status gives each its own
+        stage and forecast category (as at install, or in a mass rescore)."""
+        leads = self.env["crm.lead"].create([
+            {"name": "Batch new", "type": "lead"},
+            {"name": "Batch junk", "type": "lead"},
+            {"name": "Batch commit", "type": "opportunity"},
+            {"name": "Batch lost", "type": "lead"},
+        ])
+        leads[1].lead_status = "junk"
+        leads[2].probability = 95
+        leads[3].write({"probability": 0, "active": False})
+        self.env.flush_all()
+        self.env.add_to_compute(leads._fields["lifecycle_stage"], leads)
+        self.env.add_to_compute(leads._fields["forecast_category"], leads)
+        self.assertEqual(leads.mapped("lifecycle_stage"), ["lead", "disqualified", "opportunity", "lead"])
+        self.assertEqual(leads.mapped("forecast_category"), ["pipeline", "pipeline", "commit", "omitted"])
+
     def test_status_independent_of_stage(self):
         lead = self._create_lead("Independent")
         stage = lead.stage_id
