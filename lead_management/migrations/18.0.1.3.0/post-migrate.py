@@ -17,3 +17,5 @@ def migrate(cr, version):
             env.add_to_compute(field, leads)
         leads.flush_recordset(["lifecycle_stage", "forecast_category"])
         env.invalidate_all()
+    # a correction, not leads reaching SQL or turning hot: no notes, tasks nor routing
+    cr.precommit.data.pop("lead_management.deferred_hooks", None)
