@@ -60,5 +60,6 @@ class TestReports(NurtureCase):
         other = self._create_nurtured_lead("Theirs", user=self.user_salesman_other)
         self._enroll(own | other)
         self.env.flush_all()
-        rows = self.env["lead.nurture.report"].with_user(self.user_salesman).search([])
+        rows = self.env["lead.nurture.report"].with_user(self.user_salesman).search(
+            [("cadence_id", "=", self.cadence.id)])
         self.assertEqual(rows.lead_id, own)
