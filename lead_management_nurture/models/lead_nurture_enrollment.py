@@ -110,6 +110,8 @@ class LeadNurtureEnrollment(models.Model):
         due = self._lock_due(batch_size)
         due._process_due()
         remaining = self.search_count([("state", "=", "active"), ("next_date", "<=", fields.Datetime.now())])
+        if len(enrolled) >= batch_size:
+            remaining += batch_size   # an audience may hold more leads to enrol: run again
         self.env["ir.cron"]._notify_progress(done=len(due) + len(enrolled), remaining=remaining)
         _logger.info("lead_management_nurture: %s enrolled, %s steps due processed, %s remaining",
                      len(enrolled), len(due), remaining)

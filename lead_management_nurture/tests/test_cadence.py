@@ -39,6 +39,23 @@ class TestCadence(NurtureCase):
         self.env["lead.nurture.enrollment"]._cron_process()
         self.assertEqual(len(cold.nurture_enrollment_ids), 1)
 
+    def test_cron_works_in_batches_and_reports_progress(self):
+        leads = [self._create_nurtured_lead(f"Batch {index}") for index in range(3)]
+        cron = self.env.ref("lead_management_nurture.ir_cron_nurture")
+        Enrollment = self.env["lead.nurture.enrollment"]
+
+        def run():
+            progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+            Enrollment.with_context(ir_cron_progress_id=progress.id)._cron_process(batch_size=2)
+            return progress
+
+        progress = run()
+        self.assertEqual((progress.done, progress.remaining), (4, 2), "two enrolled and sent; maybe more to enrol")
+        self.assertEqual(len(Enrollment.search([("lead_id", "in", [lead.id for lead in leads])])), 2)
+        progress = run()
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
+        self.assertTrue(all(self._trace(lead) for lead in leads))
+
     def test_email_in_the_lead_language(self):
         self.env["res.lang"]._activate_lang("fa_IR")
         self.template_welcome.with_context(lang="fa_IR").subject = "خوش آمدید {{ object.partner_name }}"
