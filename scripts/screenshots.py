@@ -27,6 +27,8 @@ PAGES = {
     "forecast": "/odoo/action-lead_management.action_crm_lead_forecast_revenue",
     "territories": "/odoo/action-lead_management.action_lead_territory",
     "response_time_report": "/odoo/action-lead_management.action_lead_response_report?view_type=pivot",
+    "nurture_cadence": "/odoo/action-lead_management_nurture.action_lead_nurture_cadence/{cadence_id}",
+    "nurture_analysis": "/odoo/action-lead_management_nurture.action_lead_nurture_report?view_type=pivot",
 }
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -88,6 +90,7 @@ def main():
     parser.add_argument("--lang", default="en_US")
     parser.add_argument("--wait", type=float, default=8.0, help="seconds to let each page render")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated names of the pages to take")
     args = parser.parse_args()
     _result, set_cookie = rpc(args.url, "/web/session/authenticate",
                               {"db": args.db, "login": "admin", "password": "admin"})
@@ -99,6 +102,7 @@ def main():
     ids = {
         "lead_id": first_id(args.url, cookie, "crm.lead", [("type", "=", "lead"), ("score", ">", 20)]),
         "model_id": first_id(args.url, cookie, "lead.scoring.model", []),
+        "cadence_id": first_id(args.url, cookie, "lead.nurture.cadence", []),
     }
     os.makedirs(args.out, exist_ok=True)
     browser = Chromium(1440, 900)
@@ -110,7 +114,8 @@ def main():
         # the first visit builds Odoo's asset bundles: wait for them once
         browser.send("Page.navigate", url=args.url + "/odoo")
         time.sleep(30)
-        for name, path in PAGES.items():
+        for name in args.pages.split(","):
+            path = PAGES[name]
             browser.send("Page.navigate", url=args.url + path.format(**ids))
             time.sleep(args.wait)
             if name == "lead_form_qualification":

@@ -5,19 +5,25 @@ from odoo import api, fields, models
 
 # writes of these fields may take a lead out of its cadences
 NURTURE_EXIT_FIELDS = {"lead_status", "active", "stage_id", "type", "probability", "email_from"}
+SALES_GROUPS = "sales_team.group_sale_salesman"
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    nurture_enrollment_ids = fields.One2many("lead.nurture.enrollment", "lead_id", string="Nurture Enrolments")
-    nurture_enrollment_count = fields.Integer(compute="_compute_nurture_enrollment_count", string="Cadences")
-    nurture_touch_ids = fields.One2many("lead.nurture.touch", "lead_id", string="Nurture Touches")
+    # for salespeople: others who may read a lead (accountants) do not see its cadences
+    nurture_enrollment_ids = fields.One2many(
+        "lead.nurture.enrollment", "lead_id", string="Nurture Enrolments", groups=SALES_GROUPS)
+    nurture_enrollment_count = fields.Integer(
+        compute="_compute_nurture_enrollment_count", string="Cadences", groups=SALES_GROUPS)
+    nurture_touch_ids = fields.One2many("lead.nurture.touch", "lead_id", string="Nurture Touches", groups=SALES_GROUPS)
     nurture_recent_touch_count = fields.Integer(
-        compute="_compute_nurture_recent_touch_count", string="Contact Pressure",
+        compute="_compute_nurture_recent_touch_count", string="Contact Pressure", groups=SALES_GROUPS,
         help="Automated touches (cadence e-mails and activities) of this lead during the over-contact period.")
-    nurture_max_touches = fields.Integer(compute="_compute_nurture_recent_touch_count", string="Contact Limit")
-    nurture_touch_period_days = fields.Integer(compute="_compute_nurture_recent_touch_count", string="Contact Period")
+    nurture_max_touches = fields.Integer(
+        compute="_compute_nurture_recent_touch_count", string="Contact Limit", groups=SALES_GROUPS)
+    nurture_touch_period_days = fields.Integer(
+        compute="_compute_nurture_recent_touch_count", string="Contact Period", groups=SALES_GROUPS)
 
     @api.depends("nurture_enrollment_ids")
     def _compute_nurture_enrollment_count(self):
