@@ -109,7 +109,8 @@ class LeadNurtureEnrollment(models.Model):
         enrolled = cadences._enroll_audience(limit=batch_size)
         due = self._lock_due(batch_size)
         due._process_due()
-        remaining = self.search_count([("state", "=", "active"), ("next_date", "<=", fields.Datetime.now())])
+        remaining = self.search_count([("state", "=", "active"), ("next_date", "<=", fields.Datetime.now()),
+                                       ("cadence_id.active", "=", True)])
         if len(enrolled) >= batch_size:
             remaining += batch_size   # an audience may hold more leads to enrol: run again
         self.env["ir.cron"]._notify_progress(done=len(due) + len(enrolled), remaining=remaining)
@@ -118,12 +119,15 @@ class LeadNurtureEnrollment(models.Model):
 
     @api.model
     def _lock_due(self, limit):
-        """The due enrolments no other worker is processing, locked."""
-        self.flush_model(["state", "next_date"])
+        """The due enrolments of active cadences (an archived cadence is
+        paused) that no other worker is processing, locked."""
+        self.flush_model(["state", "next_date", "cadence_id"])
+        self.env["lead.nurture.cadence"].flush_model(["active"])
         self.env.cr.execute(SQL(
-            """SELECT id FROM lead_nurture_enrollment
-                WHERE state = 'active' AND next_date <= %s
-             ORDER BY next_date, id LIMIT %s FOR UPDATE SKIP LOCKED""",
+            """SELECT enrollment.id FROM lead_nurture_enrollment enrollment
+                WHERE enrollment.state = 'active' AND enrollment.next_date <= %s
+                  AND enrollment.cadence_id IN (SELECT id FROM lead_nurture_cadence WHERE active)
+             ORDER BY enrollment.next_date, enrollment.id LIMIT %s FOR UPDATE OF enrollment SKIP LOCKED""",
             fields.Datetime.now(), limit))
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
@@ -135,6 +139,9 @@ class LeadNurtureEnrollment(models.Model):
         step and variant), create the activities, record the touches and move
         each enrolment to its next step."""
         now = fields.Datetime.now()
+        # the step they were at was deleted: the cadence is over for them
+        self.filtered(lambda e: e.state == "active" and not e.step_id).write(
+            {"state": "done", "end_date": now, "next_date": False})
         enrollments = self.filtered(lambda e: e.state == "active" and e.step_id)
         enrollments.mapped("lead_id.country_id.code")
         exits = defaultdict(list)

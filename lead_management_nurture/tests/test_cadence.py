@@ -126,6 +126,26 @@ class TestCadence(NurtureCase):
         self.assertEqual(enrollment.step_id, self.step_second)
         self.assertEqual(lead.nurture_recent_touch_count, 0, "a skipped step is no touch")
 
+    def test_archived_cadence_pauses(self):
+        lead = self._create_nurtured_lead("Paused")
+        enrollment = self._enroll(lead)
+        self.cadence.active = False
+        self._run_due()
+        self.assertFalse(self._trace(lead))
+        self.assertEqual((enrollment.state, enrollment.step_id), ("active", self.step_welcome))
+        self.cadence.active = True
+        self._run_due()
+        self.assertTrue(self._trace(lead))
+
+    def test_deleted_step_ends_the_enrollment(self):
+        lead = self._create_nurtured_lead("Orphan")
+        enrollment = self._enroll(lead)
+        self._run_due()
+        self.step_second.unlink()
+        with freeze_time(MONDAY_MORNING + timedelta(days=2)):
+            self._run_due()
+        self.assertEqual(enrollment.state, "done")
+
     def test_reenrollment_rule(self):
         lead = self._create_nurtured_lead("Again")
         first = self._enroll(lead)
