@@ -49,41 +49,45 @@ usually start with a short assessment.</p>
 
 
 def fill(env, count):
+    """``count`` bench leads (those missing), the template and the cadence (once)."""
     cr = env.cr
     cr.execute("SELECT count(*) FROM crm_lead WHERE name LIKE 'Nurture bench %%'")
-    if cr.fetchone()[0] >= count:
-        return
-    print(f"generating {count} leads (once)", file=sys.stderr)
-    env["res.lang"]._activate_lang("fa_IR")
-    team = env["crm.team"].search([], limit=1) or env["crm.team"].create({"name": "Bench"})
-    cr.execute("""
-        INSERT INTO crm_lead (name, type, active, probability, team_id, company_id, country_id, lang_id,
-                              industry_id, create_date, write_date, create_uid, write_uid, lead_status,
-                              sla_status, decision_timeframe, email_from, email_normalized, partner_name,
-                              contact_name, lifecycle_stage, temperature, forecast_category, score, score_fit,
-                              score_engagement)
-        SELECT 'Nurture bench ' || g, 'lead', true, 10, %(team)s, %(company)s,
-               (%(countries)s)[1 + g %% 2], (%(langs)s)[1 + g %% 3], (%(industries)s)[1 + g %% 4],
-               now(), now(), 1, 1, 'new', 'none', 'unknown',
-               'contact' || g || '@example' || (g %% 100) || '.com',
-               'contact' || g || '@example' || (g %% 100) || '.com',
-               'Company ' || g, 'Contact ' || g, 'lead', 'cold', 'pipeline', 0, 0, 0
-          FROM generate_series(1, %(count)s) g
-    """, {"team": team.id, "company": env.company.id,
-          "countries": [env.ref("base.ir").id, env.ref("base.ge").id],
-          "langs": [env.ref("base.lang_en").id, env["res.lang"]._lang_get("fa_IR").id, env.ref("base.lang_en").id],
-          "industries": env["res.partner.industry"].search([], limit=4).ids, "count": count})
-    template = env["mail.template"].create({
-        "name": "Nurture bench", "model_id": env["ir.model"]._get_id("crm.lead"), "subject": SUBJECT,
-        "body_html": BODY, "email_from": "sales@example.com", "lang": "{{ object.lang_code }}"})
-    env["lead.nurture.cadence"].create({
-        "name": "Nurture bench", "domain": "[('name', 'like', 'Nurture bench')]", "enrollment_mode": "manual",
-        "window_mode": "custom", "window_saturday": True, "window_sunday": True,
-        "window_hour_from": 0, "window_hour_to": 24,
-        "step_ids": [(0, 0, {"name": "Welcome", "kind": "email", "delay": 0, "mail_template_id": template.id}),
-                     (0, 0, {"name": "Later", "kind": "email", "delay": 7, "mail_template_id": template.id})],
-    })
-    env["ir.config_parameter"].set_param("lead_management_nurture.max_touches", "10")
+    existing = cr.fetchone()[0]
+    if existing < count:
+        print(f"generating {count - existing} leads (once)", file=sys.stderr)
+        env["res.lang"]._activate_lang("fa_IR")
+        team = env["crm.team"].search([], limit=1) or env["crm.team"].create({"name": "Bench"})
+        cr.execute("""
+            INSERT INTO crm_lead (name, type, active, probability, team_id, company_id, country_id, lang_id,
+                                  industry_id, create_date, write_date, create_uid, write_uid, lead_status,
+                                  sla_status, decision_timeframe, email_from, email_normalized, partner_name,
+                                  contact_name, lifecycle_stage, temperature, forecast_category, score, score_fit,
+                                  score_engagement)
+            SELECT 'Nurture bench ' || g, 'lead', true, 10, %(team)s, %(company)s,
+                   (%(countries)s)[1 + g %% 2], (%(langs)s)[1 + g %% 3], (%(industries)s)[1 + g %% 4],
+                   now(), now(), 1, 1, 'new', 'none', 'unknown',
+                   'contact' || g || '@example' || (g %% 100) || '.com',
+                   'contact' || g || '@example' || (g %% 100) || '.com',
+                   'Company ' || g, 'Contact ' || g, 'lead', 'cold', 'pipeline', 0, 0, 0
+              FROM generate_series(%(first)s, %(count)s) g
+        """, {"team": team.id, "company": env.company.id,
+              "countries": [env.ref("base.ir").id, env.ref("base.ge").id],
+              "langs": [env.ref("base.lang_en").id, env["res.lang"]._lang_get("fa_IR").id,
+                        env.ref("base.lang_en").id],
+              "industries": env["res.partner.industry"].search([], limit=4).ids,
+              "first": existing + 1, "count": count})
+    if not env["lead.nurture.cadence"].search([("name", "=", "Nurture bench")]):
+        template = env["mail.template"].create({
+            "name": "Nurture bench", "model_id": env["ir.model"]._get_id("crm.lead"), "subject": SUBJECT,
+            "body_html": BODY, "email_from": "sales@example.com", "lang": "{{ object.lang_code }}"})
+        env["lead.nurture.cadence"].create({
+            "name": "Nurture bench", "domain": "[('name', 'like', 'Nurture bench')]", "enrollment_mode": "manual",
+            "window_mode": "custom", "window_saturday": True, "window_sunday": True,
+            "window_hour_from": 0, "window_hour_to": 24,
+            "step_ids": [(0, 0, {"name": "Welcome", "kind": "email", "delay": 0, "mail_template_id": template.id}),
+                         (0, 0, {"name": "Later", "kind": "email", "delay": 7, "mail_template_id": template.id})],
+        })
+        env["ir.config_parameter"].set_param("lead_management_nurture.max_touches", "10")
     cr.commit()
     subprocess.run(["psql", "-q", "-c", "VACUUM ANALYZE crm_lead", DB], check=True)
 
