@@ -3,24 +3,28 @@ from odoo.tools import SQL
 
 
 class LeadNurtureReport(models.Model):
-    """Cadence results per step and variant: one row per touch (sent,
-    opened, clicked, replied, bounced) and one per enrolment (enrolled, and
-    how it ended, at the step it had reached)."""
+    """Cadence results per step and variant: one row per enrolment at the
+    cadence's first step (enrolled), one per touch at its step (reached,
+    sent, opened, clicked, replied, bounced, activities), and one per ended
+    enrolment at the step it ended on (unsubscribed, exited at SQL,
+    converted, days to SQL)."""
 
     _name = "lead.nurture.report"
     _description = "Nurture Analysis"
     _auto = False
     _order = "date desc"
 
-    cadence_id = fields.Many2one("lead.nurture.cadence", readonly=True)
-    step_id = fields.Many2one("lead.nurture.step", readonly=True)
-    variant_id = fields.Many2one("lead.nurture.step.variant", readonly=True)
-    lead_id = fields.Many2one("crm.lead", readonly=True)
+    cadence_id = fields.Many2one("lead.nurture.cadence", string="Cadence", readonly=True)
+    step_id = fields.Many2one("lead.nurture.step", string="Step", readonly=True)
+    variant_id = fields.Many2one("lead.nurture.step.variant", string="Variant", readonly=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
     date = fields.Datetime(readonly=True)
     enrolled = fields.Integer(readonly=True, aggregator="sum")
+    reached = fields.Integer(
+        readonly=True, aggregator="sum", help="Enrolments that came to the step (done or skipped).")
     sent = fields.Integer(readonly=True, aggregator="sum")
     opened = fields.Integer(readonly=True, aggregator="sum")
     clicked = fields.Integer(readonly=True, aggregator="sum")
@@ -36,33 +40,43 @@ class LeadNurtureReport(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("""
             CREATE OR REPLACE VIEW %(table)s AS (
-                SELECT touch.id * 2 AS id,
+                SELECT enrollment.id * 3 AS id,
+                       enrollment.cadence_id,
+                       (SELECT first.id FROM lead_nurture_step first WHERE first.cadence_id = enrollment.cadence_id
+                         ORDER BY first.sequence, first.id LIMIT 1) AS step_id,
+                       NULL::int AS variant_id, enrollment.lead_id,
+                       lead.user_id, lead.team_id, lead.company_id, enrollment.enroll_date AS date,
+                       1 AS enrolled, 0 AS reached, 0 AS sent, 0 AS opened, 0 AS clicked, 0 AS replied,
+                       0 AS bounced, 0 AS activities, 0 AS unsubscribed, 0 AS exited_sql, 0 AS converted,
+                       NULL::float AS days_to_sql
+                  FROM lead_nurture_enrollment enrollment
+                  JOIN crm_lead lead ON lead.id = enrollment.lead_id
+                UNION ALL
+                SELECT touch.id * 3 + 1,
                        touch.cadence_id, touch.step_id, touch.variant_id, touch.lead_id,
                        lead.user_id, lead.team_id, lead.company_id, touch.date,
-                       0 AS enrolled,
-                       (trace.trace_status IN ('sent', 'open', 'reply', 'bounce'))::int AS sent,
-                       (trace.trace_status IN ('open', 'reply')
-                        OR trace.links_click_datetime IS NOT NULL)::int AS opened,
-                       (trace.links_click_datetime IS NOT NULL)::int AS clicked,
-                       (trace.trace_status = 'reply')::int AS replied,
-                       (trace.trace_status = 'bounce')::int AS bounced,
-                       (step.kind = 'activity')::int AS activities,
-                       0 AS unsubscribed, 0 AS exited_sql, 0 AS converted,
-                       NULL::float AS days_to_sql
+                       0, 1,
+                       (touch.state = 'done' AND trace.trace_status IN ('sent', 'open', 'reply', 'bounce'))::int,
+                       (trace.trace_status IN ('open', 'reply') OR trace.links_click_datetime IS NOT NULL)::int,
+                       (trace.links_click_datetime IS NOT NULL)::int,
+                       (trace.trace_status = 'reply')::int,
+                       (trace.trace_status = 'bounce')::int,
+                       (touch.state = 'done' AND step.kind = 'activity')::int,
+                       0, 0, 0, NULL
                   FROM lead_nurture_touch touch
                   JOIN crm_lead lead ON lead.id = touch.lead_id
              LEFT JOIN lead_nurture_step step ON step.id = touch.step_id
              LEFT JOIN mailing_trace trace ON trace.id = touch.mailing_trace_id
-                 WHERE touch.state = 'done'
                 UNION ALL
-                SELECT enrollment.id * 2 + 1 AS id,
+                SELECT enrollment.id * 3 + 2,
                        enrollment.cadence_id, enrollment.step_id, enrollment.variant_id, enrollment.lead_id,
-                       lead.user_id, lead.team_id, lead.company_id, enrollment.enroll_date AS date,
-                       1 AS enrolled, 0, 0, 0, 0, 0, 0,
+                       lead.user_id, lead.team_id, lead.company_id, enrollment.end_date,
+                       0, 0, 0, 0, 0, 0, 0, 0,
                        (enrollment.exit_reason = 'unsubscribed')::int,
                        (enrollment.exit_reason = 'sql')::int,
                        (enrollment.exit_reason IN ('converted', 'won'))::int,
                        EXTRACT(EPOCH FROM enrollment.sql_date - enrollment.enroll_date) / 86400.0
                   FROM lead_nurture_enrollment enrollment
                   JOIN crm_lead lead ON lead.id = enrollment.lead_id
+                 WHERE enrollment.state != 'active'
             )""", table=SQL.identifier(self._table)))

@@ -43,8 +43,12 @@ class TestReports(NurtureCase):
         self.assertEqual(row["converted"], 1)
         self.assertAlmostEqual(row["days_to_sql"], 4.0)
         by_step = {group["step_id"][0]: group for group in Report.read_group(
-            [("cadence_id", "=", self.cadence.id)], ["enrolled:sum", "opened:sum"], ["step_id"])}
-        self.assertEqual(by_step[self.step_welcome.id]["opened"], 2)
+            [("cadence_id", "=", self.cadence.id)],
+            ["enrolled:sum", "reached:sum", "opened:sum", "exited_sql:sum"], ["step_id"])}
+        welcome, second = by_step[self.step_welcome.id], by_step[self.step_second.id]
+        self.assertEqual((welcome["enrolled"], welcome["reached"], welcome["opened"]), (5, 5, 2))
+        # the five moved on to the second step, where two reached SQL, one bounced and one was won
+        self.assertEqual((second["enrolled"], second["reached"], second["exited_sql"]), (0, 0, 2))
         Conversion = self.env["lead.nurture.conversion.report"]
         rows = {row.variant_id: row for row in Conversion.search([("cadence_id", "=", self.cadence.id)])}
         default, variant = rows[self.env["lead.nurture.step.variant"]], rows[self.step_welcome.variant_ids]
