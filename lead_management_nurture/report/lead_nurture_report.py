@@ -14,13 +14,13 @@ class LeadNurtureReport(models.Model):
     _auto = False
     _order = "date desc"
 
-    cadence_id = fields.Many2one("lead.nurture.cadence", string="Cadence", readonly=True)
-    step_id = fields.Many2one("lead.nurture.step", string="Step", readonly=True)
-    variant_id = fields.Many2one("lead.nurture.step.variant", string="Variant", readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    cadence_id = fields.Many2one("lead.nurture.cadence", readonly=True)
+    step_id = fields.Many2one("lead.nurture.step", readonly=True)
+    variant_id = fields.Many2one("lead.nurture.step.variant", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Datetime(readonly=True)
     enrolled = fields.Integer(readonly=True, aggregator="sum")
     reached = fields.Integer(
