@@ -117,3 +117,17 @@ class TestTrackingHttp(HttpCase, NurtureCase):
         self.assertTrue(response.headers["Location"].startswith("https://www.example.com/case?utm_"))
         events = lead.engagement_ids
         self.assertEqual(sorted(events.mapped("event_type")), ["email_click", "email_open"])
+
+    def test_one_click_unsubscribe_exits(self):
+        lead = self._create_nurtured_lead("Unsubscriber")
+        with freeze_time(MONDAY_MORNING):
+            enrollment = self._enroll(lead)
+            self._run_due()
+        mailing = self._trace(lead).mass_mailing_id
+        url = mailing._get_unsubscribe_oneclick_url(lead.email_normalized, lead.id)
+        # what a mail client posts for RFC 8058's one-click unsubscribe
+        one_click = {"List-Unsubscribe": "One-Click"}
+        self.assertEqual(self.url_open(url, data=one_click).status_code, 200)
+        self.assertTrue(lead.is_blacklisted)
+        self.assertEqual((enrollment.state, enrollment.exit_reason), ("exited", "unsubscribed"))
+
