@@ -81,7 +81,7 @@ class CrmLead(models.Model):
         busy = {(activity.res_id, activity.user_id.id) for activity in self.env["mail.activity"].sudo().search([
             ("res_model", "=", "crm.lead"), ("res_id", "in", enrollments.lead_id.ids), ("date_deadline", "<=", today)])}
         vals_list = []
-        for lead in enrollments.lead_id:
+        for lead, lead_enrollments in enrollments.grouped("lead_id").items():
             user = lead.user_id or lead.team_id.user_id
             if user and (lead.id, user.id) not in busy:
                 vals = lead._prepare_activity_values(
@@ -89,8 +89,7 @@ class CrmLead(models.Model):
                     fields.Date.context_today(lead))
                 vals["note"] = Markup("<p>%s</p>") % self.env._(
                     "%(lead)s reached SQL in the cadence %(cadences)s and left it.",
-                    lead=lead.name, cadences=", ".join(
-                        enrollments.filtered(lambda e, lead=lead: e.lead_id == lead).cadence_id.mapped("name")))
+                    lead=lead.name, cadences=", ".join(lead_enrollments.cadence_id.mapped("name")))
                 vals_list.append(vals)
         # sudo: the task is the salesperson's, whoever triggered the scoring
         self.env["mail.activity"].sudo().create(vals_list)
@@ -99,16 +98,8 @@ class CrmLead(models.Model):
         """Deferred hook: leads whose status, stage or type changed leave the
         cadences they no longer belong in."""
         # sudo: a salesperson's write ends enrolments they may not see all of
-        enrollments = self.env["lead.nurture.enrollment"].sudo().search(
-            [("state", "=", "active"), ("lead_id", "in", self.ids)])
-        by_reason = {}
-        for enrollment in enrollments:
-            reason = enrollment.lead_id.with_context(active_test=False)._nurture_exit_reason()
-            if reason:
-                by_reason.setdefault(reason, enrollments.browse())
-                by_reason[reason] |= enrollment
-        for reason, exiting in by_reason.items():
-            exiting._exit(reason)
+        self.env["lead.nurture.enrollment"].sudo().search(
+            [("state", "=", "active"), ("lead_id", "in", self.ids)])._exit_out_of_scope()
 
     def _nurture_exit_reason(self):
         """Why this lead may no longer be nurtured (an exit reason of

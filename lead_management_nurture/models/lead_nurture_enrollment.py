@@ -143,15 +143,7 @@ class LeadNurtureEnrollment(models.Model):
         self.filtered(lambda e: e.state == "active" and not e.step_id).write(
             {"state": "done", "end_date": now, "next_date": False})
         enrollments = self.filtered(lambda e: e.state == "active" and e.step_id)
-        enrollments.mapped("lead_id.country_id.code")
-        exits = defaultdict(list)
-        for enrollment in enrollments:
-            reason = enrollment.lead_id._nurture_exit_reason()
-            if reason:
-                exits[reason].append(enrollment.id)
-        for reason, ids in exits.items():
-            self.browse(ids)._exit(reason)
-        enrollments = enrollments.filtered(lambda e: e.state == "active")
+        enrollments = enrollments._exit_out_of_scope()
 
         ready = enrollments._postpone_outside_window(now)
         ready = ready._postpone_over_guard(now)
@@ -164,21 +156,16 @@ class LeadNurtureEnrollment(models.Model):
     def _postpone_outside_window(self, now):
         """Postpone the enrolments outside their cadence's send window to its
         next opening; return the others."""
-        company_tz = self.env.company.partner_id.tz or "UTC"
-        ready = self.browse()
-        postponed = defaultdict(list)
+        ready_ids, postponed = [], defaultdict(list)
         for enrollment in self:
-            cadence, lead = enrollment.cadence_id, enrollment.lead_id
-            slot = send_window.next_slot(
-                now, lead._nurture_timezone(company_tz), cadence._get_working_days(lead.country_id.code),
-                cadence.window_hour_from, cadence.window_hour_to)
+            slot = enrollment._next_slot(now)
             if slot > now:
                 postponed[slot].append(enrollment.id)
             else:
-                ready |= enrollment
+                ready_ids.append(enrollment.id)
         for slot, ids in postponed.items():
             self.browse(ids).write({"next_date": slot, "waiting_reason": "window"})
-        return ready
+        return self.browse(ready_ids)
 
     def _postpone_over_guard(self, now):
         """Postpone the enrolments whose lead had its fill of automated
@@ -191,55 +178,49 @@ class LeadNurtureEnrollment(models.Model):
         dates_by_lead = {lead.id: list(dates) for lead, dates in self.env["lead.nurture.touch"]._read_group(
             [("lead_id", "in", self.lead_id.ids), ("state", "=", "done"), ("date", ">", since)],
             ["lead_id"], ["date:array_agg"])}
-        company_tz = self.env.company.partner_id.tz or "UTC"
-        ready = self.browse()
-        postponed = defaultdict(list)
+        ready_ids, postponed = [], defaultdict(list)
         for enrollment in self:
-            lead, cadence = enrollment.lead_id, enrollment.cadence_id
-            dates = dates_by_lead.setdefault(lead.id, [])
+            dates = dates_by_lead.setdefault(enrollment.lead_id.id, [])
             release = send_window.guard_release(dates, now, max_touches, period_days)
             if release <= now:
                 dates.append(now)   # the touch about to be done counts for the lead's next enrolment of this batch
-                ready |= enrollment
-                continue
-            slot = send_window.next_slot(
-                release, lead._nurture_timezone(company_tz), cadence._get_working_days(lead.country_id.code),
-                cadence.window_hour_from, cadence.window_hour_to)
-            postponed[slot].append(enrollment.id)
+                ready_ids.append(enrollment.id)
+            else:
+                postponed[enrollment._next_slot(release)].append(enrollment.id)
         for slot, ids in postponed.items():
             self.browse(ids).write({"next_date": slot, "waiting_reason": "guard"})
-        return ready
+        return self.browse(ready_ids)
+
+    def _next_slot(self, moment):
+        """The first moment at or after ``moment`` inside the send window of
+        this enrolment's cadence, for its lead (see tools.send_window)."""
+        self.ensure_one()
+        cadence, lead = self.cadence_id, self.lead_id
+        return send_window.next_slot(
+            moment, lead._nurture_timezone(self.env.company.partner_id.tz or "UTC"),
+            cadence._get_working_days(lead.country_id.code), cadence.window_hour_from, cadence.window_hour_to)
 
     def _filter_condition(self):
         """The enrolments whose lead still matches its step's condition."""
-        matching = self.browse()
-        by_step = defaultdict(lambda: self.browse())
-        for enrollment in self:
-            by_step[enrollment.step_id] |= enrollment
-        for step, enrollments in by_step.items():
+        matching_ids = []
+        for step, enrollments in self.grouped("step_id").items():
             condition = step._get_condition_domain()
             if step.kind == "email":
                 condition.append(("email_normalized", "!=", False))
             if not condition:
-                matching |= enrollments
+                matching_ids += enrollments.ids
                 continue
             lead_ids = set(self.env["crm.lead"].with_context(active_test=False)._search(
                 [("id", "in", enrollments.lead_id.ids), *condition]))
-            matching |= enrollments.filtered(lambda e, lead_ids=lead_ids: e.lead_id.id in lead_ids)
-        return matching
+            matching_ids += [enrollment.id for enrollment in enrollments if enrollment.lead_id.id in lead_ids]
+        return self.browse(matching_ids)
 
     def _do_steps(self, now):
         """Send the e-mails and create the activities of these enrolments'
         current steps; return the values of their touches."""
         touches = []
-        emails = defaultdict(lambda: self.browse())
-        activities = self.browse()
-        for enrollment in self:
-            step = enrollment.step_id
-            if step.kind == "email":
-                emails[step, step._select_variant(enrollment.lead_id)] |= enrollment
-            else:
-                activities |= enrollment
+        activities = self.filtered(lambda e: e.step_id.kind == "activity")
+        emails = (self - activities).grouped(lambda e: (e.step_id, e.step_id._select_variant(e.lead_id)))
         for (step, variant), enrollments in emails.items():
             mailing = step._get_mailing(variant)
             lead_ids = enrollments.lead_id.ids
@@ -296,6 +277,15 @@ class LeadNurtureEnrollment(models.Model):
             if state == "done":
                 values.update(state="done", end_date=now)
             self.browse(ids).write(values)
+
+    def _exit_out_of_scope(self):
+        """Exit the enrolments whose lead may no longer be nurtured (see
+        crm.lead._nurture_exit_reason), with the reason; return the others."""
+        by_reason = self.grouped(lambda e: e.lead_id._nurture_exit_reason())
+        for reason, exiting in by_reason.items():
+            if reason:
+                exiting._exit(reason)
+        return by_reason.get(False, self.browse())
 
     def _exit(self, reason):
         """Take these enrolments out of their cadence with ``reason`` (one of

@@ -41,14 +41,14 @@ class MailingTrace(models.Model):
         if not self:
             return
         # sudo: opens and clicks arrive through public routes (tracking pixel, link redirection)
-        leads = self.env["crm.lead"].sudo().browse(self.mapped("res_id")).exists()
+        lead_ids = set(self.env["crm.lead"].sudo().browse(self.mapped("res_id")).exists().ids)
         now = fields.Datetime.now()
         self.env["lead.engagement"].sudo().create([{
             "lead_id": trace.res_id,
             "event_type": event_type,
             "date": now,
             "note": (trace.mass_mailing_id.subject or "")[:200],
-        } for trace in self if trace.res_id in leads.ids])
+        } for trace in self if trace.res_id in lead_ids])
 
     def _exit_nurture_enrollments(self, reason):
         if not self:
