@@ -30,17 +30,25 @@ registry.category("web_tour.tours").add("lead_management_nurture_create_cadence"
         {
             content: "Choose the e-mail template",
             trigger: ".modal .o_field_widget[name='mail_template_id'] input",
-            run: "edit Nurture",
+            run: "edit welcome",
         },
         {
-            content: "Pick the first template",
-            trigger: ".ui-autocomplete .dropdown-item:first",
+            content: "Pick the welcome template once the search has answered",
+            trigger: ".ui-autocomplete .dropdown-item:contains('Nurture: cold B2B - welcome')",
             run: "click",
         },
         {
-            content: "Save the step",
-            trigger: ".modal .o_form_button_save, .modal .o_form_button_save_new",
+            content: "The template is set",
+            trigger: ".modal .o_field_widget[name='mail_template_id'] input:value('Nurture: cold B2B - welcome')",
+        },
+        {
+            content: "Save and close the step",
+            trigger: ".modal .o_form_button_save",
             run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal))",
         },
         {
             content: "The step is listed",
