@@ -34,7 +34,7 @@
         "wizard/lead_import_wizard_views.xml",
         "views/lead_import_job_views.xml",
         "views/lead_management_menus.xml",
-        "report/lead_report_security.xml",
+        "security/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",
         "report/lead_response_report_views.xml",
         "data/ir_actions_server_data.xml",

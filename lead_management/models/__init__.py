@@ -22,6 +22,8 @@ from . import crm_lead_telephony
 from . import lead_capture_log
 from . import lead_capture_form
 from . import mail_activity
+from . import mail_activity_plan
+from . import mail_activity_plan_template
 from . import res_config_settings
 from . import res_partner
 from . import res_users

@@ -220,6 +220,27 @@ class CrmLead(models.Model):
             "date_deadline": date_deadline,
         }
 
+    def _mail_track(self, tracked_fields, initial_values):
+        """Changes the system makes (crons, public forms, webhooks) are logged
+        in the language of the lead's salesperson, else of its company: the
+        labels of a tracked selection ("No SLA → Pending") are stored as
+        written, not translated when read."""
+        lang = self._get_tracking_lang()
+        if lang == self.env.lang:
+            return super()._mail_track(tracked_fields, initial_values)
+        lead = self.with_context(lang=lang)
+        tracked_fields = lead.fields_get(list(tracked_fields), attributes=("string", "type", "selection",
+                                                                            "currency_field"))
+        return super(CrmLead, lead)._mail_track(tracked_fields, initial_values)
+
+    def _get_tracking_lang(self):
+        self.ensure_one()
+        user = self.env.user
+        if not (user._is_superuser() or user._is_public()):
+            return self.env.lang
+        company = self.company_id or self.env.company
+        return self.user_id.lang or company.partner_id.lang or self.env.lang
+
     @api.model
     def _get_deferred_hooks(self):
         """Methods create() and write() may defer to the end of the

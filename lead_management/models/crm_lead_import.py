@@ -17,8 +17,6 @@ IMPORT_POLICIES = ("skip", "overwrite", "merge")
 IMPORT_STATUSES = ("failed", "waiting", "created", "skipped", "overwritten", "merged")
 #: the keys a row may be matched on, as the lead fields they are
 IMPORT_MATCH_KEYS = ("national_id", "vat", "mobile", "phone", "email_from", "external_id")
-#: columns besides the capture's fields: joined into the contact name, or parsed
-IMPORT_EXTRA_FIELDS = ("first_name", "last_name", "expected_revenue", "date_deadline")
 #: capture fields that are not lead fields, and the lead field they fill
 IMPORT_LEAD_FIELDS = {
     "country": "country_id", "state": "state_id", "lang": "lang_id",

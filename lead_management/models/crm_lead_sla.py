@@ -150,7 +150,8 @@ class CrmLead(models.Model):
             return 0
         leads.write({"sla_status": "breached"})
         leads._message_log_batch(bodies={
-            lead.id: Markup('<div summary="o_mail_notification"><p>%s</p></div>') % self.env._(
+            lead.id: Markup('<div summary="o_mail_notification"><p>%s</p></div>') % lead.with_context(
+                lang=lead._get_tracking_lang()).env._(
                 "First response overdue: the deadline was %(deadline)s.",
                 deadline=fields.Datetime.context_timestamp(lead, lead.sla_deadline).strftime("%Y-%m-%d %H:%M"))
             for lead in leads

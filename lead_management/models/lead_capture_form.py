@@ -12,8 +12,6 @@ from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 #: what a form page sends besides the fields it asks
 FORM_TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "gclid", "fbclid", "referrer",
                         "landing_page", "idempotency_key")
-#: the form's own controls: honeypot, time spent filling it, consent
-FORM_CONTROL_FIELDS = ("lm_hp", "lm_elapsed", "consent")
 DEFAULT_FORM_FIELDS = ("contact_name", "email_from", "mobile", "partner_name", "description")
 #: the source and medium of each channel's leads, unless the form says otherwise
 CHANNEL_UTM = {

@@ -1,8 +1,11 @@
 import os
 import re
+from datetime import timedelta
 
 import polib
+from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
@@ -78,3 +81,37 @@ class TestTranslations(LeadManagementCase):
             self.env["crm.lead"].with_context(lang="fa_IR").create({
                 "name": "Wrong", "country_id": self.country_ir.id, "national_id": "0013542418"})
         self.assertIn(self.po["fa_IR"]["10 digits with a valid check digit"], str(error.exception))
+
+    def test_activity_plan_is_translated(self):
+        """The follow-up plan is read, and launched, in the user's language."""
+        plan = self.env.ref("lead_management.mail_activity_plan_new_customer")
+        call = self.env.ref("lead_management.mail_activity_plan_template_welcome_call")
+        for code in LANGS:
+            self.assertEqual(plan.with_context(lang=code).name, self.po[code]["New customer follow-up"])
+            self.assertEqual(call.with_context(lang=code).summary, self.po[code]["Welcome call"])
+        lead = self._create_lead("Plan", user=self.user_salesman)
+        self.user_salesman.lang = "fa_IR"
+        lead = lead.with_user(self.user_salesman).with_context(lang="fa_IR")
+        self.env["mail.activity.schedule"].with_user(self.user_salesman).with_context(
+            lang="fa_IR", active_model="crm.lead", active_ids=lead.ids,
+        ).create({"plan_id": plan.id, "plan_on_demand_user_id": self.user_salesman.id}).action_schedule_plan()
+        self.assertEqual(sorted(lead.activity_ids.mapped("summary")), sorted(
+            self.po["fa_IR"][term] for term in ("Welcome call", "Needs review meeting", "Send the proposal")))
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_system_changes_are_logged_in_the_salesperson_language(self):
+        """The escalation cron runs in English: what it logs on a Persian
+        salesperson's lead (SLA status change, note) is in Persian."""
+        self.user_salesman.lang = "fa_IR"
+        lead = self.env["crm.lead"].with_context(tracking_disable=False, lang="en_US").create({
+            "name": "Late", "type": "lead", "user_id": self.user_salesman.id, "sla_status": "pending",
+            "sla_deadline": fields.Datetime.now() - timedelta(minutes=1)})
+        self.env.cr.precommit.run()  # the creation ends: later changes are tracked
+        lead.env["crm.lead"].with_context(lang="en_US")._cron_sla_escalation()
+        self.env.cr.precommit.run()  # tracking is logged before commit
+        lead.invalidate_recordset(["message_ids"])
+        tracking = lead.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "sla_status")
+        self.assertEqual(tracking.old_value_char, self.po["fa_IR"]["Pending"])
+        self.assertEqual(tracking.new_value_char, self.po["fa_IR"]["Breached"])
+        overdue = self.po["fa_IR"]["First response overdue: the deadline was %(deadline)s."].split("%(")[0]
+        self.assertTrue(lead.message_ids.filtered(lambda m: overdue in (m.body or "")))

@@ -20,14 +20,20 @@ class MailingMailing(models.Model):
 
     def _prepare_nurture_values(self, step, variant):
         """Values of the mailing of a cadence step (or of its variant): sent
-        to leads by the cadence only, never by its own Send button."""
+        to leads by the cadence only, never by its own Send button. Named,
+        in its author's language, by the cadence and the step: the mailing
+        lists show it by its subject, and the template's subject is a
+        placeholder rendered lead by lead."""
         template = (variant or step).mail_template_id
+        author = step.cadence_id.create_uid
+        lang = author.lang or self.env.company.partner_id.lang or self.env.lang
+        step = step.with_context(lang=lang)
         name = f"{step.cadence_id.name} / {step.name}"
         if variant:
-            name = f"{name} / {variant.name}"
+            name = f"{name} / {variant.with_context(lang=lang).name}"
         return {
             "name": name,
-            "subject": template.subject or name,
+            "subject": name,
             "body_arch": template.body_html,
             "body_html": template.body_html,
             "mailing_type": "mail",
@@ -36,7 +42,7 @@ class MailingMailing(models.Model):
             "reply_to_mode": "update",
             "state": "done",
             "sent_date": fields.Datetime.now(),
-            "user_id": step.cadence_id.create_uid.id or self.env.uid,
+            "user_id": author.id or self.env.uid,
             "nurture_step_id": step.id,
             "nurture_variant_id": variant.id,
             "keep_archives": True,
@@ -47,8 +53,7 @@ class MailingMailing(models.Model):
         for mailing in self:
             template = (mailing.nurture_variant_id or mailing.nurture_step_id).mail_template_id
             if template:
-                mailing.write({"subject": template.subject or mailing.subject,
-                               "body_arch": template.body_html, "body_html": template.body_html})
+                mailing.write({"body_arch": template.body_html, "body_html": template.body_html})
 
     def _send_nurture_emails(self, template, res_ids):
         """Send ``template`` to the leads ``res_ids`` under this mailing,

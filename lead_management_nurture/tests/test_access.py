@@ -33,13 +33,21 @@ class TestAccess(NurtureCase):
 
     @users("lm_marketing", "lm_manager")
     def test_edit_cadences(self):
+        email = f"audience.{self.env.user.login}@example.com"
+        audience = self._create_nurtured_lead("Audience", email_from=email)
         cadence = self.env["lead.nurture.cadence"].create({
             "name": "By " + self.env.user.name,
+            "domain": repr([("email_from", "=", email)]),
             "step_ids": [(0, 0, {"name": "Hello", "kind": "email", "mail_template_id": self.template_welcome.id})],
         })
         cadence.step_ids.delay = 3
-        cadence.action_enroll_audience()
+        self.assertEqual(cadence.step_ids.delay, 3)
+        action = cadence.action_enroll_audience()
+        self.assertEqual(action["params"]["message"], "1 leads enrolled.")
+        enrollment = self.env["lead.nurture.enrollment"].search([("cadence_id", "=", cadence.id)])
+        self.assertEqual(enrollment.lead_id, audience)
         cadence.unlink()
+        self.assertFalse(cadence.exists())
 
     @users("lm_salesman")
     def test_salesperson(self):

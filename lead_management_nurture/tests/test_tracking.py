@@ -52,7 +52,7 @@ class TestTracking(NurtureCase):
         self.trace.set_opened()
         self.trace.set_opened()
         self.assertEqual(len(self._events("email_open")), 1, "a second open of the same e-mail is no new event")
-        self.assertEqual(self._events("email_open").note, "Welcome {{ object.partner_name }}")
+        self.assertEqual(self._events("email_open").note, "Cold leads / Welcome")
         self.env["mailing.trace"].set_clicked(domain=[("id", "=", self.trace.id)])
         self.assertEqual(len(self._events("email_click")), 1)
         self.lead.action_recompute_score()

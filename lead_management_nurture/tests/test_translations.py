@@ -50,3 +50,25 @@ class TestNurtureTranslations(NurtureCase):
         self.assertIn("გმადლობთ დაინტერესებისთვის", mails[georgian].body_html)
         self.assertEqual(mails[english].subject, "A few ideas for Acme")
         self.assertIn("Thank you for your interest", mails[english].body_html)
+
+    @freeze_time(MONDAY_MORNING)
+    def test_mailing_named_in_the_cadence_author_language(self):
+        """The mailing a cadence step sends under is listed by its subject:
+        the cadence and step names in the language of the cadence's author,
+        never the template's raw placeholders."""
+        self.user_marketing.lang = "fa_IR"
+        cadence = self.env["lead.nurture.cadence"].with_user(self.user_marketing).create({
+            "name": "Welcome cadence",
+            "team_id": self.team_iran.id,
+            "step_ids": [(0, 0, {"name": "First e-mail", "kind": "email", "delay": 0,
+                                 "mail_template_id": self.template_welcome.id})],
+        })
+        cadence.with_context(lang="fa_IR").name = "پرورش خوش‌آمد"
+        cadence.step_ids.with_context(lang="fa_IR").name = "نخستین ایمیل"
+        lead = self._create_nurtured_lead("Persian reader", partner_name="پارس")
+        self._enroll(lead, cadence)
+        self._run_due()
+        mailing = cadence.step_ids.mailing_id
+        self.assertEqual(mailing.subject, "پرورش خوش‌آمد / نخستین ایمیل")
+        self.assertNotIn("{{", mailing.display_name)
+        self.assertEqual(self._trace(lead).mail_mail_id.subject, "Welcome پارس")
