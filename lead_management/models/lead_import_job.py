@@ -44,7 +44,8 @@ class LeadImportJob(models.Model):
     header = fields.Json(required=True, readonly=True)
     historical = fields.Boolean(string="Historical Import", readonly=True)
     replace_contacts = fields.Boolean(string="Replace Names and E-mails", readonly=True)
-    created_lead_ids = fields.Json(readonly=True, help="The leads created by the committed batches.")
+    created_lead_ids = fields.Json(string="Created Leads", readonly=True,
+                                   help="The leads created by the committed batches.")
     rows_file = fields.Binary(attachment=True, readonly=True, help="The rows to import, as UTF-8 CSV.")
     rows_total = fields.Integer(readonly=True)
     rows_done = fields.Integer(readonly=True, help="Rows of the committed batches.")

@@ -58,7 +58,7 @@ class LeadImportWizard(models.TransientModel):
     merged_count = fields.Integer(string="Merged", readonly=True)
     result_lead_ids = fields.Json(readonly=True)
     preview = fields.Html(string="Changes to Existing Leads", readonly=True, sanitize=False,
-                          help="What each policy would change, from the last test (every value escaped).")
+                          help="What each policy would change, from the last test.")
     replace_count = fields.Integer(
         string="Names and E-mails Replaced", readonly=True,
         help="Leads whose contact name or e-mail the chosen policy would replace, from the last test.")
