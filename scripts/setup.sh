@@ -2,8 +2,9 @@
 # Prepare a Debian/Ubuntu machine to run and test lead_management:
 # PostgreSQL running with a role for the current user, Python requirements,
 # Odoo 18.0 importable by python3 (from $ODOO_SRC, else upstream's 18.0),
-# Chromium for the browser tours, and rtlcss (npm, with Node.js from Debian when
-# missing) for right-to-left languages. Safe to re-run: it only does what is missing.
+# Chromium for the browser tours, LibreOffice Calc (files for the import tests),
+# and rtlcss (npm, with Node.js from Debian when missing) for right-to-left
+# languages. Safe to re-run: it only does what is missing.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
@@ -83,6 +84,12 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
     && ! command -v google-chrome >/dev/null 2>&1; then
     log "installing Chromium"
     apt_install chromium fonts-noto-core
+fi
+
+# --- LibreOffice Calc: the import tests read files it writes ----------------
+if ! command -v soffice >/dev/null 2>&1; then
+    log "installing LibreOffice Calc"
+    apt_install libreoffice-calc-nogui
 fi
 
 # --- rtlcss for right-to-left languages (Persian) ----------------------------

@@ -8,7 +8,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from ..tools import spreadsheet
+from ..tools import matching, spreadsheet
+from ..tools.normalize import normalize_text
 from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -25,6 +26,10 @@ IMPORT_LEAD_FIELDS = {
 }
 #: rows created or written per batch (one savepoint each)
 IMPORT_BATCH_SIZE = 1000
+#: columns whose number cells lost their leading zeros (see tools.spreadsheet.restore_leading_zeros)
+IMPORT_NUMBER_FIELDS = ("national_id", "phone", "mobile")
+#: who a lead is about: replaced by an import only when the user confirms it
+IMPORT_CONTACT_FIELDS = ("contact_name", "email_from")
 
 
 class CrmLead(models.Model):
@@ -37,7 +42,8 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     @api.model
-    def _import_leads(self, content, filename, policy, match_keys, mapping=None, dry_run=False, historical=False):
+    def _import_leads(self, content, filename, policy, match_keys, mapping=None, dry_run=False, historical=False,
+                      replace_contacts=False):
         """Import the leads of a spreadsheet.
 
         :param bytes content: a CSV (UTF-8, with or without BOM, or
@@ -53,6 +59,9 @@ class CrmLead(models.Model):
         :param bool dry_run: count without writing anything
         :param bool historical: no response-time target nor first-contact
             activity for the new leads
+        :param bool replace_contacts: whether an overwrite or merge may
+            replace the contact name or e-mail of a lead (another person
+            sharing a phone number): without it, such rows fail
 
         A file of more rows than the setting
         ``lead_management.import_background_rows`` (2,000) is imported in the
@@ -61,7 +70,8 @@ class CrmLead(models.Model):
         :return: the counts ``failed``, ``waiting``, ``created``,
             ``skipped``, ``overwritten``, ``merged``, plus ``failed_rows``
             (``row``, ``values``, ``error``), ``header`` and ``lead_ids``
-            ({count: lead ids})
+            ({count: lead ids}); a dry run adds ``changes``: {policy: what
+            it would change, see _import_preview}
         """
         if policy not in IMPORT_POLICIES:
             raise UserError(self.env._("Duplicate policy: expected skip, overwrite or merge, got %(policy)s.",
@@ -82,14 +92,16 @@ class CrmLead(models.Model):
         threshold = self.env["lead.import.job"]._get_background_threshold()
         if not dry_run and threshold and len(rows) > threshold:
             job = self.env["lead.import.job"]._create_job(
-                filename, header, rows, policy, match_keys, mapping, historical)
+                filename, header, rows, policy, match_keys, mapping, historical, replace_contacts)
             return {**dict.fromkeys(IMPORT_STATUSES, 0), "waiting": len(rows), "job_id": job.id,
                     "header": header, "lead_ids": {status: [] for status in IMPORT_STATUSES}, "failed_rows": []}
         if not dry_run:
-            return self._import_rows(header, rows, mapping, policy, match_keys, historical)
+            return self._import_rows(header, rows, mapping, policy, match_keys, historical,
+                                     replace_contacts=replace_contacts)
         savepoint = self.env.cr.savepoint()
         try:
-            return self._import_rows(header, rows, mapping, policy, match_keys, historical, dry_run=True)
+            return self._import_rows(header, rows, mapping, policy, match_keys, historical, dry_run=True,
+                                     replace_contacts=replace_contacts)
         finally:
             savepoint.close(rollback=True)
 
@@ -189,8 +201,11 @@ class CrmLead(models.Model):
         return rows
 
     @api.model
-    def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False, first_row=2):
-        """Import ``rows`` (the file's from row number ``first_row``): see _import_leads."""
+    def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False, first_row=2,
+                     replace_contacts=False, own_lead_ids=()):
+        """Import ``rows`` (the file's from row number ``first_row``): see
+        _import_leads; ``own_lead_ids``: the leads created by the earlier
+        rows of the file, whose contact rows of the same person may replace."""
         company = self.env.company
         lookups = {}
         items = [self._import_prepare_row(row, number, header, mapping, company, lookups)
@@ -198,10 +213,20 @@ class CrmLead(models.Model):
         valid = [item for item in items if not item["error"]]
         self._import_match(valid, match_keys)
         lead_fields = {IMPORT_LEAD_FIELDS.get(fname, fname) for fname in mapping.values()}
+        previews = {}
+        if dry_run:
+            for other in ("overwrite", "merge"):
+                __, other_writes = self._import_plan(valid, other, lead_fields)
+                for lead_id in self._import_get_others_leads(other_writes):
+                    other_writes.pop(lead_id)
+                previews[other] = self._import_preview(self._import_get_changes(other_writes))
         creates, writes = self._import_plan(valid, policy, lead_fields)
         self._import_refuse_others_leads(valid, writes)
+        changes = self._import_get_changes(writes)
+        if not replace_contacts:
+            self._import_refuse_replaced_contacts(valid, writes, changes, own_lead_ids)
         self._import_create(valid, creates, historical, dry_run)
-        self._import_write(valid, writes)
+        self._import_write(valid, changes)
         counts = dict.fromkeys(IMPORT_STATUSES, 0)
         lead_ids = {status: [] for status in counts}
         for item in items:
@@ -209,11 +234,14 @@ class CrmLead(models.Model):
             counts[status] += 1
             if item["lead_id"] and not item["error"] and item["lead_id"] not in lead_ids[status]:
                 lead_ids[status].append(item["lead_id"])
-        return {
+        result = {
             **counts, "header": header, "lead_ids": lead_ids,
             "failed_rows": [{"row": item["row"], "values": item["values"], "error": item["error"]}
                             for item in items if item["error"]],
         }
+        if dry_run:
+            result["changes"] = dict(previews, skip=[])
+        return result
 
     @api.model
     def _import_prepare_row(self, row, number, header, mapping, company, lookups):
@@ -221,6 +249,7 @@ class CrmLead(models.Model):
         with ``vals``, ``match`` and, for a bad row, ``error`` naming the row,
         the column and what is expected."""
         payload = {fname: row[index] for index, fname in mapping.items() if index < len(row) and row[index]}
+        self._import_restore_leading_zeros(payload, company, lookups)
         names = [payload.pop(fname) for fname in ("first_name", "last_name") if fname in payload]
         if names and "contact_name" not in payload:
             payload["contact_name"] = " ".join(names)
@@ -248,6 +277,22 @@ class CrmLead(models.Model):
                             column=columns.get(field, field), error=error)
             for field, error in errors.items())
         return item
+
+    @api.model
+    def _import_restore_leading_zeros(self, payload, company, lookups):
+        """The national id and phone numbers of ``payload`` with the leading
+        zeros their number cells lost, in the row's country (its country
+        column, else the company's), as the ORM does for a national id
+        written as a number."""
+        if not any(payload.get(fname) for fname in IMPORT_NUMBER_FIELDS):
+            return
+        country = company.country_id
+        if payload.get("country"):
+            country = self._capture_lookup(lookups, "country", payload["country"].strip(),
+                                           self._capture_find_country) or country
+        for fname in IMPORT_NUMBER_FIELDS:
+            if payload.get(fname):
+                payload[fname] = spreadsheet.restore_leading_zeros(fname, payload[fname], country.code)
 
     @api.model
     def _import_parse_value(self, fname, text):
@@ -308,14 +353,20 @@ class CrmLead(models.Model):
         return creates, writes
 
     @api.model
+    def _import_get_others_leads(self, writes):
+        """The leads of ``writes`` that the user may not update: those of
+        other salespeople, unless the user is a sales manager."""
+        if not writes or self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return set()
+        # sudo: the owner of a matched lead, which the user may not be allowed to read
+        return {lead.id for lead in self.sudo().browse(list(writes))
+                if lead.user_id and lead.user_id != self.env.user}
+
+    @api.model
     def _import_refuse_others_leads(self, items, writes):
         """Only sales managers may overwrite or merge into the leads of
         other salespeople: those rows fail, and their writes are dropped."""
-        if not writes or self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            return
-        # sudo: the owner of a matched lead, which the user may not be allowed to read
-        refused = {lead.id for lead in self.sudo().browse(list(writes))
-                   if lead.user_id and lead.user_id != self.env.user}
+        refused = self._import_get_others_leads(writes)
         for item in items:
             if item["target"][0] == "lead" and item["lead_id"] in refused and item["status"] != "skipped":
                 item["error"] = self.env._(
@@ -323,6 +374,77 @@ class CrmLead(models.Model):
                     "update it.", row=item["row"])
         for lead_id in refused:
             writes.pop(lead_id)
+
+    @api.model
+    def _import_get_changes(self, writes):
+        """What ``writes`` would change: {lead id: ([(field, old value)],
+        values that differ from the lead's)}, leads left unchanged left out."""
+        leads = self.browse(list(writes))
+        if not leads:
+            return {}
+        leads.fetch(sorted({fname for vals in writes.values() for fname in vals}))
+        changes = {}
+        for lead in leads:
+            vals = {fname: value for fname, value in sorted(writes[lead.id].items())
+                    if self._import_value(lead, fname) != value}
+            if vals:
+                changes[lead.id] = ([(fname, lead[fname]) for fname in vals], vals)
+        return changes
+
+    @api.model
+    def _import_replaced_contact_fields(self, old_values, vals):
+        """The fields among IMPORT_CONTACT_FIELDS whose value (not only its
+        case or spacing) would be replaced by another one or emptied."""
+        def same(fname, old, new):
+            if fname == "email_from":
+                return matching.normalize_email(old) == matching.normalize_email(new or "")
+            return normalize_text(old) == normalize_text(new or "")
+        old_values = dict(old_values)
+        return [fname for fname in IMPORT_CONTACT_FIELDS
+                if old_values.get(fname) and not same(fname, old_values[fname], vals[fname])]
+
+    @api.model
+    def _import_refuse_replaced_contacts(self, items, writes, changes, own_lead_ids=()):
+        """Rows that would replace the contact name or e-mail of a lead
+        (another person matched by a shared number) fail unless the user
+        confirmed it: their writes are dropped. The leads of the file
+        (``own_lead_ids``) follow the policy, as rows repeating a row do."""
+        refused = {}
+        for lead_id, (old_values, vals) in changes.items():
+            replaced = lead_id not in own_lead_ids and self._import_replaced_contact_fields(old_values, vals)
+            if replaced:
+                old = dict(old_values)
+                refused[lead_id] = ", ".join(
+                    f"{self._fields[fname].get_description(self.env)['string']}: "
+                    f"{self._import_display(fname, old[fname])} → {self._import_display(fname, vals[fname])}"
+                    for fname in replaced)
+        for item in items:
+            if item["target"][0] == "lead" and item["lead_id"] in refused and item["status"] != "skipped":
+                item["error"] = self.env._(
+                    "Row %(row)s: the matching lead is about another person (%(changes)s); tick Replace Names "
+                    "and E-mails to update it anyway.", row=item["row"], changes=refused[item["lead_id"]])
+        for lead_id in refused:
+            writes.pop(lead_id)
+            changes.pop(lead_id)
+
+    @api.model
+    def _import_preview(self, changes):
+        """What a dry run shows of ``changes`` (see _import_get_changes):
+        a dict per lead, its ``lead_id``, ``lead`` (name), ``replaces_contact``
+        and ``fields``: [{``field`` (label), ``old``, ``new``,
+        ``replaces_contact``}]."""
+        labels = self.fields_get(sorted({fname for __, vals in changes.values() for fname in vals}), ["string"])
+        names = {lead.id: lead.display_name for lead in self.browse(list(changes))}
+        preview = []
+        for lead_id, (old_values, vals) in changes.items():
+            replaced = self._import_replaced_contact_fields(old_values, vals)
+            preview.append({
+                "lead_id": lead_id, "lead": names[lead_id], "replaces_contact": bool(replaced),
+                "fields": [{"field": labels[fname]["string"], "old": self._import_display(fname, old),
+                            "new": self._import_display(fname, vals[fname]), "replaces_contact": fname in replaced}
+                           for fname, old in old_values],
+            })
+        return preview
 
     @api.model
     def _import_create(self, items, creates, historical, dry_run):
@@ -369,21 +491,12 @@ class CrmLead(models.Model):
             created.with_context(**({"lead_management_sla": False} if historical else {}))._route_new_leads()
 
     @api.model
-    def _import_write(self, items, writes):
-        """Write the overwritten and merged leads (the ORM updates them in
-        batches), and note in each one's chatter what changed: field, old
-        value, new value."""
-        leads = self.browse(list(writes))
-        if not leads:
+    def _import_write(self, items, changes):
+        """Write the overwritten and merged leads (see _import_get_changes;
+        the ORM updates them in batches), and note in each one's chatter what
+        changed: field, old value, new value."""
+        if not changes:
             return
-        fnames = sorted({fname for vals in writes.values() for fname in vals})
-        leads.fetch(fnames)
-        changes = {}
-        for lead in leads:
-            vals = {fname: value for fname, value in writes[lead.id].items()
-                    if self._import_value(lead, fname) != value}
-            if vals:
-                changes[lead.id] = ([(fname, lead[fname]) for fname in vals], vals)
         failed = {}
         try:
             with self.env.cr.savepoint():
@@ -433,4 +546,4 @@ class CrmLead(models.Model):
             return value.display_name or "—"
         if field.type == "html":
             return html2plaintext(value or "")[:300] or "—"
-        return str(value)[:300] if value or value == 0 else "—"
+        return str(value)[:300] if value or (value == 0 and not isinstance(value, bool)) else "—"

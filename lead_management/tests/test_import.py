@@ -1,12 +1,16 @@
 import base64
 import csv
 import io
+import os
+import shutil
+import subprocess
+import tempfile
 import zipfile
 
 import openpyxl
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 from ..tools.spreadsheet import read_xlsx
 from .common import LeadManagementCase, TerritoryCase
@@ -27,6 +31,23 @@ def csv_file(rows, encoding="utf-8", delimiter=","):
     output = io.StringIO()
     csv.writer(output, delimiter=delimiter).writerows(rows)
     return output.getvalue().encode(encoding)
+
+
+def libreoffice_file(case, rows, extension):
+    """``rows`` as LibreOffice Calc saves them in ``extension`` (xlsx, xls)
+    after opening them as a CSV file: numbers as numbers, as a user's sheet."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        case.skipTest("LibreOffice is not installed (no soffice on PATH): scripts/setup.sh installs it")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "leads.csv")
+        with open(path, "wb") as file:
+            file.write(csv_file(rows))
+        subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                        "--infilter=CSV:44,34,76,1", "--convert-to", extension, "--outdir", folder, path],
+                       check=True, capture_output=True, timeout=180)
+        with open(os.path.join(folder, f"leads.{extension}"), "rb") as file:
+            return file.read()
 
 
 @tagged("post_install", "-at_install", "lead_management_import")
@@ -92,7 +113,7 @@ class TestImportLeads(LeadManagementCase):
         for key, row in rows_by_key.items():
             for policy in ("skip", "merge", "overwrite"):
                 with self.subTest(key=key, policy=policy), self.env.cr.savepoint() as savepoint:
-                    result = self.import_rows([header, row], policy=policy, keys=(key,))
+                    result = self.import_rows([header, row], policy=policy, keys=(key,), replace_contacts=True)
                     status = {"skip": "skipped", "merge": "merged", "overwrite": "overwritten"}[policy]
                     self.assertEqual((result[status], result["created"]), (1, 0))
                     self.assertEqual(result["lead_ids"][status], self.existing.ids)
@@ -110,7 +131,8 @@ class TestImportLeads(LeadManagementCase):
                     self.existing.invalidate_recordset()
 
     def test_change_note_in_chatter(self):
-        self.import_rows([["Name", "Mobile", "City"], ["<b>New</b> Name", "09121002000", "Tabriz"]])
+        self.import_rows([["Name", "Mobile", "City"], ["<b>New</b> Name", "09121002000", "Tabriz"]],
+                         replace_contacts=True)
         note = self.existing.message_ids.filtered(lambda message: "Updated by an import" in (message.body or ""))
         self.assertEqual(len(note), 1)
         self.assertIn("Karaj → Tabriz", note.body)
@@ -150,10 +172,10 @@ class TestImportLeads(LeadManagementCase):
                 ["Bad", "09126667777", "1234567890", "", ""],
                 ["Bad Number", "09128889999", "", "twelve", ""]]
         leads_before = self.Lead.search_count([])
-        dry = self.import_rows(rows, dry_run=True)
+        dry = self.import_rows(rows, dry_run=True, replace_contacts=True)
         self.assertEqual(self.Lead.search_count([]), leads_before, "the test writes nothing")
         self.assertFalse(self.existing.expected_revenue)
-        real = self.import_rows(rows)
+        real = self.import_rows(rows, replace_contacts=True)
         for key in ("failed", "waiting", "created", "skipped", "overwritten", "merged"):
             self.assertEqual(dry[key], real[key], key)
         self.assertEqual((real["created"], real["merged"], real["failed"]), (1, 1, 2))
@@ -222,6 +244,76 @@ class TestImportLeads(LeadManagementCase):
         rows = self.existing.export_data(fnames)["datas"]
         self.assertEqual(rows[0][fnames.index("national_id")], "1122334451")
 
+    def test_merge_replaces_another_persons_name_or_email_only_when_confirmed(self):
+        rows = [["Name", "Mobile", "Email", "City"], ["Another Person", "09121002000", "another@example.com", "Tabriz"]]
+        for policy in ("merge", "overwrite"):
+            with self.subTest(policy=policy):
+                result = self.import_rows(rows, policy=policy)
+                self.assertEqual((result["failed"], result["merged"], result["overwritten"]), (1, 0, 0))
+                self.assertIn("Row 2: the matching lead is about another person (Contact Name: Typed By Rep → "
+                              "Another Person, Email: known@example.com → another@example.com)",
+                              result["failed_rows"][0]["error"])
+                self.assertEqual((self.existing.contact_name, self.existing.email_from, self.existing.city),
+                                 ("Typed By Rep", "known@example.com", "Karaj"), "the lead is left as it was")
+        same_person = self.import_rows([["Name", "Mobile", "Email", "City"],
+                                        ["typed  by REP", "09121002000", "Known@Example.com", "Tabriz"]])
+        self.assertEqual(same_person["merged"], 1, "the same name and address, written otherwise")
+        self.assertEqual(self.existing.city, "Tabriz")
+        confirmed = self.import_rows(rows, replace_contacts=True)
+        self.assertEqual(confirmed["merged"], 1)
+        self.assertEqual((self.existing.contact_name, self.existing.email_from),
+                         ("Another Person", "another@example.com"))
+
+    def test_dry_run_shows_what_each_policy_would_change(self):
+        rows = [["Name", "Mobile", "City", "Company"], ["Another Person", "09121002000", "", "Acme"],
+                ["Someone New", "09124445555", "Qom", ""]]
+        result = self.import_rows(rows, policy="skip", dry_run=True)
+        self.assertEqual((result["skipped"], result["created"]), (1, 1))
+        changes = result["changes"]
+        self.assertEqual(changes["skip"], [])
+        self.assertEqual([(lead["lead_id"], lead["lead"], lead["replaces_contact"]) for lead in changes["merge"]],
+                         [(self.existing.id, "Existing lead", True)])
+        self.assertEqual({(field["field"], field["old"], field["new"], field["replaces_contact"])
+                          for field in changes["merge"][0]["fields"]},
+                         {("Contact Name", "Typed By Rep", "Another Person", True),
+                          ("Company Name", "—", "Acme", False), ("Mobile", "+98 912 100 2000", "09121002000", False)})
+        self.assertEqual({(field["field"], field["old"], field["new"]) for field in changes["overwrite"][0]["fields"]},
+                         {("Contact Name", "Typed By Rep", "Another Person"), ("Company Name", "—", "Acme"),
+                          ("Mobile", "+98 912 100 2000", "09121002000"), ("City", "Karaj", "—")},
+                         "the empty cell empties the city")
+        self.assertEqual((self.existing.contact_name, self.existing.city), ("Typed By Rep", "Karaj"))
+
+    def test_number_cells_of_libreoffice_keep_their_leading_zeros(self):
+        rows = [["Name", "Mobile", "National ID", "Phone", "Country"],
+                ["Tehran Person", "09121234567", "0499370899", "02188776655", ""],
+                ["Nino", "555123456", "01024054321", "0322123456", "GE"]]
+        for extension in ("xlsx", "xls"):
+            with self.subTest(extension=extension), self.env.cr.savepoint() as savepoint:
+                content = libreoffice_file(self, rows, extension)
+                if extension == "xlsx":
+                    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+                    self.assertEqual((sheet["B2"].value, sheet["C2"].value), (9121234567, 499370899),
+                                     "LibreOffice stores them as numbers")
+                filename = f"leads.{extension}"
+                result = self.import_rows(content, filename=filename, keys=("national_id",))
+                self.assertEqual((result["created"], result["failed"]), (2, 0), result["failed_rows"])
+                leads = self.Lead.browse(result["lead_ids"]["created"])
+                self.assertEqual([(lead.national_id, lead.mobile, lead.phone) for lead in leads], [
+                    ("0499370899", "09121234567", "02188776655"), ("01024054321", "555123456", "0322123456")])
+                again = self.import_rows(content, filename=filename, policy="skip", keys=("national_id", "mobile"))
+                self.assertEqual((again["skipped"], again["created"]), (2, 0), "matched on the restored values")
+                savepoint.rollback()
+
+    def test_number_cells_of_openpyxl_keep_their_leading_zeros(self):
+        result = self.import_rows([["Name", "Mobile", "National ID", "Phone"],
+                                   ["Numbers", 9121234567, 499370899, 2188776655.0],
+                                   ["Invalid Id", 9121234568, 13542418, None]], keys=("national_id",))
+        self.assertEqual((result["created"], result["failed"]), (1, 1), result["failed_rows"])
+        lead = self.Lead.browse(result["lead_ids"]["created"])
+        self.assertEqual((lead.national_id, lead.mobile, lead.phone), ("0499370899", "09121234567", "02188776655"))
+        self.assertIn("13542418 is not a valid national ID", result["failed_rows"][0]["error"],
+                      "no zeros make it valid: refused as written")
+
     @users("lm_salesman")
     def test_salesperson_imports_but_does_not_overwrite_others_leads(self):
         other = self._create_lead("Other's", user=self.user_salesman_other, team=self.team_iran,
@@ -231,7 +323,8 @@ class TestImportLeads(LeadManagementCase):
         self.assertEqual((result["created"], result["failed"]), (1, 1))
         self.assertIn("only sales managers", result["failed_rows"][0]["error"])
         self.assertEqual(other.sudo().contact_name, False)
-        own = self.import_rows([["Name", "Mobile"], ["Mine Again", "09121002000"]], policy="merge")
+        own = self.import_rows([["Name", "Mobile"], ["Mine Again", "09121002000"]], policy="merge",
+                               replace_contacts=True)
         self.assertEqual(own["merged"], 1, "the salesperson's own lead")
         self.assertEqual(self.existing.contact_name, "Mine Again")
         managed = self.env["crm.lead"].with_user(self.user_manager)._import_leads(
@@ -259,6 +352,30 @@ class TestImportWizard(LeadManagementCase):
     def new_wizard(self, **values):
         return self.env["lead.import.wizard"].create({
             "file": base64.b64encode(self.content), "filename": "exhibition.xlsx", **values})
+
+    def test_columns_kept_after_test_and_skip_by_default(self):
+        with Form(self.env["lead.import.wizard"].with_context(default_filename="exhibition.xlsx")) as form:
+            form.file = base64.b64encode(self.content)
+            self.assertEqual(form.policy, "skip")
+        wizard = form.record
+        wizard.action_test()
+        self.assertEqual([(line.header, line.sample) for line in wizard.line_ids], [
+            ("Full Name", "Wizard One"), ("Cell", "09121110000"), ("Town", "Qom"), ("Budget", "1000"),
+            ("Something Else", "x")])
+
+    def test_merge_asks_before_replacing_names(self):
+        existing = self._create_lead("Existing", contact_name="Typed By Rep", mobile="09121110000", city="Karaj")
+        wizard = self.new_wizard(policy="merge")
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.replace_count, wizard.merged_count), ("tested", 1, 0))
+        self.assertEqual((existing.contact_name, existing.city), ("Typed By Rep", "Karaj"), "nothing imported yet")
+        self.assertIn("Typed By Rep", wizard.preview)
+        self.assertIn("Wizard One", wizard.preview)
+        self.assertIn("table-warning", wizard.preview, "the replaced name is marked")
+        wizard.replace_contacts = True
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.merged_count), ("done", 1))
+        self.assertEqual((existing.contact_name, existing.city), ("Wizard One", "Qom"))
 
     @users("lm_salesman")
     def test_test_then_import(self):

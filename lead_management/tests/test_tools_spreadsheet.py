@@ -14,6 +14,7 @@ from ..tools.spreadsheet import (
     parse_date,
     parse_number,
     read_xlsx,
+    restore_leading_zeros,
     write_xlsx,
 )
 
@@ -34,6 +35,32 @@ class TestSpreadsheet(TestCase):
         for text, number in cases.items():
             with self.subTest(text=text):
                 self.assertEqual(parse_number(text), number)
+
+    def test_leading_zeros_of_number_cells(self):
+        """What a number cell keeps of an id or a phone number typed with
+        leading zeros, given them back by the national length."""
+        cases = [
+            ("national_id", "499370899", "IR", "0499370899"),      # a Tehran code: 10 digits
+            ("national_id", "13542419", "IR", "0013542419"),
+            ("national_id", "1024054321", "GE", "01024054321"),    # a Georgian personal number: 11 digits
+            ("national_id", "13542418", "IR", "13542418"),         # no zeros make it valid: left for the error
+            ("national_id", "499370899", "US", "499370899"),       # a country without a known length
+            ("mobile", "9121234567", "IR", "09121234567"),
+            ("phone", "2188776655", "IR", "02188776655"),
+            ("phone", "322123456", "GE", "0322123456"),            # a Tbilisi landline
+            ("mobile", "555123456", "GE", "555123456"),            # a Georgian mobile has no leading zero
+            ("mobile", "989121234567", "GE", "+989121234567"),     # a country code without its +
+            ("mobile", "4915112345678", "IR", "+4915112345678"),
+            ("mobile", "09121234567", "IR", "09121234567"),        # typed as text: as typed
+            ("mobile", "00989121234567", "IR", "00989121234567"),
+            ("mobile", "۹۱۲۱۲۳۴۵۶۷", "IR", "۹۱۲۱۲۳۴۵۶۷"),          # Persian digits are text, not a number
+            ("mobile", "+98 912 123 4567", "IR", "+98 912 123 4567"),
+            ("mobile", "123", "IR", "123"),
+            ("mobile", "", "IR", ""),
+        ]
+        for field, value, country, expected in cases:
+            with self.subTest(field=field, value=value, country=country):
+                self.assertEqual(restore_leading_zeros(field, value, country), expected)
 
     def test_dates(self):
         self.assertEqual(jalali_to_gregorian(1403, 1, 1), date(2024, 3, 20))

@@ -1,7 +1,8 @@
 """Spreadsheets of leads without the ORM: the headers people write (in
 English, Persian and Georgian) and the lead field each one means, numbers
 and dates as typed (Persian digits and separators, Jalali dates), the
-encoding of a CSV file, and XLSX files read in streaming mode and written.
+leading zeros a number cell loses, the encoding of a CSV file, and XLSX
+files read in streaming mode and written.
 """
 import io
 import re
@@ -9,9 +10,11 @@ import zipfile
 from datetime import date, datetime
 
 import openpyxl
+import phonenumbers
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from . import national_id
 from .normalize import normalize_digits, normalize_text
 
 #: lead fields (and ``first_name`` / ``last_name``, joined into the contact
@@ -102,6 +105,36 @@ def parse_number(value):
         elif len(groups) == 2:
             text = ".".join(groups)
     return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def restore_leading_zeros(field, value, country_code):
+    """The national id or phone number of a cell that a spreadsheet stored
+    as a number (``0499370899`` typed, ``499370899`` stored, and so in a
+    CSV file saved from the sheet): its leading
+    zeros back, by the national length in the country ``country_code`` —
+    10 digits for an Iranian national id, 11 for a Georgian personal number
+    (when the result is valid), a phone number in its national form
+    (``09121234567``) or, when it only reads as such, in its international
+    one (``4915112345678`` → ``+4915112345678``). A value not made of ASCII
+    digits only (a number never starts with 0), or that nothing makes
+    valid, is returned as it is.
+
+    :param str field: ``national_id``, ``phone`` or ``mobile``
+    """
+    if not value or not value.isascii() or not value.isdigit() or value.startswith("0"):
+        return value
+    if field == "national_id":
+        return national_id.restore_leading_zeros(value, country_code)
+    for text, region in ((value, (country_code or "").upper() or None), ("+" + value, None)):
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            if text.startswith("+"):
+                return text
+            return re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return value
 
 
 def jalali_to_gregorian(year, month, day):

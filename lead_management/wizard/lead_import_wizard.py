@@ -1,6 +1,8 @@
 import base64
 import os
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import get_lang
@@ -9,6 +11,8 @@ from ..models.crm_lead_import import IMPORT_MATCH_KEYS
 from ..tools import spreadsheet
 
 STATUSES = ("failed", "waiting", "created", "skipped", "overwritten", "merged")
+#: leads listed per policy in the test's changes, at most
+PREVIEW_LEADS = 100
 
 
 class LeadImportWizard(models.TransientModel):
@@ -26,9 +30,14 @@ class LeadImportWizard(models.TransientModel):
                                compute="_compute_line_ids", store=True, readonly=False)
     policy = fields.Selection(
         [("skip", "Skip"), ("overwrite", "Overwrite"), ("merge", "Merge")], string="Duplicates",
-        default="merge", required=True,
+        default="skip", required=True,
         help="Skip: a row matching an existing lead is not imported. Overwrite: the lead takes every mapped "
-             "value of the row, empty cells included. Merge: only the row's non-empty cells update the lead.")
+             "value of the row, empty cells included. Merge: only the row's non-empty cells update the lead. "
+             "Test shows which leads each policy would change.")
+    replace_contacts = fields.Boolean(
+        string="Replace Names and E-mails",
+        help="Let an overwrite or merge replace the contact name or e-mail of an existing lead. Without it, a row "
+             "matching a lead of another person (a shared phone number) fails instead of renaming the lead.")
     match_national_id = fields.Boolean(string="National ID", default=True)
     match_vat = fields.Boolean(string="Economic Code")
     match_mobile = fields.Boolean(string="Mobile", default=True)
@@ -48,6 +57,11 @@ class LeadImportWizard(models.TransientModel):
     overwritten_count = fields.Integer(string="Overwritten", readonly=True)
     merged_count = fields.Integer(string="Merged", readonly=True)
     result_lead_ids = fields.Json(readonly=True)
+    preview = fields.Html(string="Changes to Existing Leads", readonly=True, sanitize=False,
+                          help="What each policy would change, from the last test.")
+    replace_count = fields.Integer(
+        string="Names and E-mails Replaced", readonly=True,
+        help="Leads whose contact name or e-mail the chosen policy would replace, from the last test.")
     error_file = fields.Binary(string="Failed Rows", attachment=False, readonly=True)
     error_filename = fields.Char(readonly=True)
     template_file = fields.Binary(attachment=False, readonly=True)
@@ -81,6 +95,14 @@ class LeadImportWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_import(self):
+        """Import; an overwrite or merge not tested yet is tested first, and
+        stops there when it would replace a contact's name or e-mail
+        without the user's confirmation (Replace Names and E-mails)."""
+        if self.policy != "skip" and not self.replace_contacts and self.state == "draft":
+            self._run(dry_run=True)
+            if self.replace_count:
+                self.state = "tested"
+                return self._action_reopen()
         self._run(dry_run=False)
         self.state = "done"
         return self._action_reopen()
@@ -126,10 +148,13 @@ class LeadImportWizard(models.TransientModel):
         match_keys = [key for key in IMPORT_MATCH_KEYS if self[f"match_{key}"]]
         result = self.env["crm.lead"]._import_leads(
             base64.b64decode(self.file), self.filename, self.policy, match_keys, mapping=mapping,
-            dry_run=dry_run, historical=self.historical)
+            dry_run=dry_run, historical=self.historical, replace_contacts=self.replace_contacts)
         values = {f"{status}_count": result[status] for status in STATUSES}
         values.update(result_lead_ids={} if dry_run else result["lead_ids"], error_file=False, error_filename=False,
-                      job_id=result.get("job_id", False))
+                      job_id=result.get("job_id", False), preview=False, replace_count=0)
+        if dry_run:
+            values.update(preview=self._render_preview(result["changes"]), replace_count=sum(
+                1 for lead in result["changes"][self.policy] if lead["replaces_contact"]))
         if result["failed_rows"]:
             stem = os.path.splitext(self.filename or "leads")[0]
             content = spreadsheet.write_xlsx(
@@ -141,6 +166,38 @@ class LeadImportWizard(models.TransientModel):
         if not dry_run and self.save_mapping:
             header = [line.header or "" for line in self.line_ids.sorted("column_index")]
             self.env["lead.import.mapping"]._save_mapping(self.filename or "", header, mapping)
+
+    def _render_preview(self, changes):
+        """The changes of each policy (see crm.lead._import_preview) as HTML:
+        a table per policy, lead, field, current value, value of the file;
+        the names and e-mails it would replace marked."""
+        labels = dict(self._fields["policy"]._description_selection(self.env))
+        parts = []
+        for policy in ("skip", "overwrite", "merge"):
+            leads = changes.get(policy, [])
+            parts.append(Markup('<h5 class="mt-3">%s</h5>') % labels[policy])
+            if not leads:
+                parts.append(Markup('<p class="text-muted">%s</p>') % self.env._("No existing lead would change."))
+                continue
+            replacing = sum(1 for lead in leads if lead["replaces_contact"])
+            summary = self.env._("%(count)s existing leads would change.", count=len(leads))
+            if replacing:
+                summary += " " + self.env._(
+                    "%(count)s of them would get another contact name or e-mail (marked).", count=replacing)
+            parts.append(Markup("<p>%s</p>") % summary)
+            rows = Markup("").join(
+                Markup('<tr class="%s"><td>%s</td><td>%s</td><td><bdi>%s</bdi></td><td><bdi>%s</bdi></td></tr>') % (
+                    "table-warning fw-bold" if change["replaces_contact"] else "",
+                    lead["lead"] if index == 0 else "", change["field"], change["old"], change["new"])
+                for lead in leads[:PREVIEW_LEADS] for index, change in enumerate(lead["fields"]))
+            parts.append(Markup(
+                '<table class="table table-sm o_lead_import_preview"><thead><tr><th>%s</th><th>%s</th><th>%s</th>'
+                "<th>%s</th></tr></thead><tbody>%s</tbody></table>") % (
+                self.env._("Lead"), self.env._("Field"), self.env._("Now"), self.env._("From the File"), rows))
+            if len(leads) > PREVIEW_LEADS:
+                parts.append(Markup('<p class="text-muted">%s</p>') % self.env._(
+                    "… and %(count)s more leads.", count=len(leads) - PREVIEW_LEADS))
+        return Markup("").join(parts)
 
     def _is_rtl(self):
         return get_lang(self.env).direction == "rtl"
