@@ -306,11 +306,13 @@ class LeadCaptureLog(models.Model):
         return answers
 
     @api.model
-    def _count_recent(self, field, value, seconds=60, status=None):
+    def _count_recent(self, field, value, seconds=60, status=None, channel=None):
         """How many requests the form, API user or address ``value`` sent in
-        the last ``seconds`` (the rate limits), of ``status`` if given."""
+        the last ``seconds`` (the rate limits), of ``status`` and through
+        ``channel`` if given."""
         since = fields.Datetime.now() - timedelta(seconds=seconds)
-        domain = [(field, "=", value), ("create_date", ">=", since)] + ([("status", "=", status)] if status else [])
+        domain = [(field, "=", value), ("create_date", ">=", since)] + ([("status", "=", status)] if status else []) \
+            + ([("channel", "=", channel)] if channel else [])
         # sudo: a rate counts every request of the sender, readable or not by the caller
         return self.sudo().search_count(domain)
 

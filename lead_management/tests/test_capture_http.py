@@ -195,6 +195,15 @@ class TestWebForm(CaptureHttpCase):
         statuses = [self.post_form({"email_from": f"ip{i}@example.com"}).status_code for i in range(3)]
         self.assertEqual(statuses, [200, 200, 429])
 
+    def test_address_rate_counts_only_the_forms_submissions(self):
+        """An office's server posting leads through the API shares the
+        address of its visitors: their form posts are not refused for it."""
+        self.env["ir.config_parameter"].set_param("lead_management.form_rate_per_ip", "2")
+        self.assertEqual([self.post_api({"email_from": f"server{i}@example.com"}).status_code for i in range(3)],
+                         [201, 201, 201])
+        statuses = [self.post_form({"email_from": f"office{i}@example.com"}).status_code for i in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+
     def test_form_rate(self):
         self.form.rate_limit_per_minute = 1
         statuses = [self.post_form({"email_from": f"fr{i}@example.com"}).status_code for i in range(2)]
