@@ -157,6 +157,7 @@ class CrmLead(models.Model):
                 pending.append(item)
         Lead._capture_match(pending)
         Lead._capture_write(pending, channel, form)
+        Lead._capture_log_notes([item for item in pending if item["status"] == "created"])
         logs = Log._log_captures(items, channel, form, api_user, remote_addr, replay_log)
         return [{
             "status": item["status"], "lead_id": item.get("lead_id") or False,
@@ -300,7 +301,7 @@ class CrmLead(models.Model):
             ``payload`` and ``errors`` ({field: message})
         """
         item = {"payload": payload, "vals": {}, "match": {}, "keys": [], "idempotency": False,
-                "errors": {}, "status": "rejected"}
+                "errors": {}, "notes": {}, "status": "rejected"}
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
@@ -440,7 +441,13 @@ class CrmLead(models.Model):
             return
         vals.setdefault("name", vals.get("partner_name") or vals.get("contact_name") or vals.get("email_from")
                         or vals.get("mobile") or vals.get("phone"))
-        vals.update(self._capture_utm_values(texts, channel, form, lookups))
+        utm_vals, utm_not_found = self._capture_utm_values(texts, channel, form, lookups)
+        vals.update(utm_vals)
+        if utm_not_found:
+            # for the salespeople: in the company's language, not the visitor's
+            Lead = self.with_context(lang=company.partner_id.lang or self.env.lang)
+            item["notes"]["utm"] = Lead.env._("UTM values not found: %(values)s", values="; ".join(
+                f"{Lead._get_capture_label(key)}: {name}" for key, name in utm_not_found.items()))
         if form and form.team_id:
             vals["team_id"] = form.team_id.id
         if form and form.user_id:
@@ -452,21 +459,28 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture_utm_values(self, texts, channel, form, lookups):
-        """Source, medium and campaign: the payload's utm names (created when
-        unknown, except from public forms), else the form's, else the
-        channel's source."""
-        vals = {}
+        """Source, medium and campaign: the payload's utm names, found in any
+        installed language (created when unknown, except from public forms),
+        else the form's, else the channel's source.
+
+        :return: ``(vals, not_found)``: the lead values, and the names a form
+            or the API sent that no record has ({payload key: name})
+        """
+        vals, not_found = {}, {}
         for fname, model in (("source_id", "utm.source"), ("medium_id", "utm.medium"),
                              ("campaign_id", "utm.campaign")):
-            name = texts.get("utm_" + fname[:-3])
+            key = "utm_" + fname[:-3]
+            name = texts.get(key)
             record = False
             if name:
+                Utm = self.env["utm.mixin"]
+                # Odoo's find-or-create compares names with LIKE: a text with % or _ is only looked for
                 record = self._capture_lookup(
                     lookups, model, name,
-                    lambda value, model=model: self.env[model].browse()
-                    if escape_psql(value) != value  # a visitor's text is no LIKE pattern
-                    else self.env[model].with_context(active_test=False).search([("name", "=ilike", value)], limit=1)
-                    if form else self.env["utm.mixin"]._find_or_create_record(model, value))
+                    lambda value, model=model, Utm=Utm: Utm._find_record_any_lang(model, value)
+                    if form or escape_psql(value) != value else Utm._find_or_create_record(model, value))
+                if not record:
+                    not_found[key] = name
             if not record and form:
                 record = form[fname]
             if record:
@@ -476,7 +490,7 @@ class CrmLead(models.Model):
                 if channel in CHANNEL_SOURCES else False
             if source:
                 vals["source_id"] = source.id
-        return vals
+        return vals, not_found
 
     @api.model
     def _capture_lookup(self, lookups, kind, value, find):
@@ -605,6 +619,18 @@ class CrmLead(models.Model):
         self._capture_update_matched(matched, channel)
 
     @api.model
+    def _capture_log_notes(self, items):
+        """What new leads kept without recognizing it (item["notes"]), as a
+        note on each; known people's leads get it in their submission's note."""
+        bodies = {item["lead_id"]: self._capture_notes_html(item) for item in items if item["notes"]}
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _capture_notes_html(self, item):
+        return Markup("").join(Markup("<p>%s</p>") % note for note in item["notes"].values())
+
+    @api.model
     def _capture_create_one(self, item):
         try:
             with self.env.cr.savepoint():
@@ -685,7 +711,7 @@ class CrmLead(models.Model):
             if value not in (None, "", False)
         )
         title = html_escape(self.env._("The same person submitted again:"))
-        return Markup(f"<p>{title}</p><ul>{lines}</ul>")
+        return Markup(f"<p>{title}</p><ul>{lines}</ul>") + self._capture_notes_html(item)
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):

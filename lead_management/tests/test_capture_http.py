@@ -226,6 +226,29 @@ class TestWebForm(CaptureHttpCase):
         self.assertEqual(response.status_code, 422)
         self.assertNotIn("is not an e-mail address", response.json()["errors"]["email_from"])
 
+    def test_utm_names_found_whatever_the_visitors_language(self):
+        """A link's utm names are English whatever the visitor's browser
+        says; a campaign no record has stays on the lead, in a note."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"].search([("name", "=", "lead_management")])._update_translations(["fa_IR"])
+        response = self.post_form({
+            "email_from": "persian.visitor@example.com", "utm_source": "Google Ads", "utm_medium": "social network",
+            "utm_campaign": "Nowruz 1405 launch"}, headers={"Accept-Language": "fa-IR,fa;q=0.9"})
+        self.assertEqual(response.status_code, 200, response.text)
+        lead = self.env["crm.lead"].search([("email_from", "=", "persian.visitor@example.com")])
+        self.assertEqual((lead.source_id, lead.medium_id, lead.campaign_id), (
+            self.env.ref("lead_management.utm_source_google_ads"), self.env.ref("lead_management.utm_medium_social"),
+            self.env["utm.campaign"]), "a public form creates no campaign")
+        self.assertFalse(self.env["utm.campaign"].search([("name", "=", "Nowruz 1405 launch")]))
+        note = "UTM values not found: Campaign: Nowruz 1405 launch"
+        self.assertIn(note, lead.message_ids.mapped("body")[0])
+        self.assertEqual(self.Log.search([("lead_id", "=", lead.id)]).note, note)
+        response = self.post_form({"email_from": "persian.visitor@example.com", "utm_campaign": "Yalda"},
+                                  headers={"Accept-Language": "fa-IR,fa;q=0.9"})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertIn("UTM values not found: Campaign: Yalda", lead.message_ids.mapped("body")[0],
+                      "a known person's submission keeps it too")
+
 
 class _StaticPage(BaseHTTPRequestHandler):
     def do_GET(self):
