@@ -53,7 +53,8 @@ def phone_region(number):
         region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
     except phonenumbers.NumberParseException:
         return None
-    return region if region and region != "ZZ" else None
+    # "ZZ": unknown; "001": a number of no country (+800 freephone)
+    return region if region and region.isalpha() and region != "ZZ" else None
 
 
 def match_keys(email=None, phones=(), national_id=None, vat=None, external_id=None):
