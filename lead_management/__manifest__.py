@@ -40,6 +40,7 @@
         "data/ir_actions_server_data.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/mail_activity_demo.xml",

@@ -81,7 +81,10 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
             return self._json(413, {"errors": {"__all__": env._(
                 "The form is larger than %(max)s bytes.", max=FORM_MAX_BODY)}}, headers=cors)
         ip_rate = self._get_rate_setting("lead_management.form_rate_per_ip", 10)
-        if (ip_rate and remote_addr and Log._count_recent("remote_addr", remote_addr) >= ip_rate) or \
+        # the address's form submissions only: an office's server posting through the API shares the address
+        address_count = Log._count_recent("remote_addr", remote_addr, channel="web_form") \
+            if ip_rate and remote_addr else 0
+        if (ip_rate and address_count >= ip_rate) or \
                 (form and Log._count_recent("form_id", form.id) >= form.rate_limit_per_minute):
             return self._json(429, {"errors": {"__all__": env._(
                 "Too many submissions; please try again in a minute.")}},

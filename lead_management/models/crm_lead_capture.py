@@ -24,7 +24,8 @@ CAPTURE_FIELDS = {
 }
 #: what a payload may say besides lead fields, and its maximum length
 CAPTURE_EXTRA_FIELDS = {
-    "country": 64, "state": 64, "lang": 16, "external_id": 128, "idempotency_key": 128,
+    "country": 64, "state": 64, "country_id": 16, "state_id": 16, "lang": 16,
+    "external_id": 128, "idempotency_key": 128,
     "utm_source": 128, "utm_medium": 128, "utm_campaign": 128,
     "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
 }
@@ -50,6 +51,11 @@ CHANNEL_SOURCES = {
 #: description instead of refusing the lead, as long as a way to contact
 #: the person remains
 LENIENT_CHANNELS = ("google_ads", "meta", "call", "chat")
+#: the setting of the country of numbers without a country code, per channel (else the company's)
+CHANNEL_PHONE_COUNTRY_PARAMS = {
+    "api": "lead_management.api_phone_country_id",
+    "call": "lead_management.call_phone_country_id",
+}
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
 #: more keys than any lead has: refused as a whole, not field by field
@@ -107,7 +113,8 @@ class CrmLead(models.Model):
     def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None,
                  defaults=None, events=None):
         """Capture ``payloads`` (a list of dicts: lead field names, plus
-        ``country``, ``state``, ``lang``, ``external_id``,
+        ``country``, ``state`` (codes or names), ``country_id``,
+        ``state_id`` (ids), ``lang``, ``external_id``,
         ``idempotency_key``, ``utm_source``, ``utm_medium``,
         ``utm_campaign``, ``gclid``, ``fbclid``, ``referrer``,
         ``landing_page``) from ``channel``, in one batch.
@@ -138,7 +145,9 @@ class CrmLead(models.Model):
         Log = self.env["lead.capture.log"].sudo()
         company = form.company_id if form and form.company_id else self.env.company
         lookups = {}  # countries, states, languages and utm records, looked up once per batch
-        items = [Lead._capture_prepare(payload, channel, form, company, lookups) for payload in payloads]
+        phone_country = Lead._get_capture_phone_country(channel, form, company)
+        items = [Lead._capture_prepare(payload, channel, form, company, lookups, phone_country=phone_country)
+                 for payload in payloads]
         for item, event in zip(items, events or [{}] * len(items), strict=True):
             item["event"] = event
         valid = [item for item in items if not item["errors"]]
@@ -157,6 +166,7 @@ class CrmLead(models.Model):
                 pending.append(item)
         Lead._capture_match(pending)
         Lead._capture_write(pending, channel, form)
+        Lead._capture_log_notes([item for item in pending if item["status"] == "created"])
         logs = Log._log_captures(items, channel, form, api_user, remote_addr, replay_log)
         return [{
             "status": item["status"], "lead_id": item.get("lead_id") or False,
@@ -280,6 +290,20 @@ class CrmLead(models.Model):
         )
 
     @api.model
+    def _get_capture_phone_country(self, channel, form, company):
+        """The country of the channel's numbers written without a country
+        code: the form's, else the setting of the lead API or of the calls,
+        else the company's."""
+        if form:
+            return form.phone_country_id or company.country_id
+        param = CHANNEL_PHONE_COUNTRY_PARAMS.get(channel)
+        # sudo: see _get_capture_match_days
+        country_id = param and self.env["ir.config_parameter"].sudo().get_param(param)
+        country = self.env["res.country"].browse(int(country_id)).exists() \
+            if country_id and country_id.isdigit() else self.env["res.country"]
+        return country or company.country_id
+
+    @api.model
     def _get_capture_match_days(self):
         """Days of the matching window; 0: open leads of any age."""
         # sudo: settings are readable by administrators only, and apply to every capture
@@ -292,15 +316,19 @@ class CrmLead(models.Model):
             "lead_management.capture_match_customers", "True"))
 
     @api.model
-    def _capture_prepare(self, payload, channel, form, company, lookups):
+    def _capture_prepare(self, payload, channel, form, company, lookups, phone_country=None):
         """Normalize and validate one payload.
+
+        :param phone_country: the country of numbers written without a
+            country code, when the payload has no country (default: the
+            company's)
 
         :return: a dict with ``vals`` (lead values), ``match`` (values with
             phones in E.164, for matching), ``keys``, ``idempotency``,
             ``payload`` and ``errors`` ({field: message})
         """
         item = {"payload": payload, "vals": {}, "match": {}, "keys": [], "idempotency": False,
-                "errors": {}, "status": "rejected"}
+                "errors": {}, "notes": {}, "status": "rejected"}
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
@@ -321,8 +349,8 @@ class CrmLead(models.Model):
                 continue
             if value is None or value == "" or value is False:
                 continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                    and key in ("phone", "mobile", "national_id", "vat", "zip", "external_id"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and key in (
+                    "phone", "mobile", "national_id", "vat", "zip", "external_id", "country_id", "state_id"):
                 value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
             if not isinstance(value, str):
                 errors[key] = self.env._("%(field)s: expected text, got %(type)s.",
@@ -342,12 +370,11 @@ class CrmLead(models.Model):
                                                field=self._get_capture_label(fname))
             if form.consent_text and not str2bool(str(payload.get("consent") or "false"), False):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
-        self._capture_normalize(texts, item, company, channel, form, lookups)
+        phone_country = company.country_id if phone_country is None else phone_country
+        self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
         if channel in LENIENT_CHANNELS and errors and "__all__" not in errors and set(errors) <= set(texts):
-            phones = self._capture_keep_invalid(texts, item)
-            self._capture_normalize(texts, item, company, channel, form, lookups)
-            if not item["errors"]:
-                item["vals"].update(phones)
+            self._capture_keep_invalid(texts, item)
+            self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
         if channel != "import" and not errors \
                 and not any(item["vals"].get(fname) for fname in ("email_from", "phone", "mobile")):
             errors["email_from"] = self.env._(
@@ -357,29 +384,34 @@ class CrmLead(models.Model):
     @api.model
     def _capture_keep_invalid(self, texts, item):
         """Set aside the texts that did not validate, and start the item's
-        values over: phone numbers are kept as typed (not matched), the
-        others become "label: value" lines of the description.
-
-        :return: the phone numbers kept, as lead values
-        """
+        values over: they become "label: value" lines of the description."""
         invalid = [key for key in item["errors"] if key in texts]
-        phones = {key: texts.pop(key) for key in invalid if key in ("phone", "mobile")}
-        lines = [f"{self._get_capture_label(key)}: {texts.pop(key)}" for key in invalid if key not in phones]
+        lines = [f"{self._get_capture_label(key)}: {texts.pop(key)}" for key in invalid]
         description = "\n".join(filter(None, [texts.get("description"), *lines]))
         texts["description"] = description[:CAPTURE_FIELDS["description"]]
         for key in invalid:
             del item["errors"][key]
         item["vals"].clear()
         item["match"] = {}
-        return phones
+        item["notes"].clear()
 
     @api.model
-    def _capture_normalize(self, texts, item, company, channel, form, lookups):
+    def _capture_normalize(self, texts, item, company, channel, form, lookups, phone_country):
         """Turn the texts of a payload into lead values (item["vals"]) and
-        match values (item["match"]), adding field errors to item."""
+        match values (item["match"]), adding field errors to item, and notes
+        for the salespeople (item["notes"]) in the company's language."""
         errors, vals = item["errors"], item["vals"]
+        Note = self.with_context(lang=company.partner_id.lang or self.env.lang)
         country = company.country_id
-        if texts.get("country"):
+        if texts.get("country_id"):
+            country = self._capture_browse_id("res.country", texts["country_id"])
+            if not country:
+                errors["country_id"] = self.env._("Country: %(value)s is not the id of a country.",
+                                                  value=texts["country_id"])
+                country = company.country_id
+            else:
+                vals["country_id"] = country.id
+        elif texts.get("country"):
             country = self._capture_lookup(lookups, "country", texts["country"], self._capture_find_country)
             if not country:
                 errors["country"] = self.env._(
@@ -396,6 +428,14 @@ class CrmLead(models.Model):
                                              value=texts["state"], country=country.name or "-")
             else:
                 vals["state_id"] = state.id
+        elif texts.get("state_id"):
+            state = self._capture_browse_id("res.country.state", texts["state_id"])
+            if not state or (vals.get("country_id") and state.country_id != country):
+                errors["state_id"] = self.env._("State: %(value)s is not the id of a state of %(country)s.",
+                                                value=texts["state_id"], country=country.name or "-")
+            else:
+                vals["state_id"] = state.id
+                vals.setdefault("country_id", state.country_id.id)
         if texts.get("lang"):
             lang = self.env["res.lang"]._get_code(texts["lang"].replace("-", "_"))
             if not lang:
@@ -415,16 +455,28 @@ class CrmLead(models.Model):
             else:
                 vals["email_from"] = email
         match = dict(vals)
-        for fname in ("phone", "mobile"):
+        lead_country = self.env["res.country"].browse(vals.get("country_id"))
+        for fname in ("mobile", "phone"):
             if vals.get(fname):
-                number = matching.normalize_phone(vals[fname], country.code)
-                if not number:
-                    errors[fname] = self.env._(
-                        "%(field)s: %(value)s is not a phone number; expected digits with the country code, "
-                        "such as +98 912 345 6789.", field=self._get_capture_label(fname), value=vals[fname])
-                else:
+                # with its country code, or as dialled in the lead's country, else in the channel's
+                number = next(filter(None, (matching.normalize_phone(vals[fname], code) for code in (
+                    lead_country.code, phone_country.code))), False)
+                if number:
                     vals[fname] = normalize_digits(vals[fname])
                     match[fname] = number
+                    if not vals.get("country_id"):  # read by Odoo (phone_sanitized) in the same country
+                        vals["country_id"] = self._capture_get_phone_country(number, lookups).id or False
+                elif channel == "import":
+                    errors[fname] = self.env._(
+                        "%(field)s: %(value)s is not a phone number; expected digits with the country code, such "
+                        "as +98 912 345 6789, or as dialled in %(country)s.", field=self._get_capture_label(fname),
+                        value=vals[fname], country=(lead_country or phone_country).name or "-")
+                else:  # kept as typed, never a reason to lose the lead; not matched
+                    vals[fname] = normalize_digits(vals[fname])
+                    match.pop(fname)
+                    item["notes"][fname] = Note.env._(
+                        "%(field)s: %(value)s could not be read as a phone number; it is kept as typed.",
+                        field=Note._get_capture_label(fname), value=vals[fname])
         for fname in ("national_id", "vat"):
             if vals.get(fname):
                 try:
@@ -440,7 +492,11 @@ class CrmLead(models.Model):
             return
         vals.setdefault("name", vals.get("partner_name") or vals.get("contact_name") or vals.get("email_from")
                         or vals.get("mobile") or vals.get("phone"))
-        vals.update(self._capture_utm_values(texts, channel, form, lookups))
+        utm_vals, utm_not_found = self._capture_utm_values(texts, channel, form, lookups)
+        vals.update(utm_vals)
+        if utm_not_found:
+            item["notes"]["utm"] = Note.env._("UTM values not found: %(values)s", values="; ".join(
+                f"{Note._get_capture_label(key)}: {name}" for key, name in utm_not_found.items()))
         if form and form.team_id:
             vals["team_id"] = form.team_id.id
         if form and form.user_id:
@@ -452,21 +508,28 @@ class CrmLead(models.Model):
 
     @api.model
     def _capture_utm_values(self, texts, channel, form, lookups):
-        """Source, medium and campaign: the payload's utm names (created when
-        unknown, except from public forms), else the form's, else the
-        channel's source."""
-        vals = {}
+        """Source, medium and campaign: the payload's utm names, found in any
+        installed language (created when unknown, except from public forms),
+        else the form's, else the channel's source.
+
+        :return: ``(vals, not_found)``: the lead values, and the names a form
+            or the API sent that no record has ({payload key: name})
+        """
+        vals, not_found = {}, {}
         for fname, model in (("source_id", "utm.source"), ("medium_id", "utm.medium"),
                              ("campaign_id", "utm.campaign")):
-            name = texts.get("utm_" + fname[:-3])
+            key = "utm_" + fname[:-3]
+            name = texts.get(key)
             record = False
             if name:
+                Utm = self.env["utm.mixin"]
+                # Odoo's find-or-create compares names with LIKE: a text with % or _ is only looked for
                 record = self._capture_lookup(
                     lookups, model, name,
-                    lambda value, model=model: self.env[model].browse()
-                    if escape_psql(value) != value  # a visitor's text is no LIKE pattern
-                    else self.env[model].with_context(active_test=False).search([("name", "=ilike", value)], limit=1)
-                    if form else self.env["utm.mixin"]._find_or_create_record(model, value))
+                    lambda value, model=model, Utm=Utm: Utm._find_record_any_lang(model, value)
+                    if form or escape_psql(value) != value else Utm._find_or_create_record(model, value))
+                if not record:
+                    not_found[key] = name
             if not record and form:
                 record = form[fname]
             if record:
@@ -476,7 +539,7 @@ class CrmLead(models.Model):
                 if channel in CHANNEL_SOURCES else False
             if source:
                 vals["source_id"] = source.id
-        return vals
+        return vals, not_found
 
     @api.model
     def _capture_lookup(self, lookups, kind, value, find):
@@ -485,6 +548,21 @@ class CrmLead(models.Model):
         if key not in lookups:
             lookups[key] = find(value)
         return lookups[key]
+
+    @api.model
+    def _capture_browse_id(self, model, value):
+        """The record of ``model`` whose id is the text ``value``, or an empty recordset."""
+        return self.env[model].browse(int(value)).exists() if value.isdigit() and len(value) < 10 \
+            else self.env[model]
+
+    @api.model
+    def _capture_get_phone_country(self, number, lookups):
+        """The country of a number in E.164, once per batch for each region."""
+        code = matching.phone_region(number)
+        if not code:
+            return self.env["res.country"]
+        return self._capture_lookup(lookups, "phone_country", code,
+                                    lambda value: self.env["res.country"].search([("code", "=", value)], limit=1))
 
     @api.model
     def _capture_find_country(self, value):
@@ -605,6 +683,18 @@ class CrmLead(models.Model):
         self._capture_update_matched(matched, channel)
 
     @api.model
+    def _capture_log_notes(self, items):
+        """What new leads kept without recognizing it (item["notes"]), as a
+        note on each; known people's leads get it in their submission's note."""
+        bodies = {item["lead_id"]: self._capture_notes_html(item) for item in items if item["notes"]}
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _capture_notes_html(self, item):
+        return Markup("").join(Markup("<p>%s</p>") % note for note in item["notes"].values())
+
+    @api.model
     def _capture_create_one(self, item):
         try:
             with self.env.cr.savepoint():
@@ -685,7 +775,7 @@ class CrmLead(models.Model):
             if value not in (None, "", False)
         )
         title = html_escape(self.env._("The same person submitted again:"))
-        return Markup(f"<p>{title}</p><ul>{lines}</ul>")
+        return Markup(f"<p>{title}</p><ul>{lines}</ul>") + self._capture_notes_html(item)
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):

@@ -43,7 +43,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _import_leads(self, content, filename, policy, match_keys, mapping=None, dry_run=False, historical=False,
-                      replace_contacts=False):
+                      replace_contacts=False, phone_country=None):
         """Import the leads of a spreadsheet.
 
         :param bytes content: a CSV (UTF-8, with or without BOM, or
@@ -62,6 +62,8 @@ class CrmLead(models.Model):
         :param bool replace_contacts: whether an overwrite or merge may
             replace the contact name or e-mail of a lead (another person
             sharing a phone number): without it, such rows fail
+        :param phone_country: the res.country of numbers written without a
+            country code in rows without a country (default: the company's)
 
         A file of more rows than the setting
         ``lead_management.import_background_rows`` (2,000) is imported in the
@@ -92,16 +94,17 @@ class CrmLead(models.Model):
         threshold = self.env["lead.import.job"]._get_background_threshold()
         if not dry_run and threshold and len(rows) > threshold:
             job = self.env["lead.import.job"]._create_job(
-                filename, header, rows, policy, match_keys, mapping, historical, replace_contacts)
+                filename, header, rows, policy, match_keys, mapping, historical, replace_contacts,
+                phone_country=phone_country)
             return {**dict.fromkeys(IMPORT_STATUSES, 0), "waiting": len(rows), "job_id": job.id,
                     "header": header, "lead_ids": {status: [] for status in IMPORT_STATUSES}, "failed_rows": []}
         if not dry_run:
             return self._import_rows(header, rows, mapping, policy, match_keys, historical,
-                                     replace_contacts=replace_contacts)
+                                     replace_contacts=replace_contacts, phone_country=phone_country)
         savepoint = self.env.cr.savepoint()
         try:
             return self._import_rows(header, rows, mapping, policy, match_keys, historical, dry_run=True,
-                                     replace_contacts=replace_contacts)
+                                     replace_contacts=replace_contacts, phone_country=phone_country)
         finally:
             savepoint.close(rollback=True)
 
@@ -202,13 +205,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _import_rows(self, header, rows, mapping, policy, match_keys, historical, dry_run=False, first_row=2,
-                     replace_contacts=False, own_lead_ids=()):
+                     replace_contacts=False, own_lead_ids=(), phone_country=None):
         """Import ``rows`` (the file's from row number ``first_row``): see
         _import_leads; ``own_lead_ids``: the leads created by the earlier
         rows of the file, whose contact rows of the same person may replace."""
         company = self.env.company
         lookups = {}
-        items = [self._import_prepare_row(row, number, header, mapping, company, lookups)
+        items = [self._import_prepare_row(row, number, header, mapping, company, lookups, phone_country)
                  for number, row in enumerate(rows, start=first_row)]
         valid = [item for item in items if not item["error"]]
         self._import_match(valid, match_keys)
@@ -244,7 +247,7 @@ class CrmLead(models.Model):
         return result
 
     @api.model
-    def _import_prepare_row(self, row, number, header, mapping, company, lookups):
+    def _import_prepare_row(self, row, number, header, mapping, company, lookups, phone_country=None):
         """Normalize and validate a row with the capture pipeline: an item
         with ``vals``, ``match`` and, for a bad row, ``error`` naming the row,
         the column and what is expected."""
@@ -254,7 +257,7 @@ class CrmLead(models.Model):
         if names and "contact_name" not in payload:
             payload["contact_name"] = " ".join(names)
         parsed = {fname: payload.pop(fname) for fname in ("expected_revenue", "date_deadline") if fname in payload}
-        item = self._capture_prepare(payload, "import", None, company, lookups)
+        item = self._capture_prepare(payload, "import", None, company, lookups, phone_country=phone_country)
         item.update(row=number, values=row, status="created", lead_id=False, filled={
             IMPORT_LEAD_FIELDS.get(fname, fname) for index, fname in mapping.items()
             if index < len(row) and row[index]})

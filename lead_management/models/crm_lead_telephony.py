@@ -104,7 +104,7 @@ class CrmLead(models.Model):
         """Validate one telephony event.
 
         :return: a dict with ``event``, ``errors`` and, when valid,
-            ``direction``, ``status``, ``number`` (E.164), ``extension``,
+            ``direction``, ``status``, ``number`` (E.164, or as sent when it cannot be read), ``extension``,
             ``start``, ``duration``, ``recording_url`` and ``call_id``
         """
         item = {"event": event, "errors": {}, "call_id": False}
@@ -137,12 +137,14 @@ class CrmLead(models.Model):
             errors["status"] = self.env._("status: expected answered, missed or voicemail, got %(value)s.",
                                           value=status)
         number_key = "called" if direction == "outbound" else "caller"
-        number = matching.normalize_phone(texts.get(number_key), self.env.company.country_id.code)
+        dialled = texts.get(number_key) or ""
+        # with its country code or as dialled in the calls' country, else as the telephone system sent it
+        country = self._get_capture_phone_country("call", None, self.env.company)
+        number = matching.normalize_phone(dialled, country.code) \
+            or (dialled if any(char.isdigit() for char in dialled) else False)
         if not number and number_key not in errors:
-            errors[number_key] = self.env._(
-                "%(field)s: %(value)s is not a phone number; expected digits, with the country code or as dialled "
-                "in %(country)s.", field=number_key, value=texts.get(number_key) or "-",
-                country=self.env.company.country_id.name or "-")
+            errors[number_key] = self.env._("%(field)s: expected the phone number of the call, got %(value)s.",
+                                            field=number_key, value=dialled or "-")
         start = self._parse_call_start(texts["start"]) if texts.get("start") else fields.Datetime.now()
         if not start:
             errors["start"] = self.env._(

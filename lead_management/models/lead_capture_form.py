@@ -47,6 +47,11 @@ class LeadCaptureForm(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team")
     user_id = fields.Many2one("res.users", string="Salesperson",
                               help="Leave empty to route the leads by territory.")
+    phone_country_id = fields.Many2one(
+        "res.country", string="Country of Numbers Without a Country Code",
+        default=lambda self: self.env.company.country_id,
+        help="Phone numbers of leads without a country, written without a country code (0912 345 6789), are read "
+             "as dialled in this country; empty: the company's.")
     field_ids = fields.Many2many(
         "ir.model.fields", "lead_capture_form_field_rel", "form_id", "field_id", string="Fields Asked",
         domain=lambda self: [("model", "=", "crm.lead"), ("name", "in", list(CAPTURE_FIELDS))],

@@ -44,6 +44,10 @@ class LeadCaptureLog(models.Model):
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     status = fields.Selection(STATUSES, required=True, readonly=True, index=True)
     error = fields.Text(readonly=True, help="Why the submission was refused, field by field.")
+    note = fields.Text(
+        string="Notes", readonly=True,
+        help="What the lead kept without recognizing it (a phone number that could not be read, names of unknown "
+             "UTM values).")
     payload = fields.Text(help="What was submitted (JSON); correct it, then replay.")
     lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null", ondelete="set null")
     form_id = fields.Many2one("lead.capture.form", readonly=True, ondelete="set null")
@@ -131,6 +135,7 @@ class LeadCaptureLog(models.Model):
             # a retry with an idempotency key is answered as the first time, and creates nothing
             "status": "matched" if item.get("replayed") else item["status"],
             "error": clean_text("\n".join(item["errors"].values())) or False,
+            "note": clean_text("\n".join(item.get("notes", {}).values())) or False,
             "payload": self._dump_payload(item["payload"]),
             "lead_id": item.get("lead_id") or False,
             "form_id": form.id if form else False,
@@ -140,7 +145,7 @@ class LeadCaptureLog(models.Model):
             "idempotency_key": item["idempotency"] if not item.get("replayed") else False,
         } for item in items]
         if replay_log:
-            replay_log.write({key: values[0][key] for key in ("status", "error", "payload", "lead_id",
+            replay_log.write({key: values[0][key] for key in ("status", "error", "note", "payload", "lead_id",
                                                               "idempotency_key")})
             return replay_log
         return self.create(values)
@@ -306,11 +311,13 @@ class LeadCaptureLog(models.Model):
         return answers
 
     @api.model
-    def _count_recent(self, field, value, seconds=60, status=None):
+    def _count_recent(self, field, value, seconds=60, status=None, channel=None):
         """How many requests the form, API user or address ``value`` sent in
-        the last ``seconds`` (the rate limits), of ``status`` if given."""
+        the last ``seconds`` (the rate limits), of ``status`` and through
+        ``channel`` if given."""
         since = fields.Datetime.now() - timedelta(seconds=seconds)
-        domain = [(field, "=", value), ("create_date", ">=", since)] + ([("status", "=", status)] if status else [])
+        domain = [(field, "=", value), ("create_date", ">=", since)] + ([("status", "=", status)] if status else []) \
+            + ([("channel", "=", channel)] if channel else [])
         # sudo: a rate counts every request of the sender, readable or not by the caller
         return self.sudo().search_count(domain)
 

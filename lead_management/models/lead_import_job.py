@@ -46,6 +46,8 @@ class LeadImportJob(models.Model):
     replace_contacts = fields.Boolean(string="Replace Names and E-mails", readonly=True)
     created_lead_ids = fields.Json(string="Created Leads", readonly=True,
                                    help="The leads created by the committed batches.")
+    phone_country_id = fields.Many2one("res.country", string="Country of Numbers Without a Country Code",
+                                       readonly=True)
     rows_file = fields.Binary(attachment=True, readonly=True, help="The rows to import, as UTF-8 CSV.")
     rows_total = fields.Integer(readonly=True)
     rows_done = fields.Integer(readonly=True, help="Rows of the committed batches.")
@@ -75,14 +77,16 @@ class LeadImportJob(models.Model):
             "lead_management.import_background_rows", 2000) or 0)
 
     @api.model
-    def _create_job(self, filename, header, rows, policy, match_keys, mapping, historical, replace_contacts=False):
+    def _create_job(self, filename, header, rows, policy, match_keys, mapping, historical, replace_contacts=False,
+                    phone_country=None):
         """Queue the import of ``rows`` and wake the cron up."""
         output = io.StringIO()
         csv.writer(output).writerows(rows)
         job = self.create({
             "name": filename or "leads", "policy": policy, "match_keys": ",".join(match_keys),
             "mapping": {str(index): fname for index, fname in mapping.items()}, "header": header,
-            "historical": historical, "replace_contacts": replace_contacts, "rows_total": len(rows),
+            "historical": historical, "replace_contacts": replace_contacts,
+            "phone_country_id": phone_country.id if phone_country else False, "rows_total": len(rows),
             "rows_file": base64.b64encode(output.getvalue().encode()),
         })
         self.env.ref("lead_management.ir_cron_lead_import_jobs")._trigger()
@@ -123,7 +127,7 @@ class LeadImportJob(models.Model):
         result = self.env["crm.lead"]._import_rows(
             self.header, rows, mapping, self.policy, self.match_keys.split(","), self.historical,
             first_row=self.rows_done + 2, replace_contacts=self.replace_contacts,
-            own_lead_ids=set(self.created_lead_ids or ()))
+            own_lead_ids=set(self.created_lead_ids or ()), phone_country=self.phone_country_id or None)
         # sudo: the counts are the job's, whoever's leads the rows touched
         job = self.sudo()
         values = {f"{status}_count": job[f"{status}_count"] + result[status]

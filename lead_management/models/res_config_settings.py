@@ -43,6 +43,15 @@ class ResConfigSettings(models.TransientModel):
     lead_management_form_rate_per_ip = fields.Integer(
         string="Form Submissions per Minute and Address", config_parameter="lead_management.form_rate_per_ip",
         default=10, help="Beyond this, a visitor's address gets 429 for the rest of the minute. 0: no limit.")
+    lead_management_api_phone_country_id = fields.Many2one(
+        "res.country", string="Country of the Lead API's Numbers",
+        config_parameter="lead_management.api_phone_country_id",
+        help="Numbers the lead API receives without a country code, for leads without a country, are read as "
+             "dialled in this country; empty: the company's.")
+    lead_management_call_phone_country_id = fields.Many2one(
+        "res.country", string="Country of Callers' Numbers", config_parameter="lead_management.call_phone_country_id",
+        help="Numbers the telephone system sends without a country code are read as dialled in this country; "
+             "empty: the company's.")
     lead_management_import_background_rows = fields.Integer(
         string="Import in the Background Above (rows)", config_parameter="lead_management.import_background_rows",
         default=2000, help="Larger files are imported by a background job, in batches. 0: always at once.")

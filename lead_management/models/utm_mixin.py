@@ -11,17 +11,26 @@ class UtmMixin(models.AbstractModel):
     _inherit = "utm.mixin"
 
     def _find_or_create_record(self, model_name, name):
+        return self._find_record_any_lang(model_name, name) or super()._find_or_create_record(model_name, name)
+
+    @api.model
+    def _find_record_any_lang(self, model_name, name):
+        """The record (archived ones included) named ``name``, compared
+        without case nor LIKE patterns, in English, the current language,
+        then the other installed ones; an empty recordset when none."""
         Model = self.env[model_name].with_context(active_test=False)
         field = Model._fields.get("name")
         cleaned_name = (name or "").strip()
-        if cleaned_name and field and field.translate:
-            langs = dict.fromkeys(["en_US", self.env.lang or "en_US",
-                                   *(code for code, _label in self.env["res.lang"].get_installed())])
-            for lang in langs:
-                record = Model.with_context(lang=lang).search([("name", "=ilike", escape_psql(cleaned_name))], limit=1)
-                if record:
-                    return self.env[model_name].browse(record.id)
-        return super()._find_or_create_record(model_name, name)
+        if not cleaned_name or not field:
+            return self.env[model_name]
+        langs = dict.fromkeys(["en_US", self.env.lang or "en_US",
+                               *(code for code, _label in self.env["res.lang"].get_installed())]) \
+            if field.translate else [self.env.lang]
+        for lang in langs:
+            record = Model.with_context(lang=lang).search([("name", "=ilike", escape_psql(cleaned_name))], limit=1)
+            if record:
+                return self.env[model_name].browse(record.id)
+        return self.env[model_name]
 
     @api.model
     def _get_unique_names(self, model_name, names):

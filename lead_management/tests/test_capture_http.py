@@ -195,6 +195,15 @@ class TestWebForm(CaptureHttpCase):
         statuses = [self.post_form({"email_from": f"ip{i}@example.com"}).status_code for i in range(3)]
         self.assertEqual(statuses, [200, 200, 429])
 
+    def test_address_rate_counts_only_the_forms_submissions(self):
+        """An office's server posting leads through the API shares the
+        address of its visitors: their form posts are not refused for it."""
+        self.env["ir.config_parameter"].set_param("lead_management.form_rate_per_ip", "2")
+        self.assertEqual([self.post_api({"email_from": f"server{i}@example.com"}).status_code for i in range(3)],
+                         [201, 201, 201])
+        statuses = [self.post_form({"email_from": f"office{i}@example.com"}).status_code for i in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+
     def test_form_rate(self):
         self.form.rate_limit_per_minute = 1
         statuses = [self.post_form({"email_from": f"fr{i}@example.com"}).status_code for i in range(2)]
@@ -216,6 +225,29 @@ class TestWebForm(CaptureHttpCase):
         response = self.post_form({"email_from": "bad"}, headers={"Accept-Language": "fa-IR,fa;q=0.9,en;q=0.5"})
         self.assertEqual(response.status_code, 422)
         self.assertNotIn("is not an e-mail address", response.json()["errors"]["email_from"])
+
+    def test_utm_names_found_whatever_the_visitors_language(self):
+        """A link's utm names are English whatever the visitor's browser
+        says; a campaign no record has stays on the lead, in a note."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"].search([("name", "=", "lead_management")])._update_translations(["fa_IR"])
+        response = self.post_form({
+            "email_from": "persian.visitor@example.com", "utm_source": "Google Ads", "utm_medium": "social network",
+            "utm_campaign": "Nowruz 1405 launch"}, headers={"Accept-Language": "fa-IR,fa;q=0.9"})
+        self.assertEqual(response.status_code, 200, response.text)
+        lead = self.env["crm.lead"].search([("email_from", "=", "persian.visitor@example.com")])
+        self.assertEqual((lead.source_id, lead.medium_id, lead.campaign_id), (
+            self.env.ref("lead_management.utm_source_google_ads"), self.env.ref("lead_management.utm_medium_social"),
+            self.env["utm.campaign"]), "a public form creates no campaign")
+        self.assertFalse(self.env["utm.campaign"].search([("name", "=", "Nowruz 1405 launch")]))
+        note = "UTM values not found: Campaign: Nowruz 1405 launch"
+        self.assertIn(note, lead.message_ids.mapped("body")[0])
+        self.assertEqual(self.Log.search([("lead_id", "=", lead.id)]).note, note)
+        response = self.post_form({"email_from": "persian.visitor@example.com", "utm_campaign": "Yalda"},
+                                  headers={"Accept-Language": "fa-IR,fa;q=0.9"})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertIn("UTM values not found: Campaign: Yalda", lead.message_ids.mapped("body")[0],
+                      "a known person's submission keeps it too")
 
 
 class _StaticPage(BaseHTTPRequestHandler):
@@ -305,3 +337,86 @@ class TestMalformedRequests(CaptureHttpCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.post_form({"email_from": "nan@example.com", "lm_elapsed": "nan"}).status_code, 200)
         self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "nan@example.com")]), "treated as spam")
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestIranianNumbersInAnotherCountry(CaptureHttpCase):
+    """A company in the United States selling in Iran: the numbers its
+    forms, its API and its telephone system receive are Iranian, written
+    as dialled in Iran."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.us")
+        cls.iran = cls.env.ref("base.ir")
+        cls.form.phone_country_id = cls.env.ref("base.us")
+
+    def test_web_form_reads_numbers_in_the_forms_country(self):
+        self.assertEqual(self.env["lead.capture.form"].new({"name": "New"}).phone_country_id,
+                         self.env.ref("base.us"), "the company's country by default")
+        self.form.phone_country_id = self.iran
+        response = self.post_form({"mobile": "۰۹۱۲ ۶۵۴ ۳۲۱۰", "contact_name": "Nasrin"})
+        self.assertEqual(response.status_code, 200, response.text)
+        lead = self.env["crm.lead"].search([("contact_name", "=", "Nasrin")])
+        self.assertEqual((lead.mobile, lead.country_id, lead.phone_sanitized),
+                         ("0912 654 3210", self.iran, "+989126543210"))
+        self.assertEqual(self.post_form({"mobile": "+98 912 654 3210"}).status_code, 200)
+        self.assertEqual(self.Log.search([("form_id", "=", self.form.id)], order="id").mapped("lead_id"), lead,
+                         "the same person, however the number is written")
+
+    def test_a_number_that_cannot_be_read_is_kept_as_typed(self):
+        response = self.post_form({"mobile": "۰۹۱۲ ۶۵۴ ۳۲۱۰", "contact_name": "Kept As Typed"})
+        self.assertEqual(response.status_code, 200, response.text)
+        lead = self.env["crm.lead"].search([("contact_name", "=", "Kept As Typed")])
+        self.assertEqual(lead.mobile, "0912 654 3210")
+        note = "Mobile: 0912 654 3210 could not be read as a phone number; it is kept as typed."
+        self.assertIn(note, "".join(lead.message_ids.mapped("body")))
+        self.assertEqual(self.Log.search([("lead_id", "=", lead.id)]).note, note)
+
+    def test_api_reads_numbers_in_the_settings_country(self):
+        response = self.post_api({"mobile": "09126543211", "contact_name": "Api Kept"})
+        self.assertEqual(response.status_code, 201, "kept as typed, not refused: " + response.text)
+        self.env["ir.config_parameter"].set_param("lead_management.api_phone_country_id", str(self.iran.id))
+        response = self.post_api({"mobile": "09126543212", "contact_name": "Api Read"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual((lead.country_id, lead.phone_sanitized), (self.iran, "+989126543212"))
+        response = self.post_api({"mobile": "201 555 0123", "country": "US"})
+        self.assertEqual(self.env["crm.lead"].browse(response.json()["lead_id"]).phone_sanitized, "+12015550123",
+                         "the lead's own country first")
+
+    def test_api_accepts_odoos_relational_field_names(self):
+        tehran = self.env.ref("lead_management.state_ir_tehran")
+        response = self.post_api({"email_from": "ids@example.com", "country_id": self.iran.id, "state_id": tehran.id})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual((lead.country_id, lead.state_id), (self.iran, tehran))
+        response = self.post_api([
+            {"email_from": "ids2@example.com", "country_id": 999999},
+            {"email_from": "ids3@example.com", "country_id": self.iran.id,
+             "state_id": self.env.ref("base.state_us_5").id},
+        ])
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual([set(result["errors"]) for result in response.json()["results"]],
+                         [{"country_id"}, {"state_id"}])
+
+    def test_calls_read_numbers_in_the_settings_country(self):
+        api_user = self.api_user
+        api_user.groups_id |= self.env.ref("sales_team.group_sale_salesman_all_leads")
+
+        def post_call(caller, call_id):
+            return self.url_open("/lead_management/api/v1/calls", data=json.dumps(
+                {"caller": caller, "status": "answered", "call_id": call_id}), headers={
+                "Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"})
+
+        response = post_call("09126543213", "us-1")
+        self.assertEqual(response.status_code, 201, "kept as typed, not refused: " + response.text)
+        self.assertEqual(self.env["crm.lead"].browse(response.json()["lead_id"]).phone, "09126543213")
+        self.env["ir.config_parameter"].set_param("lead_management.call_phone_country_id", str(self.iran.id))
+        response = post_call("0912 654 3214", "ir-1")
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual((lead.phone, lead.country_id), ("+989126543214", self.iran))
+        response = post_call("+98 912 654 3214", "ir-2")
+        self.assertEqual((response.status_code, response.json()["lead_id"]), (200, lead.id))

@@ -524,3 +524,39 @@ class TestImportRouting(TerritoryCase):
         self.assertIn(old.user_id, self.rep_a | self.rep_b | self.rep_c)
         self.assertEqual(old.sla_status, "none", "historical: no response-time target")
         self.assertFalse(old.activity_ids, "nor first-contact activity")
+
+
+@tagged("post_install", "-at_install", "lead_management_import")
+class TestImportNumbersOfAnotherCountry(LeadManagementCase):
+    """A company in the United States importing a file of Iranian numbers
+    written as dialled in Iran."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.country_us
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
+        cls.content = xlsx_file([["Full Name", "Cell"], ["Tehran Row", "0912 654 3215"],
+                                 ["Shiraz Row", "۰۹۱۷ ۱۱۱ ۲۲۳۳"]])
+
+    def test_country_of_numbers_without_a_country_code(self):
+        wizard = self.env["lead.import.wizard"].create({"file": base64.b64encode(self.content),
+                                                        "filename": "iran.xlsx"})
+        self.assertEqual(wizard.phone_country_id, self.country_us, "the company's country by default")
+        wizard.action_test()
+        self.assertEqual((wizard.created_count, wizard.failed_count), (0, 2), "not numbers of the United States")
+        wizard.phone_country_id = self.country_ir
+        wizard.action_import()
+        self.assertEqual((wizard.created_count, wizard.failed_count), (2, 0))
+        leads = self.env["crm.lead"].search([("contact_name", "in", ("Tehran Row", "Shiraz Row"))], order="id")
+        self.assertEqual(leads.mapped("phone_sanitized"), ["+989126543215", "+989171112233"])
+        self.assertEqual(leads.country_id, self.country_ir)
+
+    def test_in_the_background(self):
+        self.env["ir.config_parameter"].set_param("lead_management.import_background_rows", "1")
+        result = self.env["crm.lead"]._import_leads(self.content, "iran.xlsx", "skip", ["mobile"],
+                                                    phone_country=self.country_ir)
+        job = self.env["lead.import.job"].browse(result["job_id"])
+        self.assertEqual(job.phone_country_id, self.country_ir)
+        job._process_batch()
+        self.assertEqual((job.created_count, job.failed_count), (2, 0))

@@ -115,3 +115,22 @@ class TestSettings(LeadManagementCase):
         self.assertEqual([Param.get_param(f"lead_management.{key}") for key in (
             "capture_log_retention_days", "api_rate_per_minute", "form_rate_per_ip")], ["0", "0", "0"],
             "cleared: kept forever, no limits")
+
+    def test_country_of_numbers_of_the_api_and_the_calls(self):
+        Lead = self.env["crm.lead"]
+        self.company.country_id = self.country_us
+        for fname, channel in (("lead_management_api_phone_country_id", "api"),
+                               ("lead_management_call_phone_country_id", "call")):
+            with self.subTest(channel=channel):
+                self.assertFalse(self._shown(fname))
+                self.assertEqual(Lead._get_capture_phone_country(channel, None, self.company), self.country_us,
+                                 "empty: the company's country")
+                self._save(**{fname: self.country_ir.id})
+                self.assertEqual(self._shown(fname), self.country_ir)
+                self.assertEqual(Lead._get_capture_phone_country(channel, None, self.company), self.country_ir)
+                self._save(**{fname: False})
+                self.assertFalse(self._shown(fname))
+                self.assertEqual(Lead._get_capture_phone_country(channel, None, self.company), self.country_us)
+        self._save(lead_management_call_phone_country_id=self.country_ge.id)
+        self.assertEqual(Lead._get_capture_phone_country("api", None, self.company), self.country_us,
+                         "each channel its own")

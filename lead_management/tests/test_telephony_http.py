@@ -142,7 +142,7 @@ class TestCallsApi(HttpCase):
 
     def test_malformed_events(self):
         response = self.post_calls([
-            {"caller": "not a number", "call_id": "x-1"},
+            {"caller": "no digits", "call_id": "x-1"},
             {"caller": "09120007788", "direction": "sideways", "status": "lost", "duration": "-3",
              "start": "yesterday", "recording_url": "ftp://x", "colour": "red"},
             "a string",

@@ -9,6 +9,7 @@ from ..tools.matching import (
     match_keys,
     normalize_email,
     normalize_phone,
+    phone_region,
     rank_matches,
 )
 
@@ -37,6 +38,12 @@ class TestMatching(TestCase):
         for value in ("abc", "12", "", None, "+98 912"):
             with self.subTest(value=value):
                 self.assertFalse(normalize_phone(value, "IR"))
+
+    def test_phone_region(self):
+        self.assertEqual(phone_region("+989126543210"), "IR")
+        self.assertEqual(phone_region("+995555123456"), "GE")
+        self.assertIsNone(phone_region("+800 1234 5678"), "a number of no single country")
+        self.assertIsNone(phone_region("not a number"))
 
     def test_keys_strongest_first(self):
         keys = match_keys(email="a@example.com", phones=["+989121234567", "+989121234567", False],

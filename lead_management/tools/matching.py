@@ -46,6 +46,17 @@ def normalize_phone(value, country_code=None):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_region(number):
+    """The two-letter country code of a number in E.164 (``IR`` for
+    ``+989121234567``), or ``None`` when no single country has it."""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return None
+    # "ZZ": unknown; "001": a number of no country (+800 freephone)
+    return region if region and region.isalpha() and region != "ZZ" else None
+
+
 def match_keys(email=None, phones=(), national_id=None, vat=None, external_id=None):
     """The match keys of a person, as ``(kind, value)`` pairs, strongest
     first: values already normalized (see normalize_email, normalize_phone,

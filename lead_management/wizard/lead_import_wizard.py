@@ -44,6 +44,11 @@ class LeadImportWizard(models.TransientModel):
     match_phone = fields.Boolean(string="Phone", default=True)
     match_email_from = fields.Boolean(string="Email", default=True)
     match_external_id = fields.Boolean(string="Source Reference")
+    phone_country_id = fields.Many2one(
+        "res.country", string="Country of Numbers Without a Country Code",
+        default=lambda self: self.env.company.country_id,
+        help="Phone numbers of rows without a country, written without a country code (0912 345 6789), are read "
+             "as dialled in this country.")
     historical = fields.Boolean(
         string="Historical Import",
         help="Leads of the past: no response-time target and no first-contact activity for the new ones.")
@@ -148,7 +153,8 @@ class LeadImportWizard(models.TransientModel):
         match_keys = [key for key in IMPORT_MATCH_KEYS if self[f"match_{key}"]]
         result = self.env["crm.lead"]._import_leads(
             base64.b64decode(self.file), self.filename, self.policy, match_keys, mapping=mapping,
-            dry_run=dry_run, historical=self.historical, replace_contacts=self.replace_contacts)
+            dry_run=dry_run, historical=self.historical, replace_contacts=self.replace_contacts,
+            phone_country=self.phone_country_id)
         values = {f"{status}_count": result[status] for status in STATUSES}
         values.update(result_lead_ids={} if dry_run else result["lead_ids"], error_file=False, error_filename=False,
                       job_id=result.get("job_id", False), preview=False, replace_count=0)
