@@ -252,7 +252,7 @@ class CrmLead(models.Model):
         with ``vals``, ``match`` and, for a bad row, ``error`` naming the row,
         the column and what is expected."""
         payload = {fname: row[index] for index, fname in mapping.items() if index < len(row) and row[index]}
-        self._import_restore_leading_zeros(payload, company, lookups)
+        self._import_restore_leading_zeros(payload, phone_country or company.country_id, lookups)
         names = [payload.pop(fname) for fname in ("first_name", "last_name") if fname in payload]
         if names and "contact_name" not in payload:
             payload["contact_name"] = " ".join(names)
@@ -282,14 +282,14 @@ class CrmLead(models.Model):
         return item
 
     @api.model
-    def _import_restore_leading_zeros(self, payload, company, lookups):
+    def _import_restore_leading_zeros(self, payload, default_country, lookups):
         """The national id and phone numbers of ``payload`` with the leading
         zeros their number cells lost, in the row's country (its country
-        column, else the company's), as the ORM does for a national id
-        written as a number."""
+        column, else ``default_country``: the wizard's country of numbers),
+        as the ORM does for a national id written as a number."""
         if not any(payload.get(fname) for fname in IMPORT_NUMBER_FIELDS):
             return
-        country = company.country_id
+        country = default_country
         if payload.get("country"):
             country = self._capture_lookup(lookups, "country", payload["country"].strip(),
                                            self._capture_find_country) or country
