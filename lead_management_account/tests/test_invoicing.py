@@ -137,7 +137,7 @@ class TestOpportunityInvoices(ConversionCase):
     def _wizard(self, lead):
         action = lead.action_create_invoice()
         self.assertEqual(action["res_model"], "lead.invoice.wizard")
-        return Form(self.env["lead.invoice.wizard"].with_context(action["context"]))
+        return Form(self.env["lead.invoice.wizard"].with_context(**action["context"]))
 
     def test_invoice_again_offers_what_remains(self):
         first = self.env["account.move"].browse(self.deal.action_create_invoice()["res_id"])
