@@ -1,7 +1,7 @@
 {
     "name": "Lead Management",
     "summary": "Capture, qualify, score, route and convert leads in Odoo CRM",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
@@ -32,6 +32,7 @@
         "views/res_config_settings_views.xml",
         "wizard/lead_convert_wizard_views.xml",
         "wizard/lead_import_wizard_views.xml",
+        "wizard/lead_management_settings_views.xml",
         "views/lead_import_job_views.xml",
         "views/lead_management_menus.xml",
         "security/lead_report_security.xml",

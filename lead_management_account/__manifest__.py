@@ -1,7 +1,7 @@
 {
     "name": "Lead Management - Invoicing",
     "summary": "Invoices of won opportunities, accountants' view, invoiced revenue by lead source",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
@@ -14,6 +14,7 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/lead_invoice_link_wizard_views.xml",
+        "wizard/lead_invoice_wizard_views.xml",
         "report/lead_invoice_report_views.xml",
         "report/lead_sales_cycle_report_views.xml",
     ],

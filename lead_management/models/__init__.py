@@ -21,9 +21,11 @@ from . import crm_lead_ads
 from . import crm_lead_telephony
 from . import lead_capture_log
 from . import lead_capture_form
+from . import lead_capture_form_field
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template
+from . import lead_management_settings_mixin
 from . import res_config_settings
 from . import res_partner
 from . import res_users

@@ -3,7 +3,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.addons.base.models.res_partner import _lang_get
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, html_escape
 
@@ -52,13 +53,12 @@ class LeadCaptureForm(models.Model):
         default=lambda self: self.env.company.country_id,
         help="Phone numbers of leads without a country, written without a country code (0912 345 6789), are read "
              "as dialled in this country; empty: the company's.")
-    field_ids = fields.Many2many(
-        "ir.model.fields", "lead_capture_form_field_rel", "form_id", "field_id", string="Fields Asked",
-        domain=lambda self: [("model", "=", "crm.lead"), ("name", "in", list(CAPTURE_FIELDS))],
+    field_ids = fields.One2many(
+        "lead.capture.form.field", "form_id", string="Fields Asked", copy=True,
         default=lambda self: self._default_field_ids())
-    required_field_ids = fields.Many2many(
-        "ir.model.fields", "lead_capture_form_required_field_rel", "form_id", "field_id", string="Required Fields",
-        domain="[('id', 'in', field_ids)]")
+    lang = fields.Selection(
+        _lang_get, string="Language", default=lambda self: self.env.company.partner_id.lang or self.env.lang,
+        help="The language of the embedded form's labels and messages, whoever copies its code.")
     consent_text = fields.Text(
         translate=True, help="When set, the visitor must tick this text to send the form.")
     allowed_origins = fields.Text(
@@ -108,7 +108,8 @@ class LeadCaptureForm(models.Model):
 
     @api.model
     def _default_field_ids(self):
-        return self.env["ir.model.fields"].search([("model", "=", "crm.lead"), ("name", "in", DEFAULT_FORM_FIELDS)])
+        return [Command.create({"name": fname, "sequence": sequence})
+                for sequence, fname in enumerate(DEFAULT_FORM_FIELDS, start=1)]
 
     @api.depends("channel")
     def _compute_utm(self):
@@ -130,7 +131,7 @@ class LeadCaptureForm(models.Model):
             form.webhook_url = f"{base_url}/lead_management/webhook/{form.channel}/{form.token}" \
                 if form.channel in ("google_ads", "meta") else False
 
-    @api.depends("token", "field_ids", "required_field_ids", "consent_text")
+    @api.depends("token", "field_ids.name", "field_ids.required", "field_ids.sequence", "consent_text", "lang")
     def _compute_embed_code(self):
         for form in self:
             form.embed_code = form._render_embed_code()
@@ -182,12 +183,12 @@ class LeadCaptureForm(models.Model):
         self.ensure_one()
         if self.channel != "web_form":
             return {**CAPTURE_FIELDS, **CAPTURE_EXTRA_FIELDS}
-        asked = {fname: CAPTURE_FIELDS[fname] for fname in self.field_ids.mapped("name") if fname in CAPTURE_FIELDS}
+        asked = {fname: CAPTURE_FIELDS[fname] for fname in self.field_ids.mapped("name")}
         return {**asked, **{fname: CAPTURE_EXTRA_FIELDS[fname] for fname in FORM_TRACKING_FIELDS}}
 
     def _get_required_fields(self):
         self.ensure_one()
-        return [fname for fname in self.required_field_ids.mapped("name") if fname in CAPTURE_FIELDS]
+        return self.field_ids.filtered("required").mapped("name")
 
     def _get_allowed_origins(self):
         self.ensure_one()
@@ -200,28 +201,26 @@ class LeadCaptureForm(models.Model):
     def _render_embed_code(self):
         """Plain HTML form plus a few lines of JavaScript: it works on any
         static page, sends the page's utm parameters and the time spent,
-        and shows the answer without leaving the page."""
+        and shows the answer without leaving the page. Its texts are in the
+        form's language, not in the language of whoever reads the code."""
         self.ensure_one()
         if not self.token or self.channel != "web_form":
             return False
-        lead_fields = self.env["crm.lead"]._fields
-        required = set(self.required_field_ids.mapped("name"))
+        form = self.with_context(lang=self.lang) if self.lang else self
+        labels = dict(form.env["lead.capture.form.field"]._selection_name())
         rows = []
-        for field in self.field_ids.sorted(lambda f: list(CAPTURE_FIELDS).index(f.name)
-                                           if f.name in CAPTURE_FIELDS else 99):
-            if field.name not in CAPTURE_FIELDS:
-                continue
-            label = html_escape(lead_fields[field.name].get_description(self.env)["string"])
+        for field in self.field_ids:
+            label = html_escape(labels[field.name])
             kind = {"email_from": "email", "phone": "tel", "mobile": "tel", "website": "url"}.get(field.name, "text")
-            attrs = f' name="{field.name}"' + (" required" if field.name in required else "")
+            attrs = f' name="{field.name}"' + (" required" if field.required else "")
             control = f"<textarea{attrs}></textarea>" if field.name == "description" \
                 else f'<input type="{kind}"{attrs}/>'
             rows.append(f"  <p><label>{label}<br/>{control}</label></p>")
-        if self.consent_text:
+        if form.consent_text:
             rows.append(f'  <p><label><input type="checkbox" name="consent" value="1" required/> '
-                        f"{html_escape(self.consent_text)}</label></p>")
-        submit = html_escape(self.env._("Send"))
-        thanks = html_escape(self.env._("Thank you, we will contact you soon."))
+                        f"{html_escape(form.consent_text)}</label></p>")
+        submit = html_escape(form.env._("Send"))
+        thanks = html_escape(form.env._("Thank you, we will contact you soon."))
         form_id = f"lm-form-{self.id}"
         return Markup("\n").join(Markup(line) for line in [
             f'<form id="{form_id}" method="post" action="{html_escape(self.submit_url)}">',

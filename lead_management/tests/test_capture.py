@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged, users
 
@@ -29,9 +29,9 @@ class CaptureCase(LeadManagementCase):
         cls.Log = cls.env["lead.capture.log"]
         cls.form = cls.env["lead.capture.form"].create({
             "name": "Contact us", "team_id": cls.team_iran.id,
-            "field_ids": [(6, 0, cls.env["ir.model.fields"].search([
-                ("model", "=", "crm.lead"),
-                ("name", "in", ("contact_name", "email_from", "mobile", "national_id", "description"))]).ids)],
+            "field_ids": [Command.clear()] + [
+                Command.create({"name": fname})
+                for fname in ("contact_name", "email_from", "mobile", "national_id", "description")],
         })
 
     def capture(self, *payloads, channel="api", **kwargs):
@@ -208,8 +208,8 @@ class TestCapturePipeline(CaptureCase):
         self.assertEqual(list(result["errors"]), ["description"])
 
     def test_form_fields_required_and_consent(self):
-        self.form.write({"required_field_ids": [(6, 0, self.form.field_ids.filtered(
-            lambda f: f.name == "contact_name").ids)], "consent_text": "You may call me."})
+        self.form.field_ids.filtered(lambda f: f.name == "contact_name").required = True
+        self.form.consent_text = "You may call me."
         result, = self.capture({"email_from": "f@example.com", "city": "Tabriz"}, channel="web_form", form=self.form)
         self.assertEqual(set(result["errors"]), {"contact_name", "consent", "city"})
         result, = self.capture({"email_from": "f@example.com", "contact_name": "F", "consent": "on"},

@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users
 
 from .common import LeadManagementCase
 
@@ -134,3 +135,39 @@ class TestSettings(LeadManagementCase):
         self._save(lead_management_call_phone_country_id=self.country_ge.id)
         self.assertEqual(Lead._get_capture_phone_country("api", None, self.company), self.country_us,
                          "each channel its own")
+
+@tagged("post_install", "-at_install", "lead_management_settings")
+class TestManagerSettings(TestSettings):
+    """The same round trips through the sales managers' own screen (CRM >
+    Configuration > Lead Management > Settings), which stores the same keys."""
+
+    def _save(self, **values):
+        self.env["lead.management.settings"].with_user(self.user_manager).create(values).action_save()
+
+    def _shown(self, fname):
+        return self.env["lead.management.settings"].with_user(self.user_manager).create({})[fname]
+
+    @users("lm_manager")
+    def test_manager_ticks_unticks_and_clears(self):
+        Settings = self.env["lead.management.settings"]
+        Settings.create({"lead_management_sla_reassign": True, "lead_management_sla_hot_minutes": 12,
+                         "lead_management_auto_assign": False, "lead_management_followup_days": "7"}).action_save()
+        shown = Settings.create({})
+        self.assertEqual((shown.lead_management_sla_reassign, shown.lead_management_sla_hot_minutes,
+                          shown.lead_management_auto_assign, shown.lead_management_followup_days),
+                         (True, 12, False, "7"))
+        admin_screen = self.env["res.config.settings"].sudo().create({})
+        self.assertEqual((admin_screen.lead_management_sla_reassign, admin_screen.lead_management_sla_hot_minutes),
+                         (True, 12), "Settings show what the manager saved")
+        Settings.create({"lead_management_sla_reassign": False, "lead_management_sla_hot_minutes": 0,
+                         "lead_management_auto_assign": True, "lead_management_followup_days": ""}).action_save()
+        shown = Settings.create({})
+        self.assertEqual((shown.lead_management_sla_reassign, shown.lead_management_sla_hot_minutes,
+                          shown.lead_management_auto_assign, shown.lead_management_followup_days),
+                         (False, 5, True, ""), "unticked, cleared: back to the default; no follow-up")
+        self.assertEqual(self.env["crm.lead"]._get_sla_minutes()["hot"], 5)
+
+    @users("lm_salesman_all")
+    def test_salespeople_cannot_change_the_settings(self):
+        with self.assertRaises(AccessError):
+            self.env["lead.management.settings"].create({"lead_management_auto_assign": False})

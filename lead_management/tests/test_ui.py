@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 
 
@@ -60,3 +61,13 @@ class TestLeadManagementUi(HttpCase):
         leads = self.env["crm.lead"].search([("contact_name", "like", "Tour Import")])
         self.assertEqual(sorted(leads.mapped("city")), ["Qom", "Rasht"])
         self.assertEqual(leads.source_id, self.env.ref("lead_management.utm_source_import"))
+
+    def test_sales_manager_configures_capture_and_settings(self):
+        mail_new_test_user(self.env, login="lm_tour_manager", name="Tour Sales Manager",
+                           groups="base.group_user,sales_team.group_sale_manager,crm.group_use_lead")
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.start_tour("/odoo/action-lead_management.lead_capture_form_action", "lead_management_manager_config",
+                        login="lm_tour_manager")
+        form = self.env["lead.capture.form"].search([("name", "=", "Tour Manager Form")])
+        self.assertEqual(len(form.field_ids), 5)
+        self.assertEqual(self.env["ir.config_parameter"].get_param("lead_management.auto_assign"), "False")

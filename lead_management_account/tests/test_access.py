@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.addons.lead_management.tests.common import ConversionCase
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged, users
 
 
@@ -82,8 +82,24 @@ class TestInvoiceAccess(ConversionCase):
         self.assertIn("action_create_invoice", arch, "his own button stays")
 
     def test_invoicing_an_invoiced_deal_again_is_confirmed(self):
-        with self.assertRaisesRegex(UserError, "already has 1 invoices"):
-            self.deal.action_create_invoice()
-        again = self.deal.with_context(lead_management_invoice_again=True).action_create_invoice()
-        self.assertEqual(self.env["account.move"].browse(again["res_id"]).lead_id, self.deal)
-        self.assertEqual(self.deal.invoice_count, 2)
+        action = self.deal.action_create_invoice()
+        self.assertEqual(action["res_model"], "lead.invoice.wizard", "the amount is asked before a second invoice")
+        self.assertEqual(self.deal.invoice_count, 1)
+
+    @users("lm_accountant")
+    def test_accountant_asks_the_salesperson_on_a_read_only_deal(self):
+        deal = self.env["crm.lead"].browse(self.deal.id)
+        with self.assertRaises(AccessError):
+            deal.write({"name": "Changed by accounting"})
+        wizard = self.env["mail.activity.schedule"].with_context(
+            active_model="crm.lead", active_ids=deal.ids).create({
+                "summary": "Purchase order number?", "activity_user_id": self.user_salesman_other.id})
+        wizard.action_schedule_activities()
+        activity = deal.activity_ids.filtered(lambda act: act.summary == "Purchase order number?")
+        self.assertEqual(activity.user_id, self.user_salesman_other)
+        self.assertIn(self.user_salesman_other.partner_id, deal.message_partner_ids)
+        deal.message_post(body="Paid by bank transfer.", message_type="comment", subtype_xmlid="mail.mt_note")
+        with self.assertRaises(AccessError, msg="never followers who may not read the deal"):
+            deal.message_subscribe(partner_ids=self.other_customer.ids)
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].browse(self.secret.id).message_post(body="Not readable")

@@ -1,8 +1,10 @@
+import ast
+
 from odoo import Command
 from odoo.addons.lead_management.tests.common import ConversionCase
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 
 
 @tagged("post_install", "-at_install", "lead_management_account")
@@ -66,10 +68,6 @@ class TestOpportunityInvoices(ConversionCase):
         open_deal = self._create_lead("Open deal", type="opportunity", partner_id=self.contact.id)
         with self.assertRaisesRegex(UserError, "won"):
             open_deal.action_create_invoice()
-        no_customer = self._create_lead("No customer", type="opportunity")
-        no_customer.action_set_won()
-        with self.assertRaisesRegex(UserError, "Customer"):
-            no_customer.action_create_invoice()
 
     def test_amounts_with_credit_note_and_payment(self):
         invoice = self.env["account.move"].browse(self.deal.action_create_invoice()["res_id"])
@@ -117,7 +115,9 @@ class TestOpportunityInvoices(ConversionCase):
         form_fields = self.env["crm.lead"].get_views([(False, "form")])["models"]["crm.lead"]["fields"]
         values = deal.web_read({fname: {} for fname in form_fields})[0]
         self.assertEqual(values["name"], "Invoiced deal")
-        self.assertEqual(self.env["crm.lead"].search([]), deal, "only the opportunities of invoices")
+        self.assertIn(deal, self.env["crm.lead"].search([]))
+        self.assertFalse(self.env["crm.lead"].search([("stage_id.is_won", "=", False), ("invoice_ids", "=", False)]),
+                         "only the won deals and the opportunities of invoices")
         with self.assertRaises(AccessError):
             deal.write({"name": "Changed by accounting"})
         with self.assertRaises(AccessError):
@@ -133,3 +133,75 @@ class TestOpportunityInvoices(ConversionCase):
         self.assertEqual(deal.amount_invoiced, deal.sudo().invoice_ids.amount_total_signed)
         with self.assertRaises(AccessError):
             deal.action_create_invoice()
+
+    def _wizard(self, lead):
+        action = lead.action_create_invoice()
+        self.assertEqual(action["res_model"], "lead.invoice.wizard")
+        return Form(self.env["lead.invoice.wizard"].with_context(**action["context"]))
+
+    def test_invoice_again_offers_what_remains(self):
+        first = self.env["account.move"].browse(self.deal.action_create_invoice()["res_id"])
+        first.invoice_line_ids.price_unit = 400
+        self.assertEqual(self.deal.amount_to_invoice, 600)
+        with self._wizard(self.deal) as wizard:
+            self.assertEqual(wizard.amount, 600, "the expected revenue not invoiced yet")
+            self.assertEqual(wizard.partner_id, self.customer)
+        second = self.env["account.move"].browse(wizard.record.action_create_invoice()["res_id"])
+        self.assertEqual(second.invoice_line_ids.price_unit, 600)
+        self.assertEqual(second.lead_id, self.deal)
+        self.assertEqual(self.deal.amount_to_invoice, 0)
+        second.button_cancel()
+        self.assertEqual(self.deal.amount_to_invoice, 600, "a cancelled invoice does not count")
+        self._credit_note(self._post(first), 100)
+        self.assertEqual(self.deal.amount_to_invoice, 700, "credit notes give back")
+        second.button_draft()
+        second.invoice_line_ids.price_unit = 700
+        wizard = self._wizard(self.deal).save()
+        self.assertEqual(wizard.amount, 0)
+        with self.assertRaisesRegex(UserError, "Amount: .* nothing left to invoice"):
+            wizard.action_create_invoice()
+
+    @users("lm_accountant")
+    def test_accountant_invoices_a_deal_won_without_customer(self):
+        deal = self.env["crm.lead"].sudo().create({"name": "Won without customer", "type": "opportunity",
+                                                   "expected_revenue": 250, "user_id": self.user_salesman.id})
+        deal.action_set_won()
+        deal = deal.with_env(self.env)
+        wizard_form = self._wizard(deal)
+        self.assertFalse(wizard_form.partner_id)
+        self.assertEqual(wizard_form.amount, 250)
+        with self.assertRaises(AssertionError, msg="the customer is required"):
+            wizard_form.save()
+        wizard_form.partner_id = self.contact
+        invoice = self.env["account.move"].browse(wizard_form.save().action_create_invoice()["res_id"])
+        self.assertEqual(invoice.partner_id, self.customer)
+        self.assertEqual(invoice.invoice_line_ids.price_unit, 250)
+        self.assertEqual(deal.partner_id, self.contact, "the deal gets the customer it is invoiced to")
+        with self.assertRaises(AccessError):
+            deal.partner_id = self.customer
+
+    def test_salesperson_gives_the_customer_when_invoicing(self):
+        deal = self._create_lead("Won without customer", type="opportunity", expected_revenue=80)
+        deal.action_set_won()
+        with self._wizard(deal) as wizard:
+            wizard.partner_id = self.customer
+        wizard.record.action_create_invoice()
+        self.assertEqual(deal.partner_id, self.customer, "the deal gets the customer it was invoiced to")
+        self.assertEqual(deal.invoice_ids.partner_id, self.customer)
+
+    @users("lm_accountant")
+    def test_won_deals_to_invoice(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("lead_management_account.action_crm_lead_to_invoice")
+        open_deal = self._create_lead("Still open", type="opportunity", partner_id=self.contact.id,
+                                      expected_revenue=90)
+        Lead = self.env["crm.lead"]
+        domain = ast.literal_eval(action["domain"])
+        to_invoice = Lead.search(domain)
+        self.assertIn(self.deal.id, to_invoice.ids)
+        self.assertNotIn(open_deal.id, to_invoice.ids)
+        deal = Lead.browse(self.deal.id)
+        self.assertEqual(deal.amount_to_invoice, 1000)
+        self.env["account.move"].browse(deal.action_create_invoice()["res_id"])
+        self.assertNotIn(self.deal.id, Lead.search(domain).ids, "invoiced in full: off the list")
+        menu = self.env.ref("lead_management_account.menu_crm_lead_to_invoice")
+        self.assertIn(menu.id, self.env["ir.ui.menu"]._visible_menu_ids())
