@@ -122,3 +122,17 @@ def best_match(keys, index):
     """
     matches = rank_matches(keys, index)
     return matches[0][0] if matches else None
+
+
+def phone_country_code(number):
+    """The two-letter code of the country of ``number`` (in E.164, or
+    with its international prefix: ``+98…`` is IR), or ``False`` when the
+    prefix says none (a national number, a shared non-geographic code)."""
+    if not number or not isinstance(number, str):
+        return False
+    try:
+        parsed = phonenumbers.parse(normalize_digits(number).strip(), None)
+    except phonenumbers.NumberParseException:
+        return False
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region != phonenumbers.UNKNOWN_REGION and region != "001" else False
