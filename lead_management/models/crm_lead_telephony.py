@@ -301,7 +301,8 @@ class CrmLead(models.Model):
         leads = self.browse([item["lead_id"] for item in missed])
         if leads and self._is_auto_assign_enabled():
             leads.with_context(lead_management_sla_temperature="hot")._route_new_leads()
-        self._call_back_by_team_leader([item for item in missed if not self.browse(item["lead_id"]).user_id])
+        unassigned = set(leads.filtered(lambda lead: not lead.user_id).ids)
+        self._call_back_by_team_leader([item for item in missed if item["lead_id"] in unassigned])
         self._register_call_responses([item for item in items if item["lead_id"]])
 
     @api.model
@@ -314,11 +315,11 @@ class CrmLead(models.Model):
             return
         use = "use_leads" if self._get_capture_type() == "lead" else "use_opportunities"
         team = self.env["crm.team"]._get_default_team_id(domain=[(use, "=", True)])
-        leads.filtered(lambda lead: not lead.team_id).write({"team_id": team.id})
+        if team:
+            leads.filtered(lambda lead: not lead.team_id).write({"team_id": team.id})
         call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         activities = []
-        for item in items:
-            lead = self.browse(item["lead_id"])
+        for item, lead in zip(items, leads, strict=True):
             leader = lead.team_id.user_id
             if leader:
                 lead = lead.with_context(lang=leader.lang)
