@@ -213,8 +213,9 @@ class CrmLead(models.Model):
 
     def _record_known_calls(self, items):
         """Calls of open leads: an event (not for an unanswered outgoing
-        call), a note, a call-back activity for a missed incoming call, the
-        first response for an answered call of the salesperson."""
+        call), a note, a call-back activity for a missed incoming call (for
+        the salesperson, else the team leader), the first response for an
+        answered call of the salesperson."""
         if not items:
             return
         leads = self.browse(list(dict.fromkeys(item["lead_id"] for item in items)))
@@ -230,10 +231,12 @@ class CrmLead(models.Model):
         activities = []
         for item in items:
             lead = self.browse(item["lead_id"])
-            if item["direction"] == "inbound" and item["call_status"] != "answered" and lead.user_id:
-                lead = lead.with_context(lang=lead.user_id.lang)
+            # a lead of nobody yet: its team leader calls back
+            owner = lead.user_id or lead.team_id.user_id
+            if item["direction"] == "inbound" and item["call_status"] != "answered" and owner:
+                lead = lead.with_context(lang=owner.lang)
                 activities.append(lead._prepare_activity_values(
-                    call_type, lead.user_id, lead.env._("Urgent: call back %(number)s", number=item["number"]),
+                    call_type, owner, lead.env._("Urgent: call back %(number)s", number=item["number"]),
                     fields.Date.context_today(lead)))
         if activities:
             # quick update: the activity shows in the salesperson's inbox without an email

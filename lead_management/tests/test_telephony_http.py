@@ -218,6 +218,14 @@ class TestMissedCallOfANewNumber(HttpCase):
                          (self.manager, "Urgent: call back +995555123456", self.env.ref("mail.mail_activity_data_call"),
                           fields.Date.today()))
 
+    def test_known_lead_of_nobody_the_team_leader_calls_back(self):
+        lead = self.env["crm.lead"].create({"name": "Waiting", "phone": "+98 935 777 1031",
+                                            "user_id": False, "team_id": self.call_centre.id})
+        response = self.post_calls({"caller": "+98 935 777 1031", "status": "missed", "call_id": "known-nobody"})
+        self.assertEqual(response.json()["lead_id"], lead.id)
+        self.assertEqual((lead.activity_ids.user_id, lead.activity_ids.summary),
+                         (self.manager, "Urgent: call back +989357771031"))
+
     def test_answered_call_stays_the_answering_reps(self):
         response = self.post_calls({"caller": "+98 935 777 1030", "extension": "204", "status": "answered",
                                     "call_id": "new-answered"})
