@@ -99,7 +99,9 @@ class CrmLead(models.Model):
                 lead.sudo()._capture_add_events("email")
                 return lead
         source = self.env.ref(CHANNEL_SOURCES["email"], raise_if_not_found=False)
-        custom_values = dict(custom_values or {})
+        # the type is the pipeline's, not the alias's (see _get_capture_type); the
+        # salesperson is the alias's when it names one, else routing's (crm leaves it empty)
+        custom_values = dict(custom_values or {}, type=self._get_capture_type())
         if source and not custom_values.get("source_id"):
             custom_values["source_id"] = source.id
         lead = super(CrmLead, self.with_context(lead_management_capture=True)).message_new(msg_dict, custom_values)
@@ -130,8 +132,9 @@ class CrmLead(models.Model):
         :param api_user: the res.users whose API key sent them
         :param replay_log: the lead.capture.log replayed (one payload)
         :param defaults: lead values of every payload that are not the
-            visitor's text (a website form's team, tags, partner): set on
-            new leads, filled in where empty on known ones
+            visitor's text (a website form's team, tags, partner, salesperson):
+            set on new leads, filled in where empty on known ones; never the
+            type (see _get_capture_type)
         :param events: for each payload, values of its engagement event
             besides the channel's (a call's direction and duration)
         :return: one dict per payload: ``status`` (created, matched,
@@ -144,15 +147,16 @@ class CrmLead(models.Model):
         Lead = self.sudo().with_context(mail_create_nosubscribe=True)
         Log = self.env["lead.capture.log"].sudo()
         company = form.company_id if form and form.company_id else self.env.company
-        lookups = {}  # countries, states, languages and utm records, looked up once per batch
+        lookups = {}  # countries, states, languages, utm records and the type, looked up once per batch
         phone_country = Lead._get_capture_phone_country(channel, form, company)
         items = [Lead._capture_prepare(payload, channel, form, company, lookups, phone_country=phone_country)
                  for payload in payloads]
         for item, event in zip(items, events or [{}] * len(items), strict=True):
             item["event"] = event
         valid = [item for item in items if not item["errors"]]
+        defaults = {fname: value for fname, value in (defaults or {}).items() if fname != "type"}
         for item in valid:
-            item["vals"].update(defaults or {})
+            item["vals"].update(defaults)
         Lead._capture_lock([key for item in valid for key in item["keys"]]
                            + [("idempotency", item["idempotency"]) for item in valid if item["idempotency"]])
         first_answers = Log._get_idempotent_answers(
@@ -499,12 +503,26 @@ class CrmLead(models.Model):
                 f"{Note._get_capture_label(key)}: {name}" for key, name in utm_not_found.items()))
         if form and form.team_id:
             vals["team_id"] = form.team_id.id
-        if form and form.user_id:
-            vals["user_id"] = form.user_id.id
+        # explicit: the defaults are those of the user capturing (the public user, an API
+        # key's owner, the superuser of a cron), who neither owns the lead nor decides its type
+        vals["user_id"] = form.user_id.id if form else False
+        if "type" not in lookups:
+            lookups["type"] = self._get_capture_type()
+        vals["type"] = lookups["type"]
         vals["company_id"] = company.id
         item["match"] = match
         item["keys"] = self._get_match_keys(match, MATCH_FIELDS)
         item["idempotency"] = texts.get("idempotency_key") or False
+
+    @api.model
+    def _get_capture_type(self):
+        """The type of captured leads: ``lead`` when the Leads feature is on
+        (Settings: every internal user has crm.group_use_lead), else
+        ``opportunity``; whoever captures them."""
+        group_use_lead = self.env.ref("crm.group_use_lead", raise_if_not_found=False)
+        # sudo: the feature is the company's setting, whoever captures (a public user cannot read groups)
+        group_user = self.env.ref("base.group_user").sudo()
+        return "lead" if group_use_lead and group_use_lead in group_user.trans_implied_ids else "opportunity"
 
     @api.model
     def _capture_utm_values(self, texts, channel, form, lookups):
@@ -558,7 +576,7 @@ class CrmLead(models.Model):
     @api.model
     def _capture_get_phone_country(self, number, lookups):
         """The country of a number in E.164, once per batch for each region."""
-        code = matching.phone_region(number)
+        code = matching.phone_country_code(number)
         if not code:
             return self.env["res.country"]
         return self._capture_lookup(lookups, "phone_country", code,
@@ -671,6 +689,9 @@ class CrmLead(models.Model):
             else:
                 for item, lead in zip(new, leads, strict=True):
                     item.update(lead_id=lead.id, status="created")
+            # given to a salesperson by their form or channel: the response-time target routing would set
+            owned = [item["lead_id"] for item in new if item["status"] == "created" and item["vals"].get("user_id")]
+            self.browse(owned)._start_sla()
         for item in items:
             first = item.get("same_as")
             if first:
@@ -728,7 +749,7 @@ class CrmLead(models.Model):
         for item in items:
             lead = self.browse(item["lead_id"])
             fill = {fname: value for fname, value in item["vals"].items()
-                    if fname not in ("name", "team_id", "user_id", "company_id", "source_id", "medium_id",
+                    if fname not in ("name", "team_id", "user_id", "type", "company_id", "source_id", "medium_id",
                                      "campaign_id", "is_returning_customer") and not lead[fname]}
             if fill:
                 updates[repr(sorted(fill.items()))].append((fill, lead.id))

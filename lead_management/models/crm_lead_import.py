@@ -460,8 +460,8 @@ class CrmLead(models.Model):
         created = self.browse()
         for start in range(0, len(firsts), IMPORT_BATCH_SIZE):
             batch = firsts[start:start + IMPORT_BATCH_SIZE]
-            vals_list = [dict(creates[item["row"]], **({"user_id": False} if auto_assign else {}))
-                         for item in batch]
+            # nobody's (see _capture_normalize) until routing below, not the importer's
+            vals_list = [creates[item["row"]] for item in batch]
             try:
                 with self.env.cr.savepoint():
                     leads = Lead.create(vals_list)

@@ -215,8 +215,9 @@ class CrmLead(models.Model):
 
     def _record_known_calls(self, items):
         """Calls of open leads: an event (not for an unanswered outgoing
-        call), a note, a call-back activity for a missed incoming call, the
-        first response for an answered call of the salesperson."""
+        call), a note, a call-back activity for a missed incoming call (for
+        the salesperson, else the team leader), the first response for an
+        answered call of the salesperson."""
         if not items:
             return
         leads = self.browse(list(dict.fromkeys(item["lead_id"] for item in items)))
@@ -232,10 +233,12 @@ class CrmLead(models.Model):
         activities = []
         for item in items:
             lead = self.browse(item["lead_id"])
-            if item["direction"] == "inbound" and item["call_status"] != "answered" and lead.user_id:
-                lead = lead.with_context(lang=lead.user_id.lang)
+            # a lead of nobody yet: its team leader calls back
+            owner = lead.user_id or lead.team_id.user_id
+            if item["direction"] == "inbound" and item["call_status"] != "answered" and owner:
+                lead = lead.with_context(lang=owner.lang)
                 activities.append(lead._prepare_activity_values(
-                    call_type, lead.user_id, lead.env._("Urgent: call back %(number)s", number=item["number"]),
+                    call_type, owner, lead.env._("Urgent: call back %(number)s", number=item["number"]),
                     fields.Date.context_today(lead)))
         if activities:
             # quick update: the activity shows in the salesperson's inbox without an email
@@ -268,34 +271,68 @@ class CrmLead(models.Model):
     @api.model
     def _capture_unknown_callers(self, items, api_user, remote_addr):
         """Incoming calls of unknown numbers become leads through the
-        capture pipeline, source Incoming call: assigned to the salesperson
-        who answered, else routed at once with the hot-lead response time
-        when the call was missed."""
+        capture pipeline, source Incoming call, in the country of the
+        number's international prefix, named in the company's language:
+        assigned to the salesperson who answered, else routed (a missed
+        call at once, with the hot-lead response time); a missed call that
+        no salesperson matches goes to the default sales team, whose leader
+        gets the urgent call back."""
         if not items:
             return
+        # the lead's texts are the company's, not those of the telephone system's request
+        Company = self.with_context(lang=self.env.company.partner_id.lang or "en_US")
         by_user = defaultdict(list)
         for item in items:
             answered = item["call_status"] == "answered"
             by_user[item["user"] if answered else self.env["res.users"], answered].append(item)
         for (user, answered), group in by_user.items():
-            # a missed call's lead is routed below, as a hot one
-            Lead = self if answered else self.with_context(lead_management_auto_assign=False)
+            # a missed call's lead is routed below, as a hot one; a call answered by a
+            # salesperson is their first response, with no target left to meet
+            context = {"lead_management_auto_assign": False} if not answered \
+                else {"lead_management_sla": False} if user else {}
+            Lead = self.with_context(**context)
             results = Lead._capture(
-                [{"phone": item["number"], "name": self.env._("Call from %(number)s", number=item["number"]),
-                  "description": self._get_call_summary(item), "idempotency_key": item["call_id"]}
+                [{"phone": item["number"], "country": matching.phone_country_code(item["number"]) or False,
+                  "name": Company.env._("Call from %(number)s", number=item["number"]),
+                  "description": Company._get_call_summary(item), "idempotency_key": item["call_id"]}
                  for item in group],
                 "call", api_user=api_user, remote_addr=remote_addr,
-                # not the telephone system's user, whom Odoo would make the salesperson
                 defaults={"user_id": user.id or False},
-                events=[self._get_call_event_values(item) for item in group])
+                events=[Company._get_call_event_values(item) for item in group])
             for item, result in zip(group, results, strict=True):
                 item.update(capture_status=result["status"], lead_id=result["lead_id"])
                 item["errors"].update(result["errors"])
-        missed = self.browse([item["lead_id"] for item in items
-                              if item["capture_status"] == "created" and item["call_status"] != "answered"])
-        if missed and self._is_auto_assign_enabled():
-            missed.with_context(lead_management_sla_temperature="hot")._route_new_leads()
+        missed = [item for item in items if item["capture_status"] == "created" and item["call_status"] != "answered"]
+        leads = self.browse([item["lead_id"] for item in missed])
+        if leads and self._is_auto_assign_enabled():
+            leads.with_context(lead_management_sla_temperature="hot")._route_new_leads()
+        unassigned = set(leads.filtered(lambda lead: not lead.user_id).ids)
+        self._call_back_by_team_leader([item for item in missed if item["lead_id"] in unassigned])
         self._register_call_responses([item for item in items if item["lead_id"]])
+
+    @api.model
+    def _call_back_by_team_leader(self, items):
+        """New leads of missed calls that no salesperson took: the default
+        sales team, and an urgent call back for its leader, in their
+        language."""
+        leads = self.browse([item["lead_id"] for item in items])
+        if not leads:
+            return
+        use = "use_leads" if self._get_capture_type() == "lead" else "use_opportunities"
+        team = self.env["crm.team"]._get_default_team_id(domain=[(use, "=", True)])
+        if team:
+            leads.filtered(lambda lead: not lead.team_id).write({"team_id": team.id})
+        call_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        activities = []
+        for item, lead in zip(items, leads, strict=True):
+            leader = lead.team_id.user_id
+            if leader:
+                lead = lead.with_context(lang=leader.lang)
+                activities.append(lead._prepare_activity_values(
+                    call_type, leader, lead.env._("Urgent: call back %(number)s", number=item["number"]),
+                    fields.Date.context_today(lead)))
+        # quick update: the activity shows in the leader's inbox without an email
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
 
     @api.model
     def _notify_incoming_calls(self, items):

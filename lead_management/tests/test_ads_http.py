@@ -124,6 +124,12 @@ class TestGoogleAdsWebhook(AdsHttpCase):
         self.assertEqual(self.env["crm.lead"].search_count([("email_from", "=", "sara.karimi@example.com")]), 1)
         self.assertEqual(len(lead.engagement_ids), 1, "Google's retry adds nothing")
 
+    def test_lead_of_nobody_whoever_the_webhook_runs_as(self):
+        self.post_google(self.google_lead("G-owner"))
+        lead = self.env["crm.lead"].search([("external_id", "=", "G-owner")])
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.team),
+                         "not an opportunity of the public user")
+
     def test_forged_key_refused_and_logged(self):
         response = self.post_google(self.google_lead(key="forged"))
         self.assertEqual(response.status_code, 403)
@@ -273,3 +279,25 @@ class TestMetaWebhook(AdsHttpCase):
         log.action_replay()
         self.assertEqual(log.status, "rejected", "replayed as a payload, not queued for the Graph API")
         self.assertFalse(log.next_fetch_date)
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_fetched_by_the_cron_routed_not_the_superusers(self):
+        rep = self.env["res.users"].create({
+            "name": "Ads Rep", "login": "lm_ads_rep",
+            "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
+        self.env["lead.territory"].search([]).active = False
+        self.env["lead.territory"].create({"name": "Everyone", "team_id": self.team.id, "user_ids": [(6, 0, rep.ids)]})
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.post_meta(self.meta_notification({"leadgen_id": "1001", "page_id": "555", "form_id": "88"}))
+        cron = self.env.ref("lead_management.ir_cron_meta_lead_fetch")
+        self.assertEqual(cron.user_id, self.env.ref("base.user_root"))
+        cron.method_direct_trigger()
+        self.flush_deferred()
+        lead = self.env["crm.lead"].search([("email_from", "=", "meta.fetched@example.com")])
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", rep, self.team))
+        self.assertEqual(lead.sla_status, "pending")
+        self.assertEqual(lead.activity_ids.user_id, rep)
+
+    def flush_deferred(self):
+        self.env.flush_all()
+        self.env.cr.flush()

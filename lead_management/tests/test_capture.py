@@ -327,3 +327,60 @@ class TestCaptureAccess(CaptureCase):
         self.assertEqual(form.read(["name"])[0]["name"], "Contact us")
         with self.assertRaises(AccessError):
             form.read(["token"])
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+@freeze_time(NOW)
+class TestCaptureOwner(CaptureCase):
+    """Captured leads are leads of nobody, whoever captures them (the
+    public user of a form, a key's salesperson, the superuser of a cron or
+    of the mail gateway), until routing or their channel decides."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["lead.territory"].search([]).active = False
+        cls.env["lead.territory"].create({
+            "name": "Iran", "team_id": cls.team_iran.id, "user_ids": [(6, 0, cls.user_salesman.ids)],
+            "country_ids": [(6, 0, cls.country_ir.ids)]})
+        cls.message = (
+            "From: Stranger <stranger@example.com>\r\nTo: sales@lm-test.example\r\nSubject: A question\r\n"
+            "Message-ID: <lm-owner-1@example.com>\r\nContent-Type: text/plain\r\n\r\nHow much is it?\r\n")
+
+    def test_whoever_captures(self):
+        for user in (self.env.ref("base.public_user"), self.env.ref("base.user_root"), self.user_salesman,
+                     self.user_manager):
+            with self.subTest(user=user.login):
+                result, = self.Lead.with_user(user)._capture([{"email_from": f"who-{user.id}@example.com"}], "api")
+                lead = self.Lead.browse(result["lead_id"])
+                self.assertEqual((lead.type, lead.user_id, lead.team_id),
+                                 ("lead", self.env["res.users"], self.env["crm.team"]))
+
+    def test_opportunities_without_the_leads_feature(self):
+        self.env.ref("base.group_user").implied_ids -= self.env.ref("crm.group_use_lead")
+        result, = self.capture({"email_from": "no-leads@example.com"})
+        lead = self.Lead.browse(result["lead_id"])
+        self.assertEqual((lead.type, lead.user_id), ("opportunity", self.env["res.users"]))
+
+    def test_routed_by_territory_with_a_target(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        result, = self.Lead.with_user(self.user_manager)._capture([{"email_from": "r@example.com", "country": "IR"}],
+                                                                   "api")
+        self.flush_deferred()
+        lead = self.Lead.browse(result["lead_id"])
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.user_salesman, self.team_iran))
+        self.assertEqual(lead.sla_status, "pending")
+        self.assertEqual(lead.activity_ids.user_id, self.user_salesman)
+
+    def test_email_alias(self):
+        # a team's alias says the type of Odoo's team settings; the mail gateway runs as the superuser
+        lead = self.Lead.browse(self.env["mail.thread"].message_process(
+            "crm.lead", self.message, custom_values={"type": "opportunity", "team_id": self.team_iran.id}))
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.team_iran))
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.env["lead.territory"].create({"name": "Everywhere", "sequence": 99, "team_id": self.team_iran.id,
+                                           "user_ids": [(6, 0, self.user_salesman_other.ids)]})
+        lead = self.Lead.browse(self.env["mail.thread"].message_process(
+            "crm.lead", self.message.replace("stranger", "other").replace("owner-1", "owner-2")))
+        self.flush_deferred()
+        self.assertEqual((lead.type, lead.user_id, lead.sla_status), ("lead", self.user_salesman_other, "pending"))

@@ -3,6 +3,8 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from freezegun import freeze_time
+
 from odoo import fields, http
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
@@ -420,3 +422,75 @@ class TestIranianNumbersInAnotherCountry(CaptureHttpCase):
         self.assertEqual((lead.phone, lead.country_id), ("+989126543214", self.iran))
         response = post_call("+98 912 654 3214", "ir-2")
         self.assertEqual((response.status_code, response.json()["lead_id"]), (200, lead.id))
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestCapturedLeadOwner(CaptureHttpCase):
+    """Whoever sends them (a visitor, an API key's salesperson), captured
+    leads are leads of nobody until their form's salesperson or routing
+    decides, with the response-time target routing sets."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rep = mail_new_test_user(cls.env, login="lm_owner_rep", name="Territory Rep",
+                                     groups="base.group_user,sales_team.group_sale_salesman")
+        cls.env["lead.territory"].search([]).active = False
+        cls.env["lead.territory"].create({
+            "name": "Iran", "team_id": cls.team.id, "user_ids": [(6, 0, cls.rep.ids)],
+            "country_ids": [(6, 0, cls.env.ref("base.ir").ids)]})
+        cls.env["lead.territory"].create({
+            "name": "Everywhere else", "sequence": 99, "team_id": cls.team.id, "user_ids": [(6, 0, cls.rep.ids)]})
+
+    def lead_of(self, email):
+        return self.env["crm.lead"].search([("email_from", "=", email)])
+
+    def assertRoutedWithTarget(self, lead):
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.rep, self.team))
+        self.assertEqual(lead.sla_status, "pending")
+        minutes = self.env["crm.lead"]._get_sla_minutes()[lead.temperature]
+        self.assertEqual(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=minutes))
+        first_contact = lead.activity_ids.filtered(
+            lambda act: act.activity_type_id == self.env.ref("lead_management.mail_activity_type_first_contact"))
+        self.assertEqual((first_contact.user_id, first_contact.summary), (self.rep, "First contact"))
+
+    def test_web_form_lead_is_a_lead_of_nobody_without_routing(self):
+        self.assertEqual(self.post_form({"contact_name": "Visitor", "email_from": "nobody@example.com"}).status_code,
+                         200)
+        lead = self.lead_of("nobody@example.com")
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.team),
+                         "not an opportunity of the public user")
+        self.assertEqual(lead.sla_status, "none")
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_web_form_lead_routed_with_its_target(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        self.assertEqual(self.post_form({"email_from": "routed@example.com"}).status_code, 200)
+        lead = self.lead_of("routed@example.com")
+        self.assertRoutedWithTarget(lead)
+        self.assertEqual(lead.territory_id.name, "Everywhere else")
+        self.assertTrue(lead.with_user(self.rep).has_access("write"), "the rep works on it")
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_form_salesperson_owns_the_lead_with_a_target(self):
+        self.form.user_id = self.rep
+        self.post_form({"email_from": "form-rep@example.com"})
+        lead = self.lead_of("form-rep@example.com")
+        self.assertRoutedWithTarget(lead)
+        self.assertFalse(lead.territory_id, "the form's choice, not a territory's")
+
+    def test_api_lead_is_not_the_key_owners(self):
+        response = self.post_api({"email_from": "api-nobody@example.com"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.lead_of("api-nobody@example.com")
+        self.assertEqual((lead.type, lead.user_id), ("lead", self.env["res.users"]))
+        self.assertEqual(lead.create_uid, self.api_user)
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_api_lead_routed_by_territory_not_to_the_key_owner(self):
+        self.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        response = self.post_api({"email_from": "api-routed@example.com", "country": "IR"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.lead_of("api-routed@example.com")
+        self.assertRoutedWithTarget(lead)
+        self.assertEqual(lead.territory_id.name, "Iran")

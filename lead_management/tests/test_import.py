@@ -525,6 +525,19 @@ class TestImportRouting(TerritoryCase):
         self.assertEqual(old.sla_status, "none", "historical: no response-time target")
         self.assertFalse(old.activity_ids, "nor first-contact activity")
 
+    @users("lm_salesman")
+    def test_a_salespersons_import_is_routed_or_nobodys(self):
+        rows = [["Name", "Mobile", "City", "Country"], ["Waiting", "09121230003", "Isfahan", "IR"]]
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "False")
+        result = self.env["crm.lead"]._import_leads(xlsx_file(rows), "off.xlsx", "skip", ["mobile"])
+        lead = self.env["crm.lead"].browse(result["lead_ids"]["created"])
+        self.assertEqual((lead.type, lead.user_id), ("lead", self.env["res.users"]), "not the importer's")
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "True")
+        rows[1][:2] = ["Routed", "09121230004"]
+        result = self.env["crm.lead"]._import_leads(xlsx_file(rows), "on.xlsx", "skip", ["mobile"])
+        lead = self.env["crm.lead"].sudo().browse(result["lead_ids"]["created"])
+        self.assertEqual(lead.type, "lead")
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c, "the territory's, not the importer's")
 
 @tagged("post_install", "-at_install", "lead_management_import")
 class TestImportNumbersOfAnotherCountry(LeadManagementCase):

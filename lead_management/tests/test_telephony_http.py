@@ -160,3 +160,80 @@ class TestCallsApi(HttpCase):
             "Content-Type": "application/json", "Authorization": f"Bearer {self.key}"}).status_code, 400)
         self.assertEqual(self.url_open(CALLS_PATH, data="{}", headers={
             "Content-Type": "application/json", "Authorization": "Bearer forged"}).status_code, 401)
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestMissedCallOfANewNumber(HttpCase):
+    """A company in the United States working in Persian, a territory for
+    Iran (Reza), a call centre team of the PBX whose leader is the manager."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.us")
+        cls.pbx = mail_new_test_user(
+            cls.env, login="lm_pbx", name="PBX", groups="base.group_user,sales_team.group_sale_salesman_all_leads")
+        cls.key = cls.env["res.users.apikeys"].with_user(cls.pbx)._generate(
+            None, "pbx", fields.Datetime.now() + timedelta(days=30))
+        cls.reza = mail_new_test_user(cls.env, login="lm_reza", name="Reza", lang="en_US",
+                                      groups="base.group_user,sales_team.group_sale_salesman")
+        cls.reza.phone_extension = "204"
+        cls.env["res.lang"]._activate_lang("fa_IR")
+        cls.env["ir.module.module"].search([("name", "=", "lead_management")])._update_translations(["fa_IR"])
+        cls.env.company.partner_id.lang = "fa_IR"
+        cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "True")
+        cls.manager = mail_new_test_user(cls.env, login="lm_call_manager", name="Call Manager", lang="en_US",
+                                         groups="base.group_user,sales_team.group_sale_manager")
+        cls.call_centre = cls.env["crm.team"].create({
+            "name": "Call centre", "use_leads": True, "user_id": cls.manager.id,
+            "member_ids": [(6, 0, (cls.pbx | cls.reza).ids)]})
+        cls.iran_team = cls.env["crm.team"].create({"name": "Iran team", "use_leads": True})
+        cls.env["lead.territory"].search([]).active = False
+        cls.env["lead.territory"].create({
+            "name": "Iran", "team_id": cls.iran_team.id, "user_ids": [(6, 0, cls.reza.ids)],
+            "country_ids": [(6, 0, cls.env.ref("base.ir").ids)]})
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_country_of_the_prefix_routes_it(self):
+        response = self.post_calls({"caller": "+98 935 777 1029", "status": "missed", "call_id": "new-ir"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.country_id, self.env.ref("base.ir"), "from +98, not the company's country")
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.reza, self.iran_team))
+        self.assertEqual(lead.name, "تماس از +989357771029", "in the company's language, not the request's")
+        self.assertEqual((lead.sla_status, lead.sla_deadline), ("pending", fields.Datetime.now() + timedelta(
+            minutes=int(self.env["ir.config_parameter"].get_param("lead_management.sla_hot_minutes", 5)))))
+        self.assertEqual(lead.activity_ids.mapped("summary"), ["Urgent: first contact"])
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_no_salesperson_matches_the_team_leader_calls_back(self):
+        response = self.post_calls({"caller": "+995 555 12 34 56", "status": "voicemail", "call_id": "new-ge"})
+        self.assertEqual(response.status_code, 201, response.text)
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual(lead.country_id, self.env.ref("base.ge"))
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.call_centre),
+                         "no territory for Georgia: the calls' team, not the PBX user")
+        call_back = lead.activity_ids
+        self.assertEqual((call_back.user_id, call_back.summary, call_back.activity_type_id, call_back.date_deadline),
+                         (self.manager, "Urgent: call back +995555123456", self.env.ref("mail.mail_activity_data_call"),
+                          fields.Date.today()))
+
+    def test_known_lead_of_nobody_the_team_leader_calls_back(self):
+        lead = self.env["crm.lead"].create({"name": "Waiting", "phone": "+98 935 777 1031",
+                                            "user_id": False, "team_id": self.call_centre.id})
+        response = self.post_calls({"caller": "+98 935 777 1031", "status": "missed", "call_id": "known-nobody"})
+        self.assertEqual(response.json()["lead_id"], lead.id)
+        self.assertEqual((lead.activity_ids.user_id, lead.activity_ids.summary),
+                         (self.manager, "Urgent: call back +989357771031"))
+
+    def test_answered_call_stays_the_answering_reps(self):
+        response = self.post_calls({"caller": "+98 935 777 1030", "extension": "204", "status": "answered",
+                                    "call_id": "new-answered"})
+        lead = self.env["crm.lead"].browse(response.json()["lead_id"])
+        self.assertEqual((lead.type, lead.user_id, lead.country_id), ("lead", self.reza, self.env.ref("base.ir")))
+        self.assertTrue(lead.first_response_date)
+        self.assertFalse(lead.activity_ids, "answered: nobody to call back")
+
+    def post_calls(self, data):
+        return self.url_open(CALLS_PATH, data=json.dumps(data), headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})

@@ -9,7 +9,7 @@ from ..tools.matching import (
     match_keys,
     normalize_email,
     normalize_phone,
-    phone_region,
+    phone_country_code,
     rank_matches,
 )
 
@@ -38,12 +38,6 @@ class TestMatching(TestCase):
         for value in ("abc", "12", "", None, "+98 912"):
             with self.subTest(value=value):
                 self.assertFalse(normalize_phone(value, "IR"))
-
-    def test_phone_region(self):
-        self.assertEqual(phone_region("+989126543210"), "IR")
-        self.assertEqual(phone_region("+995555123456"), "GE")
-        self.assertIsNone(phone_region("+800 1234 5678"), "a number of no single country")
-        self.assertIsNone(phone_region("not a number"))
 
     def test_keys_strongest_first(self):
         keys = match_keys(email="a@example.com", phones=["+989121234567", "+989121234567", False],
@@ -82,3 +76,12 @@ class TestMatching(TestCase):
                          "the economic code first; then, on the same key, the lower order (a company)")
         self.assertEqual(rank_matches([("phone", "+989121234567")], index), [(1, "phone"), (3, "phone")])
         self.assertEqual(rank_matches([("email", "nobody@example.com")], index), [])
+
+    def test_phone_country_code_from_the_international_prefix(self):
+        for number, code in (("+989121234567", "IR"), ("+995555123456", "GE"), ("+۹۸ ۹۱۲ ۱۲۳ ۴۵۶۷", "IR"),
+                             ("+12025550123", "US"), ("+442071838750", "GB")):
+            with self.subTest(number=number):
+                self.assertEqual(phone_country_code(number), code)
+        for number in ("09121234567", "+800 1234 5678", "+999123", "abc", "", None):
+            with self.subTest(number=number):
+                self.assertFalse(phone_country_code(number))

@@ -46,17 +46,6 @@ def normalize_phone(value, country_code=None):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phone_region(number):
-    """The two-letter country code of a number in E.164 (``IR`` for
-    ``+989121234567``), or ``None`` when no single country has it."""
-    try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(number))
-    except phonenumbers.NumberParseException:
-        return None
-    # "ZZ": unknown; "001": a number of no country (+800 freephone)
-    return region if region and region.isalpha() and region != "ZZ" else None
-
-
 def match_keys(email=None, phones=(), national_id=None, vat=None, external_id=None):
     """The match keys of a person, as ``(kind, value)`` pairs, strongest
     first: values already normalized (see normalize_email, normalize_phone,
@@ -133,3 +122,17 @@ def best_match(keys, index):
     """
     matches = rank_matches(keys, index)
     return matches[0][0] if matches else None
+
+
+def phone_country_code(number):
+    """The two-letter code of the country of ``number`` (in E.164, or
+    with its international prefix: ``+98…`` is IR), or ``False`` when the
+    prefix says none (a national number, a shared non-geographic code)."""
+    if not number or not isinstance(number, str):
+        return False
+    try:
+        parsed = phonenumbers.parse(normalize_digits(number).strip(), None)
+    except phonenumbers.NumberParseException:
+        return False
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region != phonenumbers.UNKNOWN_REGION and region != "001" else False

@@ -50,6 +50,12 @@ class TestLivechatCapture(HttpCase):
         self.assertEqual(self.env["lead.capture.log"].search_count(
             [("lead_id", "=", lead.id), ("status", "=", "matched"), ("channel", "=", "chat")]), 1)
 
+    def test_operators_lead_is_a_lead_of_nobody(self):
+        channel = self._open_session("lm_chat_portal")
+        lead = channel._convert_visitor_to_lead(self.operator.partner_id, "/lead Who owns it")
+        self.assertEqual((lead.type, lead.user_id, lead.team_id),
+                         ("lead", self.env["res.users"], self.env["crm.team"]), "not the operator's")
+
     def test_anonymous_visitor_is_created_as_odoo_does(self):
         channel = self._open_session()
         lead = channel._convert_visitor_to_lead(self.operator.partner_id, "/lead Anonymous question")
@@ -84,3 +90,20 @@ class TestChatbotCapture(chatbot_common.CrmChatbotCase):
         self.assertEqual(lead.team_id, self.sale_team)
         self.assertEqual(lead.engagement_ids.mapped("event_type"), ["chat"])
         self.assertEqual(lead.capture_log_ids.channel, "chat")
+
+    @users("user_public")
+    def test_chatbot_lead_is_a_lead_of_nobody(self):
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "False")
+        self.assertFalse(self.sale_team.sudo().use_leads)
+        data = self.make_jsonrpc_request("/im_livechat/get_session", {
+            "anonymous_name": "Test Visitor", "channel_id": self.livechat_channel.id,
+            "chatbot_script_id": self.chatbot_script.id, "user_id": self.user_public.id,
+        })
+        channel = self.env["discuss.channel"].sudo().browse(data["discuss.channel"][0]["id"])
+        self._post_answer_and_trigger_next_step(
+            channel, self.step_dispatch_create_lead.name, chatbot_script_answer=self.step_dispatch_create_lead)
+        self._post_answer_and_trigger_next_step(channel, "bot-nobody@example.com")
+        self._post_answer_and_trigger_next_step(channel, "+98 912 555 0101")
+        lead = self.env["crm.lead"].sudo().search([("email_from", "=", "bot-nobody@example.com")])
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.sale_team),
+                         "a lead of the chatbot's team, neither the public user's nor an opportunity")

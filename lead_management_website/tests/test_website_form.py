@@ -86,3 +86,18 @@ class TestWebsiteContactForm(HttpCase):
         lead = self.env["crm.lead"].create({"name": "Manual", "email_from": "known@example.com"})
         self.assertNotEqual(lead, self.known_lead, "a lead created in the interface is not captured")
         self.assertFalse(self.env["lead.capture.log"].search([("lead_id", "=", lead.id)]))
+
+    def test_a_lead_of_nobody_or_of_the_websites_salesperson(self):
+        self.post_form({"contact_name": "Nobody's", "email_from": "nobody@example.com", "name": "A question",
+                        "team_id": self.team.id})
+        lead = self.env["crm.lead"].search([("email_from", "=", "nobody@example.com")])
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.team),
+                         "a lead, whatever the team's pipeline settings, of nobody until routed")
+        rep = self.env["res.users"].create({
+            "name": "Website Rep", "login": "lm_website_rep",
+            "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
+        self.env.ref("website.default_website").crm_default_user_id = rep
+        self.post_form({"contact_name": "Rep's", "email_from": "reps@example.com", "name": "Another question"})
+        lead = self.env["crm.lead"].search([("email_from", "=", "reps@example.com")])
+        self.assertEqual((lead.type, lead.user_id, lead.sla_status), ("lead", rep, "pending"),
+                         "the website's salesperson, with a response-time target")
