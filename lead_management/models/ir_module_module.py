@@ -18,20 +18,25 @@ class IrModuleModule(models.Model):
         terms and keeps the translations a user edited; Settings > Languages >
         Update (overwrite) puts ours back, as it does with Odoo's."""
         res = super()._load_module_terms(modules, langs, overwrite=overwrite, imported_module=imported_module)
-        todo = self._lead_management_odoo_term_modules(modules)
         langs = [lang for lang in langs if lang != "en_US"]
-        if not todo or not langs:
+        todo = self._lead_management_odoo_term_modules(modules) if langs else []
+        if not todo:
             return res
-        root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR)
         importer = TranslationImporter(self.env.cr, verbose=False)
         for module in todo:
             for lang in langs:
-                for name in dict.fromkeys((lang.split("_")[0], lang)):
-                    path = os.path.join(root, module, f"{name}.po")
-                    if os.path.isfile(path):
-                        importer.load_file(path, lang)
+                for path in self._lead_management_odoo_term_paths(module, lang):
+                    importer.load_file(path, lang)
         importer.save(overwrite=overwrite)
         return res
+
+    @api.model
+    def _lead_management_odoo_term_paths(self, module, lang):
+        """Our catalogs of the Odoo module ``module`` for ``lang``, the base
+        language first (ka.po, then ka_GE.po), as Odoo orders its own."""
+        root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR, module)
+        paths = (os.path.join(root, f"{name}.po") for name in dict.fromkeys((lang.split("_")[0], lang)))
+        return [path for path in paths if os.path.isfile(path)]
 
     @api.model
     def _lead_management_odoo_term_modules(self, modules):

@@ -127,3 +127,17 @@ class TestOdooTranslations(TransactionCase):
         self.assertEqual(expected.with_context(lang="ka_GE").field_description, "მოსალოდნელი შემოსავალი")
         Module._load_module_terms(["lead_management"], ["ka_GE"], overwrite=True)
         self.assertEqual(probability.with_context(lang="ka_GE").field_description, "ალბათობა")
+
+    def test_javascript_terms_reach_the_web_client(self):
+        """Odoo reads code terms from the module's own i18n folder only: the web
+        client gets ours added; the Python terms of crm stay as Odoo ships them."""
+        translations, _params = self.env["ir.http"].get_translations_for_webclient(["crm"], "ka_GE")
+        messages = {message["id"]: message["string"] for message in translations["crm"]["messages"]}
+        self.assertEqual(messages["<b>Create your first opportunity.</b>"],
+                         "<b>შექმენით თქვენი პირველი შესაძლებლობა.</b>")
+        self.assertEqual(messages["Add next %s"], "შემდეგი %s-ის დამატება")
+        pot = polib.pofile(os.path.join(get_module_path("crm"), "i18n", "crm.pot"))
+        javascript = {e.msgid for e in pot if "odoo-javascript" in e.comment}
+        self.assertFalse(javascript - set(messages), "every JavaScript term of crm")
+        translations, _params = self.env["ir.http"].get_translations_for_webclient(["crm"], "fa_IR")
+        self.assertFalse(javascript - {message["id"] for message in translations["crm"]["messages"]})
