@@ -31,3 +31,4 @@ from . import test_tools_spreadsheet
 from . import test_tools_ads
 from . import test_ads_http
 from . import test_telephony_http
+from . import test_odoo_translations

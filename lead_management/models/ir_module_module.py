@@ -1,0 +1,54 @@
+import os
+
+from odoo import api, models
+from odoo.modules.module import get_module_path
+from odoo.tools.translate import TranslationImporter
+
+# Georgian (and the Persian Odoo lacks) of Odoo's own modules: i18n_odoo/<module>/<lang>.po
+ODOO_TERMS_DIR = "i18n_odoo"
+
+
+class IrModuleModule(models.Model):
+    _inherit = "ir.module.module"
+
+    @api.model
+    def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
+        """Load our translations of Odoo's modules after Odoo's own, with the same
+        ``overwrite``: installing our addon or adding a language fills the missing
+        terms and keeps the translations a user edited; Settings > Languages >
+        Update (overwrite) puts ours back, as it does with Odoo's."""
+        res = super()._load_module_terms(modules, langs, overwrite=overwrite, imported_module=imported_module)
+        langs = [lang for lang in langs if lang != "en_US"]
+        todo = self._lead_management_odoo_term_modules(modules) if langs else []
+        if not todo:
+            return res
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        for module in todo:
+            for lang in langs:
+                for path in self._lead_management_odoo_term_paths(module, lang):
+                    importer.load_file(path, lang)
+        importer.save(overwrite=overwrite)
+        return res
+
+    @api.model
+    def _lead_management_odoo_term_paths(self, module, lang):
+        """Our catalogs of the Odoo module ``module`` for ``lang``, the base
+        language first (ka.po, then ka_GE.po), as Odoo orders its own."""
+        root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR, module)
+        paths = (os.path.join(root, f"{name}.po") for name in dict.fromkeys((lang.split("_")[0], lang)))
+        return [path for path in paths if os.path.isfile(path)]
+
+    @api.model
+    def _lead_management_odoo_term_modules(self, modules):
+        """The Odoo modules among ``modules`` whose terms we ship, all of them
+        when ``modules`` holds our addon, provided they are installed or being
+        installed."""
+        root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR)
+        shipped = sorted(name for name in os.listdir(root) if os.path.isdir(os.path.join(root, name)))
+        if "lead_management" not in modules:
+            if self._get("lead_management").state not in ("installed", "to upgrade"):
+                return []
+            shipped = [name for name in shipped if name in modules]
+        # module states, read by whoever loads a language; only the names of ours are returned
+        states = {module.name: module.state for module in self.sudo().search([("name", "in", shipped)])}
+        return [name for name in shipped if states.get(name) in ("installed", "to install", "to upgrade")]
