@@ -28,3 +28,4 @@ from . import res_users
 from . import crm_lead_import
 from . import lead_import_mapping
 from . import lead_import_job
+from . import ir_module_module
