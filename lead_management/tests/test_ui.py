@@ -87,6 +87,10 @@ class TestLeadManagementUi(HttpCase):
             "country_id": self.env.ref("base.ir").id,
             "city": "تبریز",
         })
+        # hot: on top of its column, above the demo leads (the kanban shows the hottest first)
+        self.env.flush_all()
+        self.env.cr.flush()
+        lead.score = 95
         self.start_tour("/odoo/action-crm.crm_lead_all_leads", "lead_management_status_kanban", login="admin")
         lead.invalidate_recordset()
         self.assertEqual(lead.lead_status, "contacted")

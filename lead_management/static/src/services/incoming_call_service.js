@@ -16,38 +16,45 @@ export function isolatePhoneNumbers(text) {
 }
 
 /**
- * The "screen pop" of an incoming call: when the telephone system reports
- * a call to the user's extension, a notification shows the caller's lead
- * with a button that opens it.
+ * The "screen pop" of an incoming call: a notification with the caller's
+ * lead and a button that opens it.
+ */
+export function showIncomingCall({ action, notification }, payload) {
+    const close = notification.add(
+        isolatePhoneNumbers([payload.contact_name, payload.number].filter(Boolean).join(" · ")),
+        {
+            title: isolatePhoneNumbers(`${payload.title}: ${payload.lead_name}`),
+            type: payload.call_status === "answered" ? "info" : "warning",
+            sticky: true,
+            buttons: [
+                {
+                    name: _t("Open Lead"),
+                    primary: true,
+                    onClick: () => {
+                        close();
+                        action.doAction({
+                            type: "ir.actions.act_window",
+                            res_model: "crm.lead",
+                            res_id: payload.lead_id,
+                            views: [[false, "form"]],
+                        });
+                    },
+                },
+            ],
+        }
+    );
+}
+
+/**
+ * Shows the screen pop when the telephone system reports a call to the
+ * user's extension.
  */
 export const incomingCallService = {
     dependencies: ["action", "bus_service", "notification"],
     start(env, { action, bus_service, notification }) {
-        bus_service.subscribe("lead_management.incoming_call", (payload) => {
-            const close = notification.add(
-                isolatePhoneNumbers([payload.contact_name, payload.number].filter(Boolean).join(" · ")),
-                {
-                    title: isolatePhoneNumbers(`${payload.title}: ${payload.lead_name}`),
-                    type: payload.call_status === "answered" ? "info" : "warning",
-                    sticky: true,
-                    buttons: [
-                        {
-                            name: _t("Open Lead"),
-                            primary: true,
-                            onClick: () => {
-                                close();
-                                action.doAction({
-                                    type: "ir.actions.act_window",
-                                    res_model: "crm.lead",
-                                    res_id: payload.lead_id,
-                                    views: [[false, "form"]],
-                                });
-                            },
-                        },
-                    ],
-                }
-            );
-        });
+        bus_service.subscribe("lead_management.incoming_call", (payload) =>
+            showIncomingCall({ action, notification }, payload)
+        );
     },
 };
 
