@@ -31,6 +31,8 @@ LIFECYCLE_STAGES = [
     ("customer", "Customer"),
     ("disqualified", "Disqualified"),
 ]
+#: statuses whose kanban column starts folded: the salesperson's work on these leads is over
+FOLDED_STATUSES = ("not_interested", "junk", "converted")
 TEMPERATURES = [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")]
 COMPANY_SIZES = [
     ("1_10", "1-10 employees"),
@@ -81,6 +83,8 @@ class CrmLead(models.Model):
         string="National ID", index="btree_not_null",
         help="Personal national code: 10 digits with a check digit in Iran, 11 digits in Georgia.")
     vat = fields.Char(string="Economic Code", index="btree_not_null", help="Tax identification number.")
+    # our label, translated by our catalogs (see ir.module.module._load_module_terms)
+    state_id = fields.Many2one(string="State/Province")
     recent_incoming_call = fields.Boolean(
         string="Incoming Call (24 h)", compute="_compute_recent_incoming_call",
         search="_search_recent_incoming_call",
@@ -184,6 +188,20 @@ class CrmLead(models.Model):
         self._routing_on_write(vals)
         self._sla_on_write(vals)
         won._defer_hook("_on_won")
+        return result
+
+    @api.model
+    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result,
+                                 read_group_order=None):
+        """Every status has its kanban column (group_expand), folded when it
+        has no lead or when the work on its leads is over: the columns to
+        work on fit the screen."""
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result, read_group_order=read_group_order)
+        if groupby == "lead_status":
+            for group in result:
+                count = group.get("lead_status_count", group.get("__count"))
+                group["__fold"] = group["lead_status"] in FOLDED_STATUSES or not count
         return result
 
     @api.model

@@ -18,6 +18,8 @@ DEFAULT_WARM_THRESHOLD = 40
 DEFAULT_HOT_THRESHOLD = 70
 SCORE_BATCH_SIZE = 1000
 SCORE_FIELDS = ["scoring_model_id", "score_fit", "score_engagement", "score", "score_date"]
+#: sorts leads from the hottest (selection values sort alphabetically)
+TEMPERATURE_RANKS = {"cold": 1, "warm": 2, "hot": 3}
 
 
 class CrmLead(models.Model):
@@ -37,6 +39,7 @@ class CrmLead(models.Model):
     score_date = fields.Datetime(string="Last Scored", compute="_compute_score", store=True, copy=False)
     score_explanation = fields.Html(compute="_compute_score_explanation", sanitize=False)
     temperature = fields.Selection(TEMPERATURES, compute="_compute_temperature", store=True)
+    temperature_rank = fields.Integer(compute="_compute_temperature", store=True, help="Cold 1, warm 2, hot 3.")
     engagement_ids = fields.One2many("lead.engagement", "lead_id", string="Engagement Events")
     engagement_count = fields.Integer(compute="_compute_engagement_count")
 
@@ -79,6 +82,7 @@ class CrmLead(models.Model):
                 lead.score,
                 model.warm_threshold if model else DEFAULT_WARM_THRESHOLD,
                 model.hot_threshold if model else DEFAULT_HOT_THRESHOLD)
+            lead.temperature_rank = TEMPERATURE_RANKS.get(lead.temperature, 0)
             if lead.id and lead.temperature == "hot" and before != "hot":
                 turned_hot.append(lead.id)
         self.browse(turned_hot)._defer_hook("_on_turned_hot")

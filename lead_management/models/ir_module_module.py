@@ -2,10 +2,14 @@ import os
 
 from odoo import api, models
 from odoo.modules.module import get_module_path
-from odoo.tools.translate import TranslationImporter
+from odoo.tools.translate import TranslationImporter, get_po_paths
 
 # Georgian (and the Persian Odoo lacks) of Odoo's own modules: i18n_odoo/<module>/<lang>.po
 ODOO_TERMS_DIR = "i18n_odoo"
+#: fields of base and crm that we label ourselves: their catalogs call the
+#: province «وضعیت» ("status") in Persian
+RELABELED_FIELDS = ("field_crm_lead__state_id", "field_res_partner__state_id")
+RELABELED_FIELDS_MODULES = {"base", "crm", "lead_management"}
 
 
 class IrModuleModule(models.Model):
@@ -20,15 +24,31 @@ class IrModuleModule(models.Model):
         res = super()._load_module_terms(modules, langs, overwrite=overwrite, imported_module=imported_module)
         langs = [lang for lang in langs if lang != "en_US"]
         todo = self._lead_management_odoo_term_modules(modules) if langs else []
-        if not todo:
-            return res
-        importer = TranslationImporter(self.env.cr, verbose=False)
-        for module in todo:
-            for lang in langs:
-                for path in self._lead_management_odoo_term_paths(module, lang):
-                    importer.load_file(path, lang)
-        importer.save(overwrite=overwrite)
+        if todo:
+            importer = TranslationImporter(self.env.cr, verbose=False)
+            for module in todo:
+                for lang in langs:
+                    for path in self._lead_management_odoo_term_paths(module, lang):
+                        importer.load_file(path, lang)
+            importer.save(overwrite=overwrite)
+        if langs and not imported_module and RELABELED_FIELDS_MODULES & set(modules):
+            self._lead_management_relabel_fields(langs)
         return res
+
+    @api.model
+    def _lead_management_relabel_fields(self, langs):
+        """One ir.model.fields row holds the label of a field in every
+        language, written by each catalog of the modules defining the field;
+        ours is written last, whether a language is loaded or updated (all
+        the modules at once) or base or crm is upgraded."""
+        if self._get("lead_management").state not in ("installed", "to install", "to upgrade"):
+            return
+        importer = TranslationImporter(self.env.cr, verbose=False)
+        xmlids = {f"lead_management.{name}" for name in RELABELED_FIELDS}
+        for lang in langs:
+            for po_path in get_po_paths("lead_management", lang):
+                importer.load_file(po_path, lang, xmlids=xmlids)
+        importer.save(overwrite=True, force_overwrite=True)
 
     @api.model
     def _lead_management_odoo_term_paths(self, module, lang):

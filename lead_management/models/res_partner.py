@@ -21,6 +21,8 @@ class ResPartner(models.Model):
         "lead.specialty", "res_partner_lead_specialty_rel", "partner_id", "specialty_id",
         string="Other Specialties")
     company_size = fields.Selection(COMPANY_SIZES)
+    # our label, translated by our catalogs (see ir.module.module._load_module_terms)
+    state_id = fields.Many2one(string="State/Province")
     # The prospect view of a contact, computed from the leads the reader may
     # see (Odoo's sales record rules): a salesperson does not learn the score,
     # status or forecast of a colleague's opportunity from its customer.

@@ -6,9 +6,8 @@ registry.category("web_tour.tours").add("lead_management_status_kanban", {
     url: "/odoo/action-crm.crm_lead_all_leads",
     steps: () => [
         {
-            content: "Switch the leads to the kanban view",
-            trigger: ".o_switch_view.o_kanban",
-            run: "click",
+            content: "The leads open in the kanban by status",
+            trigger: ".o_switch_view.o_kanban.active",
         },
         {
             content: "Leads are grouped by status, empty statuses included",
@@ -17,7 +16,7 @@ registry.category("web_tour.tours").add("lead_management_status_kanban", {
         {
             content: "Drag the lead to the Contacted column",
             trigger: ".o_kanban_group:has(.o_column_title:contains('New')) .o_kanban_record:contains('Tour Lead Tabriz')",
-            run: "drag_and_drop (.o_kanban_group:has(.o_column_title:contains('Contacted')))",
+            run: "drag_and_drop (.o_kanban_group:has(.o_column_title:contains('Contacted')) .o_kanban_header)",
         },
         {
             content: "Open the lead from its new column",
