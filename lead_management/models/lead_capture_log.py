@@ -337,7 +337,7 @@ class LeadCaptureLog(models.Model):
     def _get_extra_field_labels(self):
         """Labels of what a payload may carry besides lead fields."""
         return {
-            "country": self.env._("Country"), "state": self.env._("State"), "lang": self.env._("Language"),
+            "country": self.env._("Country"), "state": self.env._("State/Province"), "lang": self.env._("Language"),
             "external_id": self.env._("Source Reference"), "idempotency_key": self.env._("Idempotency Key"),
             "utm_source": self.env._("Source"), "utm_medium": self.env._("Medium"),
             "utm_campaign": self.env._("Campaign"), "gclid": self.env._("Google Click ID"),
