@@ -113,7 +113,7 @@ class TestGoogleAdsWebhook(AdsHttpCase):
         self.assertEqual((lead.campaign_id, lead.team_id), (self.campaign, self.team))
         self.assertIn("Budget?: 10k", lead.description)
         self.assertIn("Campaign ID: 1717", lead.description)
-        self.assertIn("State: Atlantis", lead.description, "an unknown region does not lose the lead")
+        self.assertIn("State/Province: Atlantis", lead.description, "an unknown region does not lose the lead")
         self.assertEqual(lead.engagement_ids.mapped("event_type"), ["form_submit"])
         log = self.Log.search([("lead_id", "=", lead.id)])
         self.assertEqual((log.channel, log.status, log.form_id), ("google_ads", "created", self.google))
