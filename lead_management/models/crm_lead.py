@@ -171,12 +171,14 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_sla_correction(vals_list, new=True)
         vals_list = self._prepare_source_medium([self._prepare_identifier_values(vals) for vals in vals_list])
         leads = super().create(vals_list)
         leads._routing_on_create()
         return leads
 
     def write(self, vals):
+        self._check_sla_correction([vals])
         vals = self._prepare_forecast_values(self._prepare_identifier_values(vals))
         won = self._get_leads_won_by(vals)
         result = super().write(vals)

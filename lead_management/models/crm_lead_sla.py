@@ -4,12 +4,15 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, str2bool
 
 from .crm_lead_routing import ASSIGN_BATCH_SIZE
 
 #: default first-response targets in minutes per temperature (Settings override them)
 DEFAULT_SLA_MINUTES = {"hot": 5, "warm": 240, "cold": 2880}
+#: the response-time results: computed by the system, corrected by sales managers only
+SLA_RESULT_FIELDS = frozenset({"sla_status", "sla_deadline", "first_response_date"})
 
 
 class CrmLead(models.Model):
@@ -20,8 +23,8 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     # indexed by crm_lead_sla_pending_index (see init): the leads waiting for an answer
-    sla_deadline = fields.Datetime(string="First Response Due", copy=False)
-    first_response_date = fields.Datetime(string="First Response", copy=False)
+    sla_deadline = fields.Datetime(string="First Response Due", copy=False, tracking=True)
+    first_response_date = fields.Datetime(string="First Response", copy=False, tracking=True)
     # shown on the lead; the Response Time report computes its own, in SQL
     response_time_minutes = fields.Float(string="Response Time (minutes)", compute="_compute_response_time_minutes")
     sla_status = fields.Selection(
@@ -112,6 +115,23 @@ class CrmLead(models.Model):
         for count, note in notes:
             activities[offset:offset + count].write({"note": note})
             offset += count
+
+    @api.model
+    def _check_sla_correction(self, vals_list, new=False):
+        """Refuse a change of the response-time results by anyone but a sales
+        manager: the system sets them (under sudo), a manager may correct
+        them (tracked). The empty results of a new lead (``new``) are no
+        change."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        for vals in vals_list:
+            names = SLA_RESULT_FIELDS & vals.keys()
+            if new:
+                names = {name for name in names if vals[name] and vals[name] != "none"}
+            if names:
+                raise AccessError(self.env._(
+                    "Only sales managers may correct the response-time results (SLA status, first response "
+                    "due, first response): the system records them."))
 
     def _sla_on_write(self, vals):
         """Moving a lead out of "New" is a first response of its salesperson.

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import TerritoryCase
@@ -113,3 +115,52 @@ class TestSla(TerritoryCase):
         self.assertEqual(lead.temperature, "hot")
         self.flush_deferred()
         self.assertLess(lead.sla_deadline, fields.Datetime.now() + timedelta(minutes=6))
+
+    def test_salesperson_cannot_correct_the_results(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["crm.lead"]._cron_sla_escalation()
+        self.assertEqual(lead.sla_status, "breached")
+        as_salesman = lead.with_user(self.user_salesman)
+        for values in ({"sla_status": "met"}, {"sla_deadline": fields.Datetime.now() + timedelta(days=1)},
+                       {"first_response_date": fields.Datetime.now() - timedelta(minutes=2)}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                as_salesman.write(values)
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.user_salesman).create(
+                {"name": "Met already", "type": "lead", "user_id": self.user_salesman.id, "sla_status": "met"})
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertFalse(lead.first_response_date)
+        # the system still records the salesperson's own response, and a new lead of theirs
+        as_salesman.lead_status = "contacted"
+        self.assertEqual(lead.sla_status, "breached")
+        self.assertEqual(lead.first_response_date, fields.Datetime.now())
+        self.assertTrue(self.env["crm.lead"].with_user(self.user_salesman).create(
+            {"name": "New", "type": "lead", "user_id": self.user_salesman.id, "sla_status": "none"}))
+
+    def test_manager_correction_is_tracked(self):
+        lead = self._assigned()
+        lead.sla_deadline = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["crm.lead"]._cron_sla_escalation()
+        self.flush_deferred()   # as a commit would: Odoo tracks no change of a lead created in the transaction
+        lead.with_user(self.user_manager).with_context(tracking_disable=False).write({
+            "sla_status": "met", "sla_deadline": fields.Datetime.now() + timedelta(hours=1),
+            "first_response_date": fields.Datetime.now()})
+        self.flush_deferred()
+        lead.invalidate_recordset(["message_ids"])
+        self.assertEqual(lead.sla_status, "met")
+        message = lead.message_ids.filtered(lambda message: message.author_id == self.user_manager.partner_id)
+        self.assertEqual(len(message), 1)
+        self.assertEqual(set(message.tracking_value_ids.field_id.mapped("name")),
+                         {"sla_status", "sla_deadline", "first_response_date"})
+
+    def test_form_results_read_only_for_salespeople(self):
+        view = self.env.ref("crm.crm_lead_view_form")
+        for user, readonly in ((self.user_salesman, True), (self.user_salesman_all, True),
+                               (self.user_manager, False)):
+            arch = etree.fromstring(self.env["crm.lead"].with_user(user).get_view(view.id, "form")["arch"])
+            for name in ("sla_status", "sla_deadline", "first_response_date"):
+                with self.subTest(user=user.login, field=name):
+                    nodes = arch.xpath(f"//group[@name='lead_management_response']/field[@name='{name}']")
+                    self.assertEqual(len(nodes), 1)
+                    self.assertEqual(nodes[0].get("readonly") in ("1", "True"), readonly)
