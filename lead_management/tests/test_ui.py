@@ -60,3 +60,15 @@ class TestLeadManagementUi(HttpCase):
         leads = self.env["crm.lead"].search([("contact_name", "like", "Tour Import")])
         self.assertEqual(sorted(leads.mapped("city")), ["Qom", "Rasht"])
         self.assertEqual(leads.source_id, self.env.ref("lead_management.utm_source_import"))
+
+    def test_form_follows_the_activities(self):
+        admin = self.env.ref("base.user_admin")
+        lead = self.env["crm.lead"].create({"name": "Tour Reload", "type": "lead", "user_id": admin.id})
+        lead._start_sla()
+        lead.activity_schedule("mail.mail_activity_data_call", summary="Call back about the quote", user_id=admin.id)
+        self.assertEqual((lead.sla_status, lead.engagement_count, len(lead.activity_ids)), ("pending", 0, 2))
+        self.start_tour(f"/odoo/action-crm.crm_lead_all_leads/{lead.id}", "lead_management_activity_reload",
+                        login="admin")
+        lead.invalidate_recordset()
+        self.assertEqual((lead.sla_status, lead.engagement_count), ("met", 2))
+        self.assertFalse(lead.activity_ids)
