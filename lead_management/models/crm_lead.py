@@ -175,12 +175,14 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_sla_correction(vals_list, new=True)
         vals_list = self._prepare_source_medium([self._prepare_identifier_values(vals) for vals in vals_list])
         leads = super().create(vals_list)
         leads._routing_on_create()
         return leads
 
     def write(self, vals):
+        self._check_sla_correction([vals])
         vals = self._prepare_forecast_values(self._prepare_identifier_values(vals))
         won = self._get_leads_won_by(vals)
         result = super().write(vals)
@@ -264,7 +266,7 @@ class CrmLead(models.Model):
         """Methods create() and write() may defer to the end of the
         transaction (see _defer_hook), in the order they run."""
         return ["_route_new_leads", "_route_moved_leads", "_on_turned_hot", "_on_sql_reached", "_on_won",
-                "_sync_engagement_partners"]
+                "_close_first_contact", "_sync_engagement_partners"]
 
     def _defer_hook(self, hook):
         """Have the method ``hook`` (one of _get_deferred_hooks()) called once on

@@ -113,12 +113,7 @@ class CrmLead(models.Model):
         post-sale follow-ups at the days set in Settings (30 and 90 by
         default) after the win."""
         won = self.filtered(lambda lead: lead.stage_id.is_won)
-        first_contact = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
-        if won and first_contact:
-            # sudo: the first-contact call may be another salesperson's
-            self.env["mail.activity"].sudo().search([
-                ("res_model", "=", "crm.lead"), ("res_id", "in", won.ids),
-                ("activity_type_id", "=", first_contact.id)]).unlink()
+        won._get_first_contact_activities().unlink()
         days = self._get_followup_days()
         leads = won.filtered("user_id")
         if not days or not leads:

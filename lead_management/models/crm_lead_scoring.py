@@ -29,8 +29,15 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     score = fields.Integer(
-        compute="_compute_score", store=True, copy=False, aggregator="avg",
-        help="Total score from 0 to 100: fit plus engagement.")
+        string="Lead Score", compute="_compute_score", store=True, copy=False, aggregator="avg",
+        help="How promising the lead is, from 0 to 100: its Fit Score (who it is, by the rules of its scoring "
+             "model) plus its Engagement Score (what it did, fading with time). It sets the temperature. It is "
+             "not a chance of winning: that is Odoo's Probability, shown on opportunities.")
+    # Odoo's field, explained beside ours
+    probability = fields.Float(
+        help="Odoo's predictive chance of winning this opportunity, in %, learned from the won and lost "
+             "opportunities with similar values (Predictive Lead Scoring) unless the salesperson sets it. "
+             "It is not the Lead Score, which rates a lead from 0 to 100.")
     score_fit = fields.Integer(string="Fit Score", compute="_compute_score", store=True, copy=False, aggregator="avg")
     score_engagement = fields.Integer(
         string="Engagement Score", compute="_compute_score", store=True, copy=False, aggregator="avg")

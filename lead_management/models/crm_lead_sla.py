@@ -4,12 +4,17 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, str2bool
 
 from .crm_lead_routing import ASSIGN_BATCH_SIZE
 
 #: default first-response targets in minutes per temperature (Settings override them)
 DEFAULT_SLA_MINUTES = {"hot": 5, "warm": 240, "cold": 2880}
+#: the response-time results: computed by the system, corrected by sales managers only
+SLA_RESULT_FIELDS = frozenset({"sla_status", "sla_deadline", "first_response_date"})
+#: lead statuses that end a lead without a contact to make: its First Contact call is cancelled
+CLOSING_STATUSES = ("junk", "converted")
 
 
 class CrmLead(models.Model):
@@ -20,8 +25,8 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     # indexed by crm_lead_sla_pending_index (see init): the leads waiting for an answer
-    sla_deadline = fields.Datetime(string="First Response Due", copy=False)
-    first_response_date = fields.Datetime(string="First Response", copy=False)
+    sla_deadline = fields.Datetime(string="First Response Due", copy=False, tracking=True)
+    first_response_date = fields.Datetime(string="First Response", copy=False, tracking=True)
     # shown on the lead; the Response Time report computes its own, in SQL
     response_time_minutes = fields.Float(string="Response Time (minutes)", compute="_compute_response_time_minutes")
     sla_status = fields.Selection(
@@ -88,10 +93,12 @@ class CrmLead(models.Model):
             by_deadline[deadline].append(lead.id)
         if not by_deadline:
             return
+        leads = self.browse([lead_id for lead_ids in by_deadline.values() for lead_id in lead_ids])
+        # one First Contact call per lead: a new salesperson's or a tighter deadline replaces it
+        leads._get_first_contact_activities().unlink()
         for deadline, lead_ids in by_deadline.items():
             # sudo: the routing user sets the deadline of another salesperson's lead
             self.browse(lead_ids).sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
-        leads = self.browse([lead_id for lead_ids in by_deadline.values() for lead_id in lead_ids])
         call = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
         values, notes = [], []
         for (lang, deadline, hot), group in leads.grouped(
@@ -113,16 +120,39 @@ class CrmLead(models.Model):
             activities[offset:offset + count].write({"note": note})
             offset += count
 
+    @api.model
+    def _check_sla_correction(self, vals_list, new=False):
+        """Refuse a change of the response-time results by anyone but a sales
+        manager: the system sets them (under sudo), a manager may correct
+        them (tracked). The empty results of a new lead (``new``) are no
+        change."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        for vals in vals_list:
+            names = SLA_RESULT_FIELDS & vals.keys()
+            if new:
+                names = {name for name in names if vals[name] and vals[name] != "none"}
+            if names:
+                raise AccessError(self.env._(
+                    "Only sales managers may correct the response-time results (SLA status, first response "
+                    "due, first response): the system records them."))
+
     def _sla_on_write(self, vals):
-        """Moving a lead out of "New" is a first response of its salesperson.
-        No query here: the values are written with the lead, in batch."""
+        """Converting a lead (Odoo's conversion too) or marking it junk cancels
+        its First Contact call (a lost lead is archived, and Odoo removes its
+        activities); moving it out of "New" is a first response of its
+        salesperson. No query here: Odoo's flows write leads one at a time
+        (see _defer_hook)."""
+        if vals.get("lead_status") in CLOSING_STATUSES:
+            self.filtered("sla_deadline")._defer_hook("_close_first_contact")
         if vals.get("lead_status", "new") != "new":
             self._register_first_response()
 
     def _register_first_response(self, date=None):
         """Record the first real response of the salesperson (a status change,
         an email, a done activity, an answered call at ``date``) and whether
-        it met the deadline."""
+        it met the deadline; their First Contact call is done when the
+        transaction ends."""
         leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
         if not leads:
             return
@@ -131,6 +161,35 @@ class CrmLead(models.Model):
                 "none" if not lead.sla_deadline else "met" if now <= lead.sla_deadline else "breached")).items():
             # sudo: the first response is recorded whoever triggers it (email, activity)
             group.sudo().write({"first_response_date": now, "sla_status": status})
+        leads.filtered("sla_deadline")._defer_hook("_close_first_contact")
+
+    def _close_first_contact(self):
+        """Deferred hook, once for the leads answered, converted or marked
+        junk in the transaction: the First Contact call of a converted or
+        junk lead is cancelled (removed, as Odoo does with the activities of
+        a lost lead), that of an answered lead is done."""
+        activities = self._get_first_contact_activities()
+        closed_ids = set(self.filtered(lambda lead: lead.lead_status in CLOSING_STATUSES).ids)
+        answered_ids = set(self.filtered("first_response_date").ids) - closed_ids
+        done = activities.filtered(lambda activity: activity.res_id in answered_ids)
+        activities.filtered(lambda activity: activity.res_id in closed_ids).unlink()
+        if done:
+            # not a call of the salesperson: no call event (see mail.activity._action_done)
+            done.with_context(lead_management_first_response=True).action_feedback(
+                feedback=self.env._("Done automatically: the first response was recorded."))
+
+    def _get_first_contact_activities(self):
+        """The open First Contact calls of these leads, in one search (none
+        without a deadline: the call comes with it, see _start_sla)."""
+        leads = self.filtered("sla_deadline")
+        if not leads:
+            return self.env["mail.activity"]
+        first_contact = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
+        if not first_contact:
+            return self.env["mail.activity"]
+        # sudo: the call is the salesperson's, whoever answers, converts or closes the lead
+        return self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids), ("activity_type_id", "=", first_contact.id)])
 
     def _on_turned_hot(self):
         """Deferred hook, once for the leads scoring made hot: tighten their

@@ -16,7 +16,9 @@ class MailActivity(models.Model):
         responded = leads.filtered(lambda lead: lead.user_id in (self.env.user | done_for[lead.id]))
         events = []
         meeting_type = self.env.ref("mail.mail_activity_data_meeting", raise_if_not_found=False)
-        for activity in lead_activities:
+        # a First Contact call closed by another first response was no call (see crm.lead._register_first_response)
+        contacts = self.browse() if self.env.context.get("lead_management_first_response") else lead_activities
+        for activity in contacts:
             if activity.activity_category == "phonecall":
                 event_type = "call"
             elif activity.activity_category == "meeting" or activity.activity_type_id == meeting_type:

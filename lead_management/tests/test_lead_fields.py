@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import LeadManagementCase
 
@@ -74,3 +76,26 @@ class TestLeadFields(LeadManagementCase):
         self.assertEqual(lead.budget, 5000)
         self.assertEqual(lead.specialty_ids, specialty)
         self.assertEqual(lead.vat, "411111111111", "the economic code is stored with ASCII digits")
+
+    def test_probability_on_opportunities_only_and_explained(self):
+        Lead = self.env["crm.lead"].with_user(self.user_salesman)
+        for view, xpath in (("crm.crm_lead_view_form", "//label[@for='probability']/parent::div"),
+                            ("crm.crm_case_tree_view_leads", "//field[@name='probability']")):
+            arch = etree.fromstring(Lead.get_view(self.env.ref(view).id)["arch"])
+            [node] = arch.xpath(xpath)
+            for lead_type, shown in (("lead", False), ("opportunity", True)):
+                with self.subTest(view=view, type=lead_type):
+                    self.assertEqual(not safe_eval(node.get("invisible", "False"), {"type": lead_type}), shown)
+        for lang in ("fa_IR", "ka_GE"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(["lead_management"], ["fa_IR", "ka_GE"], overwrite=True)
+        for lang, score, in_score_help, in_probability_help in (
+                ("en_US", "Lead Score", "Probability", "Lead Score"),
+                ("fa_IR", "امتیاز سرنخ", "احتمال", "امتیاز سرنخ"),
+                ("ka_GE", "ლიდის ქულა", "ალბათობა", "ლიდის ქულა")):
+            with self.subTest(lang=lang):
+                description = Lead.with_context(lang=lang).fields_get(["score", "probability"], ["string", "help"])
+                self.assertEqual(description["score"]["string"], score)
+                self.assertIn("100", description["score"]["help"])
+                self.assertIn(in_score_help, description["score"]["help"])
+                self.assertIn(in_probability_help, description["probability"]["help"])

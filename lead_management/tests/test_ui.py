@@ -148,6 +148,18 @@ class TestLeadManagementUi(HttpCase):
         self.assertEqual(len(form.field_ids), 5)
         self.assertEqual(self.env["ir.config_parameter"].get_param("lead_management.auto_assign"), "False")
 
+    def test_form_follows_the_activities(self):
+        admin = self.env.ref("base.user_admin")
+        lead = self.env["crm.lead"].create({"name": "Tour Reload", "type": "lead", "user_id": admin.id})
+        lead._start_sla()
+        lead.activity_schedule("mail.mail_activity_data_call", summary="Call back about the quote", user_id=admin.id)
+        self.assertEqual((lead.sla_status, lead.engagement_count, len(lead.activity_ids)), ("pending", 0, 2))
+        self.start_tour(f"/odoo/action-crm.crm_lead_all_leads/{lead.id}", "lead_management_activity_reload",
+                        login="admin")
+        lead.invalidate_recordset()
+        self.assertEqual((lead.sla_status, lead.engagement_count), ("met", 2))
+        self.assertFalse(lead.activity_ids)
+
 
 @tagged("post_install", "-at_install", "lead_management_ui")
 class TestProvinceLabel(LeadManagementCase):

@@ -248,8 +248,11 @@ class LeadConvertWizard(models.TransientModel):
         return not is_html_empty(message.body) and SYSTEM_MESSAGE_MARKER not in message.body
 
     def _move_open_activities(self, lead, partner):
+        """Move the lead's open activities to the customer, but its First
+        Contact call: the converted lead no longer waits for it."""
+        first_contact = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
         # sudo: activities of other users move with the lead they belong to
-        lead.sudo().activity_ids.write({
+        lead.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id != first_contact).write({
             "res_model_id": self.env["ir.model"]._get_id("res.partner"),
             "res_id": partner.id,
         })
