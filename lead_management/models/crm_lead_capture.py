@@ -29,33 +29,6 @@ CAPTURE_EXTRA_FIELDS = {
     "utm_source": 128, "utm_medium": 128, "utm_campaign": 128,
     "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
 }
-#: the engagement event a capture adds to its lead, per channel
-CHANNEL_EVENTS = {
-    "api": "form_submit", "web_form": "form_submit", "website_form": "form_submit", "email": "email_reply",
-    "google_ads": "form_submit", "meta": "form_submit", "call": "call", "chat": "chat",
-}
-#: the source of leads captured without utm_source, per channel
-CHANNEL_SOURCES = {
-    "api": "lead_management.utm_source_landing_page",
-    "web_form": "lead_management.utm_source_website_form",
-    "website_form": "lead_management.utm_source_website_form",
-    "email": "lead_management.utm_source_email",
-    "import": "lead_management.utm_source_import",
-    "google_ads": "lead_management.utm_source_google_ads",
-    "meta": "lead_management.utm_source_meta_ads",
-    "call": "lead_management.utm_source_incoming_call",
-    "chat": "lead_management.utm_source_live_chat",
-}
-#: channels whose people cannot correct what they sent (an ad's form, a
-#: caller's number): a value that does not validate goes into the
-#: description instead of refusing the lead, as long as a way to contact
-#: the person remains
-LENIENT_CHANNELS = ("google_ads", "meta", "call", "chat")
-#: the setting of the country of numbers without a country code, per channel (else the company's)
-CHANNEL_PHONE_COUNTRY_PARAMS = {
-    "api": "lead_management.api_phone_country_id",
-    "call": "lead_management.call_phone_country_id",
-}
 #: fields by which the same person is found (see _find_matching_leads)
 MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
 #: more keys than any lead has: refused as a whole, not field by field
@@ -98,7 +71,7 @@ class CrmLead(models.Model):
                 # sudo: the mail gateway's user may not write on the lead's events
                 lead.sudo()._capture_add_events("email")
                 return lead
-        source = self.env.ref(CHANNEL_SOURCES["email"], raise_if_not_found=False)
+        source = self.env.ref(self._get_capture_channels()["email"]["source_xmlid"], raise_if_not_found=False)
         # the type is the pipeline's, not the alias's (see _get_capture_type); the
         # salesperson is the alias's when it names one, else routing's (crm leaves it empty)
         custom_values = dict(custom_values or {}, type=self._get_capture_type())
@@ -110,6 +83,64 @@ class CrmLead(models.Model):
             # sudo: see above
             lead.sudo()._capture_add_events("email")
         return lead
+
+    @api.model
+    def _get_capture_channels(self):
+        """The capture channels, by key: ``label``; ``event_type``, the
+        engagement event a capture adds to its lead; ``source_xmlid``, the
+        source of its leads captured without utm_source, and
+        ``medium_xmlid``, the medium of its forms; ``lenient``, whether its
+        people cannot correct what they sent (an ad's form, a caller's
+        number), so that a value that does not validate goes into the
+        description instead of refusing the lead, as long as a way to
+        contact the person remains; ``phone_country_param``, the setting of
+        the country of its numbers without a country code (else the
+        company's). A bridge declares its channel by overriding this method."""
+        return {
+            "api": {
+                "label": self.env._("Lead API"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_landing_page", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": "lead_management.api_phone_country_id",
+            },
+            "web_form": {
+                "label": self.env._("Web Form"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "email": {
+                "label": self.env._("Email"), "event_type": "email_reply",
+                "source_xmlid": "lead_management.utm_source_email", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "import": {
+                "label": self.env._("Import"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_import", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "google_ads": {
+                "label": self.env._("Google Ads"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_google_ads",
+                "medium_xmlid": "lead_management.utm_medium_paid_search",
+                "lenient": True, "phone_country_param": False,
+            },
+            "meta": {
+                "label": self.env._("Meta Lead Ads"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_meta_ads",
+                "medium_xmlid": "lead_management.utm_medium_paid_social",
+                "lenient": True, "phone_country_param": False,
+            },
+            "call": {
+                "label": self.env._("Phone Call"), "event_type": "call",
+                "source_xmlid": "lead_management.utm_source_incoming_call", "medium_xmlid": False,
+                "lenient": True, "phone_country_param": "lead_management.call_phone_country_id",
+            },
+        }
+
+    @api.model
+    def _get_capture_channel_source(self, channel):
+        """The source of the channel's leads captured without utm_source."""
+        xmlid = self._get_capture_channels().get(channel, {}).get("source_xmlid")
+        return xmlid and self.env.ref(xmlid, raise_if_not_found=False)
 
     @api.model
     def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None,
@@ -300,7 +331,7 @@ class CrmLead(models.Model):
         else the company's."""
         if form:
             return form.phone_country_id or company.country_id
-        param = CHANNEL_PHONE_COUNTRY_PARAMS.get(channel)
+        param = self._get_capture_channels().get(channel, {}).get("phone_country_param")
         # sudo: see _get_capture_match_days
         country_id = param and self.env["ir.config_parameter"].sudo().get_param(param)
         country = self.env["res.country"].browse(int(country_id)).exists() \
@@ -376,7 +407,8 @@ class CrmLead(models.Model):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
         phone_country = company.country_id if phone_country is None else phone_country
         self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
-        if channel in LENIENT_CHANNELS and errors and "__all__" not in errors and set(errors) <= set(texts):
+        if errors and "__all__" not in errors and set(errors) <= set(texts) \
+                and self._get_capture_channels().get(channel, {}).get("lenient"):
             self._capture_keep_invalid(texts, item)
             self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
         if channel != "import" and not errors \
@@ -553,8 +585,7 @@ class CrmLead(models.Model):
             if record:
                 vals[fname] = record.id
         if not vals.get("source_id"):
-            source = self.env.ref(CHANNEL_SOURCES.get(channel, ""), raise_if_not_found=False) \
-                if channel in CHANNEL_SOURCES else False
+            source = self._capture_lookup(lookups, "channel_source", channel, self._get_capture_channel_source)
             if source:
                 vals["source_id"] = source.id
         return vals, not_found
@@ -778,8 +809,9 @@ class CrmLead(models.Model):
     @api.model
     def _capture_event_values(self, channel, date=None):
         """The values of the channel's engagement event, without its lead."""
+        event_type = self._get_capture_channels().get(channel, {}).get("event_type") or "form_submit"
         return {
-            "event_type": CHANNEL_EVENTS.get(channel, "form_submit"), "date": date or fields.Datetime.now(),
+            "event_type": event_type, "date": date or fields.Datetime.now(),
             "note": self.env._("Captured from %(channel)s", channel=self.env["lead.capture.log"]._get_channel_label(
                 channel)),
         }

@@ -15,10 +15,6 @@ from ..tools.normalize import clean_text
 
 _logger = logging.getLogger(__name__)
 
-CHANNELS = [
-    ("api", "Lead API"), ("web_form", "Web Form"), ("website_form", "Website Contact Form"), ("email", "Email"),
-    ("google_ads", "Google Ads"), ("meta", "Meta Lead Ads"), ("call", "Phone Call"), ("chat", "Live Chat"),
-]
 STATUSES = [
     ("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error"),
     ("waiting", "Waiting"), ("test", "Test"),
@@ -41,7 +37,7 @@ class LeadCaptureLog(models.Model):
     _order = "id desc"
     _rec_name = "id"
 
-    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(selection="_selection_channel", required=True, readonly=True)
     status = fields.Selection(STATUSES, required=True, readonly=True, index=True)
     error = fields.Text(readonly=True, help="Why the submission was refused, field by field.")
     note = fields.Text(
@@ -80,6 +76,10 @@ class LeadCaptureLog(models.Model):
             dict(self._fields["status"]._description_selection(self.env))
         for log in self:
             log.display_name = f"#{log.id or '-'} {channels.get(log.channel, '')} - {statuses.get(log.status, '')}"
+
+    @api.model
+    def _selection_channel(self):
+        return [(channel, values["label"]) for channel, values in self.env["crm.lead"]._get_capture_channels().items()]
 
     def action_replay(self):
         """Capture these refused or failed submissions again, with their
