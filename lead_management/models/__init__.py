@@ -21,6 +21,7 @@ from . import crm_lead_capture
 from . import crm_lead_ads
 from . import crm_lead_telephony
 from . import lead_capture_log
+from . import lead_capture_log_meta
 from . import lead_capture_form
 from . import lead_capture_form_field
 from . import mail_activity
