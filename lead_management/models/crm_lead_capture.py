@@ -2,6 +2,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
+from typing import Any, TypedDict
 
 import psycopg2
 from markupsafe import Markup
@@ -35,6 +36,36 @@ MAX_PAYLOAD_KEYS = 100
 _PROVINCE_WORDS = re.compile(r"^(استان|province of)\s+|\s+(province|region|მხარე)$")
 _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
+
+
+class CaptureItem(TypedDict, total=False):
+    """One payload on its way through the pipeline (_capture_prepare makes
+    it; the import adds its own keys, see crm_lead_import)."""
+
+    #: what was submitted, as it was
+    payload: Any
+    #: the lead values: of a new lead, or to fill in on the matched one
+    vals: dict
+    #: the values the person is matched by, phones in E.164
+    match: dict
+    #: the match keys of ``match`` (tools.matching.match_keys)
+    keys: list
+    #: the payload's idempotency key, else False
+    idempotency: str | bool
+    #: why it is refused, {field: message}; ``__all__`` for the whole payload
+    errors: dict
+    #: what the lead kept without recognizing it, {field: message}, for the salespeople
+    notes: dict
+    #: created, matched, rejected or error; "rejected" also until the pipeline creates or matches its lead
+    status: str
+    #: values of its engagement event besides the channel's (a call's direction and duration)
+    event: dict
+    #: the lead created or matched, else False
+    lead_id: int | bool
+    #: the earlier item of the same person in the batch (its index while matching), whose lead it shares
+    same_as: Any
+    #: the idempotency key was answered before: the first answer, repeated
+    replayed: bool
 
 
 class CrmLead(models.Model):
@@ -221,19 +252,17 @@ class CrmLead(models.Model):
         return country or company.country_id
 
     @api.model
-    def _capture_prepare(self, payload, channel, form, company, lookups, phone_country=None):
+    def _capture_prepare(self, payload, channel, form, company, lookups, phone_country=None) -> CaptureItem:
         """Normalize and validate one payload.
 
         :param phone_country: the country of numbers written without a
             country code, when the payload has no country (default: the
             company's)
 
-        :return: a dict with ``vals`` (lead values), ``match`` (values with
-            phones in E.164, for matching), ``keys``, ``idempotency``,
-            ``payload`` and ``errors`` ({field: message})
+        :return: a CaptureItem
         """
-        item = {"payload": payload, "vals": {}, "match": {}, "keys": [], "idempotency": False,
-                "errors": {}, "notes": {}, "status": "rejected"}
+        item = CaptureItem(payload=payload, vals={}, match={}, keys=[], idempotency=False, errors={}, notes={},
+                           status="rejected")
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
