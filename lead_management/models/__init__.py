@@ -16,10 +16,12 @@ from . import crm_lead_forecast
 from . import crm_lead_routing
 from . import crm_lead_sla
 from . import crm_lead_conversion
+from . import crm_lead_matching
 from . import crm_lead_capture
 from . import crm_lead_ads
 from . import crm_lead_telephony
 from . import lead_capture_log
+from . import lead_capture_log_meta
 from . import lead_capture_form
 from . import lead_capture_form_field
 from . import mail_activity

@@ -2,7 +2,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from datetime import timedelta
+from typing import Any, TypedDict
 
 import psycopg2
 from markupsafe import Markup
@@ -13,6 +13,7 @@ from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext
 
 from ..tools import matching
 from ..tools.normalize import clean_text, normalize_digits, normalize_text, normalize_whitespace
+from .crm_lead_matching import MATCH_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -29,41 +30,42 @@ CAPTURE_EXTRA_FIELDS = {
     "utm_source": 128, "utm_medium": 128, "utm_campaign": 128,
     "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
 }
-#: the engagement event a capture adds to its lead, per channel
-CHANNEL_EVENTS = {
-    "api": "form_submit", "web_form": "form_submit", "website_form": "form_submit", "email": "email_reply",
-    "google_ads": "form_submit", "meta": "form_submit", "call": "call", "chat": "chat",
-}
-#: the source of leads captured without utm_source, per channel
-CHANNEL_SOURCES = {
-    "api": "lead_management.utm_source_landing_page",
-    "web_form": "lead_management.utm_source_website_form",
-    "website_form": "lead_management.utm_source_website_form",
-    "email": "lead_management.utm_source_email",
-    "import": "lead_management.utm_source_import",
-    "google_ads": "lead_management.utm_source_google_ads",
-    "meta": "lead_management.utm_source_meta_ads",
-    "call": "lead_management.utm_source_incoming_call",
-    "chat": "lead_management.utm_source_live_chat",
-}
-#: channels whose people cannot correct what they sent (an ad's form, a
-#: caller's number): a value that does not validate goes into the
-#: description instead of refusing the lead, as long as a way to contact
-#: the person remains
-LENIENT_CHANNELS = ("google_ads", "meta", "call", "chat")
-#: the setting of the country of numbers without a country code, per channel (else the company's)
-CHANNEL_PHONE_COUNTRY_PARAMS = {
-    "api": "lead_management.api_phone_country_id",
-    "call": "lead_management.call_phone_country_id",
-}
-#: fields by which the same person is found (see _find_matching_leads)
-MATCH_FIELDS = ("external_id", "national_id", "vat", "email_from", "phone", "mobile")
 #: more keys than any lead has: refused as a whole, not field by field
 MAX_PAYLOAD_KEYS = 100
 #: what people write around a province's name: استان تهران, Tehran Province
 _PROVINCE_WORDS = re.compile(r"^(استان|province of)\s+|\s+(province|region|მხარე)$")
 _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
+
+
+class CaptureItem(TypedDict, total=False):
+    """One payload on its way through the pipeline (_capture_prepare makes
+    it; the import adds its own keys, see crm_lead_import)."""
+
+    #: what was submitted, as it was
+    payload: Any
+    #: the lead values: of a new lead, or to fill in on the matched one
+    vals: dict
+    #: the values the person is matched by, phones in E.164
+    match: dict
+    #: the match keys of ``match`` (tools.matching.match_keys)
+    keys: list
+    #: the payload's idempotency key, else False
+    idempotency: str | bool
+    #: why it is refused, {field: message}; ``__all__`` for the whole payload
+    errors: dict
+    #: what the lead kept without recognizing it, {field: message}, for the salespeople
+    notes: dict
+    #: created, matched, rejected or error; "rejected" also until the pipeline creates or matches its lead
+    status: str
+    #: values of its engagement event besides the channel's (a call's direction and duration)
+    event: dict
+    #: the lead created or matched, else False
+    lead_id: int | bool
+    #: the earlier item of the same person in the batch (its index while matching), whose lead it shares
+    same_as: Any
+    #: the idempotency key was answered before: the first answer, repeated
+    replayed: bool
 
 
 class CrmLead(models.Model):
@@ -98,7 +100,7 @@ class CrmLead(models.Model):
                 # sudo: the mail gateway's user may not write on the lead's events
                 lead.sudo()._capture_add_events("email")
                 return lead
-        source = self.env.ref(CHANNEL_SOURCES["email"], raise_if_not_found=False)
+        source = self.env.ref(self._get_capture_channels()["email"]["source_xmlid"], raise_if_not_found=False)
         # the type is the pipeline's, not the alias's (see _get_capture_type); the
         # salesperson is the alias's when it names one, else routing's (crm leaves it empty)
         custom_values = dict(custom_values or {}, type=self._get_capture_type())
@@ -110,6 +112,64 @@ class CrmLead(models.Model):
             # sudo: see above
             lead.sudo()._capture_add_events("email")
         return lead
+
+    @api.model
+    def _get_capture_channels(self):
+        """The capture channels, by key: ``label``; ``event_type``, the
+        engagement event a capture adds to its lead; ``source_xmlid``, the
+        source of its leads captured without utm_source, and
+        ``medium_xmlid``, the medium of its forms; ``lenient``, whether its
+        people cannot correct what they sent (an ad's form, a caller's
+        number), so that a value that does not validate goes into the
+        description instead of refusing the lead, as long as a way to
+        contact the person remains; ``phone_country_param``, the setting of
+        the country of its numbers without a country code (else the
+        company's). A bridge declares its channel by overriding this method."""
+        return {
+            "api": {
+                "label": self.env._("Lead API"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_landing_page", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": "lead_management.api_phone_country_id",
+            },
+            "web_form": {
+                "label": self.env._("Web Form"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "email": {
+                "label": self.env._("Email"), "event_type": "email_reply",
+                "source_xmlid": "lead_management.utm_source_email", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "import": {
+                "label": self.env._("Import"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_import", "medium_xmlid": False,
+                "lenient": False, "phone_country_param": False,
+            },
+            "google_ads": {
+                "label": self.env._("Google Ads"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_google_ads",
+                "medium_xmlid": "lead_management.utm_medium_paid_search",
+                "lenient": True, "phone_country_param": False,
+            },
+            "meta": {
+                "label": self.env._("Meta Lead Ads"), "event_type": "form_submit",
+                "source_xmlid": "lead_management.utm_source_meta_ads",
+                "medium_xmlid": "lead_management.utm_medium_paid_social",
+                "lenient": True, "phone_country_param": False,
+            },
+            "call": {
+                "label": self.env._("Phone Call"), "event_type": "call",
+                "source_xmlid": "lead_management.utm_source_incoming_call", "medium_xmlid": False,
+                "lenient": True, "phone_country_param": "lead_management.call_phone_country_id",
+            },
+        }
+
+    @api.model
+    def _get_capture_channel_source(self, channel):
+        """The source of the channel's leads captured without utm_source."""
+        xmlid = self._get_capture_channels().get(channel, {}).get("source_xmlid")
+        return xmlid and self.env.ref(xmlid, raise_if_not_found=False)
 
     @api.model
     def _capture(self, payloads, channel, form=None, api_user=None, remote_addr=None, replay_log=None,
@@ -178,129 +238,13 @@ class CrmLead(models.Model):
         } for item, log in zip(items, logs, strict=True)]
 
     @api.model
-    def _find_matching_leads(self, values_list, keys, days=None):
-        """The open lead of the same person for each of ``values_list``
-        (lead values), by the fields ``keys`` (among MATCH_FIELDS), among
-        the leads updated within the matching window; in one query.
-
-        :param days: the matching window in days (0: any age), instead of
-            the capture's setting
-
-        :return: a list of lead ids (``False`` when none), in the order of
-            ``values_list``
-        """
-        person_keys = [self._get_match_keys(values, keys) for values in values_list]
-        by_kind = defaultdict(set)
-        for person in person_keys:
-            for kind, value in person:
-                by_kind[kind].add(value)
-        if not by_kind:
-            return [False] * len(values_list)
-        days = self._get_capture_match_days() if days is None else days
-        since = fields.Datetime.now() - timedelta(days=days) if days > 0 else None
-        conditions = []
-        for kind, column in (("external_id", "external_id"), ("national_id", "national_id"), ("vat", "vat"),
-                             ("email", "email_normalized"), ("phone", "phone_sanitized"),
-                             ("phone", "secondary_phone_sanitized")):
-            if by_kind.get(kind):
-                conditions.append(SQL("%s = ANY(%s)", SQL.identifier(column), list(by_kind[kind])))
-        self.flush_model(["external_id", "national_id", "vat", "email_normalized", "phone_sanitized",
-                          "secondary_phone_sanitized", "active", "probability", "company_id"])
-        rows = self.env.execute_query(SQL(
-            """SELECT id, write_date, external_id, national_id, vat, email_normalized, phone_sanitized,
-                      secondary_phone_sanitized
-                 FROM crm_lead
-                WHERE active AND COALESCE(probability, 0) < 100 AND %s
-                  AND (company_id IS NULL OR company_id = ANY(%s)) AND (%s)""",
-            SQL("write_date >= %s", since) if since else SQL("TRUE"), self.env.companies.ids,
-            SQL(" OR ").join(conditions)))
-        index = matching.index_candidates((row[0], row[1], self._get_match_keys({
-            "external_id": row[2], "national_id": row[3], "vat": row[4], "email_from": row[5],
-            "phone": row[6], "mobile": row[7]}, MATCH_FIELDS)) for row in rows)
-        return [matching.best_match(person, index) or False for person in person_keys]
-
-    @api.model
-    def _find_matching_customers(self, values_list, keys):
-        """The customer (a contact with a won opportunity or a customer
-        rank) of each of ``values_list``: its best match among customers.
-
-        :return: a list of res.partner ids (``False`` when none)
-        """
-        return [matches[0][0] if matches else False
-                for matches in self._find_matching_partners(values_list, keys, customers_only=True)]
-
-    @api.model
-    def _find_matching_partners(self, values_list, keys, customers_only=False):
-        """The contacts of each of ``values_list`` (lead values), by e-mail,
-        national id, economic code and either phone number, in one query:
-        best first, by the strongest key shared (tools.matching.MATCH_KEYS),
-        then companies before their contacts, then the oldest.
-
-        :param customers_only: only contacts with a won opportunity or a
-            customer rank
-        :return: one list of ``(res.partner id, kind of key)`` per values
-        """
-        Partner = self.env["res.partner"]
-        person_keys = [self._get_match_keys(values, keys) for values in values_list]
-        columns = [("national_id", "national_id"), ("vat", "vat"), ("email", "email_normalized")]
-        columns += [("phone", fname) for fname in ("phone_sanitized", "secondary_phone_sanitized")
-                    if fname in Partner._fields]
-        by_column = defaultdict(set)
-        for person in person_keys:
-            for kind, value in person:
-                for column_kind, column in columns:
-                    if column_kind == kind:
-                        by_column[column].add(value)
-        if not by_column:
-            return [[] for __ in values_list]
-        has_rank = "customer_rank" in Partner._fields  # with account (or sale) installed
-        Partner.flush_model([column for __, column in columns] + ["active", "is_company", "company_id"]
-                            + (["customer_rank"] if has_rank else []))
-        customers = SQL("TRUE")
-        if customers_only:
-            self.flush_model(["partner_id", "probability", "active"])
-            customers = SQL("""(%s OR EXISTS (SELECT 1 FROM crm_lead l
-                                              WHERE l.partner_id = p.id AND l.active AND l.probability = 100))""",
-                            SQL("p.customer_rank > 0") if has_rank else SQL("FALSE"))
-        rows = self.env.execute_query(SQL(
-            """SELECT p.id, p.is_company, %s
-                 FROM res_partner p
-                WHERE p.active AND (p.company_id IS NULL OR p.company_id = ANY(%s)) AND (%s) AND %s""",
-            SQL(", ").join(SQL("p.%s", SQL.identifier(column)) for __, column in columns),
-            self.env.companies.ids,
-            SQL(" OR ").join(SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
-                             for column, values in by_column.items()),
-            customers))
-        index = matching.index_ranked(
-            (row[0], (not row[1], row[0]),
-             [(kind, value) for (kind, __), value in zip(columns, row[2:], strict=True) if value])
-            for row in rows)
-        return [matching.rank_matches(person, index) for person in person_keys]
-
-    @api.model
-    def _get_match_keys(self, values, keys):
-        """The match keys (see tools.matching.match_keys) of lead values,
-        limited to the fields ``keys``: e-mail normalized, phones in E.164
-        (read in the company's country when they have no country code)."""
-        country_code = self.env.company.country_id.code
-        phones = [matching.normalize_phone(values[fname], country_code)
-                  for fname in ("phone", "mobile") if fname in keys and values.get(fname)]
-        return matching.match_keys(
-            email=matching.normalize_email(values.get("email_from")) if "email_from" in keys else None,
-            phones=phones,
-            national_id=values.get("national_id") if "national_id" in keys else None,
-            vat=values.get("vat") if "vat" in keys else None,
-            external_id=values.get("external_id") if "external_id" in keys else None,
-        )
-
-    @api.model
     def _get_capture_phone_country(self, channel, form, company):
         """The country of the channel's numbers written without a country
         code: the form's, else the setting of the lead API or of the calls,
         else the company's."""
         if form:
             return form.phone_country_id or company.country_id
-        param = CHANNEL_PHONE_COUNTRY_PARAMS.get(channel)
+        param = self._get_capture_channels().get(channel, {}).get("phone_country_param")
         # sudo: see _get_capture_match_days
         country_id = param and self.env["ir.config_parameter"].sudo().get_param(param)
         country = self.env["res.country"].browse(int(country_id)).exists() \
@@ -308,31 +252,17 @@ class CrmLead(models.Model):
         return country or company.country_id
 
     @api.model
-    def _get_capture_match_days(self):
-        """Days of the matching window; 0: open leads of any age."""
-        # sudo: settings are readable by administrators only, and apply to every capture
-        return int(self.env["ir.config_parameter"].sudo().get_param("lead_management.capture_match_days", 90) or 0)
-
-    @api.model
-    def _is_capture_customer_matching_enabled(self):
-        # sudo: see _get_capture_match_days
-        return str2bool(self.env["ir.config_parameter"].sudo().get_param(
-            "lead_management.capture_match_customers", "True"))
-
-    @api.model
-    def _capture_prepare(self, payload, channel, form, company, lookups, phone_country=None):
+    def _capture_prepare(self, payload, channel, form, company, lookups, phone_country=None) -> CaptureItem:
         """Normalize and validate one payload.
 
         :param phone_country: the country of numbers written without a
             country code, when the payload has no country (default: the
             company's)
 
-        :return: a dict with ``vals`` (lead values), ``match`` (values with
-            phones in E.164, for matching), ``keys``, ``idempotency``,
-            ``payload`` and ``errors`` ({field: message})
+        :return: a CaptureItem
         """
-        item = {"payload": payload, "vals": {}, "match": {}, "keys": [], "idempotency": False,
-                "errors": {}, "notes": {}, "status": "rejected"}
+        item = CaptureItem(payload=payload, vals={}, match={}, keys=[], idempotency=False, errors={}, notes={},
+                           status="rejected")
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
@@ -376,7 +306,8 @@ class CrmLead(models.Model):
                 errors["consent"] = self.env._("Consent: please accept the terms to send the form.")
         phone_country = company.country_id if phone_country is None else phone_country
         self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
-        if channel in LENIENT_CHANNELS and errors and "__all__" not in errors and set(errors) <= set(texts):
+        if errors and "__all__" not in errors and set(errors) <= set(texts) \
+                and self._get_capture_channels().get(channel, {}).get("lenient"):
             self._capture_keep_invalid(texts, item)
             self._capture_normalize(texts, item, company, channel, form, lookups, phone_country)
         if channel != "import" and not errors \
@@ -553,8 +484,7 @@ class CrmLead(models.Model):
             if record:
                 vals[fname] = record.id
         if not vals.get("source_id"):
-            source = self.env.ref(CHANNEL_SOURCES.get(channel, ""), raise_if_not_found=False) \
-                if channel in CHANNEL_SOURCES else False
+            source = self._capture_lookup(lookups, "channel_source", channel, self._get_capture_channel_source)
             if source:
                 vals["source_id"] = source.id
         return vals, not_found
@@ -778,8 +708,9 @@ class CrmLead(models.Model):
     @api.model
     def _capture_event_values(self, channel, date=None):
         """The values of the channel's engagement event, without its lead."""
+        event_type = self._get_capture_channels().get(channel, {}).get("event_type") or "form_submit"
         return {
-            "event_type": CHANNEL_EVENTS.get(channel, "form_submit"), "date": date or fields.Datetime.now(),
+            "event_type": event_type, "date": date or fields.Datetime.now(),
             "note": self.env._("Captured from %(channel)s", channel=self.env["lead.capture.log"]._get_channel_label(
                 channel)),
         }

@@ -14,12 +14,6 @@ from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 FORM_TRACKING_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "gclid", "fbclid", "referrer",
                         "landing_page", "idempotency_key")
 DEFAULT_FORM_FIELDS = ("contact_name", "email_from", "mobile", "partner_name", "description")
-#: the source and medium of each channel's leads, unless the form says otherwise
-CHANNEL_UTM = {
-    "web_form": ("lead_management.utm_source_website_form", False),
-    "google_ads": ("lead_management.utm_source_google_ads", "lead_management.utm_medium_paid_search"),
-    "meta": ("lead_management.utm_source_meta_ads", "lead_management.utm_medium_paid_social"),
-}
 
 
 class LeadCaptureForm(models.Model):
@@ -113,10 +107,13 @@ class LeadCaptureForm(models.Model):
 
     @api.depends("channel")
     def _compute_utm(self):
+        channels = self.env["crm.lead"]._get_capture_channels()
         for form in self:
-            source, medium = CHANNEL_UTM.get(form.channel, (False, False))
-            form.source_id = source and self.env.ref(source, raise_if_not_found=False)
-            form.medium_id = medium and self.env.ref(medium, raise_if_not_found=False)
+            channel = channels.get(form.channel, {})
+            form.source_id = channel.get("source_xmlid") and self.env.ref(
+                channel["source_xmlid"], raise_if_not_found=False)
+            form.medium_id = channel.get("medium_xmlid") and self.env.ref(
+                channel["medium_xmlid"], raise_if_not_found=False)
 
     @api.depends("token")
     def _compute_submit_url(self):

@@ -41,6 +41,37 @@ class CaptureCase(LeadManagementCase):
 
 
 @tagged("post_install", "-at_install", "lead_management_capture")
+class TestCaptureChannels(CaptureCase):
+    """One registry of channels, extended by the bridges."""
+
+    def test_registry_holds_every_channel(self):
+        channels = self.Lead._get_capture_channels()
+        self.assertLessEqual({"api", "web_form", "email", "import", "google_ads", "meta", "call"}, set(channels))
+        keys = {"label", "event_type", "source_xmlid", "medium_xmlid", "lenient", "phone_country_param"}
+        event_types = dict(self.env["lead.engagement"]._fields["event_type"]._description_selection(self.env))
+        for channel, values in channels.items():
+            with self.subTest(channel=channel):
+                self.assertEqual(set(values), keys)
+                self.assertIn(values["event_type"], event_types)
+                self.assertTrue(self.env.ref(values["source_xmlid"]))
+        self.assertEqual(
+            [channel for channel, _label in self.Log._fields["channel"]._description_selection(self.env)],
+            list(channels), "the log's channels are the registry's")
+        self.assertLessEqual(set(self.env["lead.capture.form"]._fields["channel"].get_values(self.env)),
+                             set(channels))
+        self.assertEqual((channels["meta"]["lenient"], channels["api"]["lenient"]), (True, False))
+        self.assertEqual(channels["call"]["phone_country_param"], "lead_management.call_phone_country_id")
+        self.assertEqual(self.Log._get_channel_label("call"), "Phone Call")
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.assertEqual(self.Log.with_context(lang="fa_IR")._get_channel_label("call"), "تماس تلفنی")
+
+    def test_channel_of_a_form(self):
+        form = self.env["lead.capture.form"].create({"name": "Meta", "channel": "meta"})
+        self.assertEqual((form.source_id, form.medium_id), (self.env.ref("lead_management.utm_source_meta_ads"),
+                                                            self.env.ref("lead_management.utm_medium_paid_social")))
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
 @freeze_time(NOW)
 class TestCapturePipeline(CaptureCase):
 

@@ -17,6 +17,14 @@ class CrmLead(models.Model):
         return self.with_context(lead_management_chat=False)._capture_chat(vals_list[0])
 
     @api.model
+    def _get_capture_channels(self):
+        return dict(super()._get_capture_channels(), chat={
+            "label": self.env._("Live Chat"), "event_type": "chat",
+            "source_xmlid": "lead_management.utm_source_live_chat", "medium_xmlid": False,
+            "lenient": True, "phone_country_param": False,
+        })
+
+    @api.model
     def _capture_chat(self, vals):
         """The lead of a Live Chat conversation, through the capture
         pipeline: the visitor's e-mail and phone (or their contact's) are

@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.addons.crm_livechat.tests import chatbot_common
+from odoo.addons.lead_management.models.crm_lead_capture import CrmLead as CaptureLead
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged, users
 
@@ -31,6 +32,14 @@ class TestLivechatCapture(HttpCase):
             "anonymous_name": "Visitor", "channel_id": self.livechat_channel.id, "persisted": True,
         })
         return self.env["discuss.channel"].browse(data["discuss.channel"][0]["id"]).with_user(self.operator)
+
+    def test_chat_channel_declared_by_the_bridge(self):
+        Lead = self.env["crm.lead"]
+        self.assertNotIn("chat", CaptureLead._get_capture_channels(Lead), "not a channel of lead_management")
+        chat = Lead._get_capture_channels()["chat"]
+        self.assertEqual((chat["event_type"], chat["source_xmlid"], chat["lenient"]),
+                         ("chat", "lead_management.utm_source_live_chat", True))
+        self.assertEqual(self.env["lead.capture.log"]._get_channel_label("chat"), "Live Chat")
 
     def test_new_then_known_visitor(self):
         channel = self._open_session("lm_chat_portal")

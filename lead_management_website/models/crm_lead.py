@@ -21,6 +21,14 @@ class CrmLead(models.Model):
         return self.with_context(lead_management_website_form=False)._capture_website_form(vals_list[0], submission)
 
     @api.model
+    def _get_capture_channels(self):
+        return dict(super()._get_capture_channels(), website_form={
+            "label": self.env._("Website Contact Form"), "event_type": "form_submit",
+            "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
+            "lenient": False, "phone_country_param": False,
+        })
+
+    @api.model
     def _capture_website_form(self, vals, submission):
         """The lead of a website contact form's submission, through the
         capture pipeline: a new lead, or the open lead of the same person.

@@ -1,3 +1,4 @@
+from odoo.addons.lead_management.models.crm_lead_capture import CrmLead as CaptureLead
 from odoo.tests import HttpCase, tagged
 
 FORM_PATH = "/website/form/crm.lead"
@@ -65,6 +66,14 @@ class TestWebsiteContactForm(HttpCase):
         self.assertIn("9000", note.body)
         self.assertEqual(lead.engagement_ids.mapped("event_type"), ["form_submit"])
         self.assertEqual(self.captured("KNOWN@example.com").status, "matched")
+
+    def test_website_form_channel_declared_by_the_bridge(self):
+        Lead = self.env["crm.lead"]
+        self.assertNotIn("website_form", CaptureLead._get_capture_channels(Lead), "not a channel of lead_management")
+        channel = Lead._get_capture_channels()["website_form"]
+        self.assertEqual((channel["event_type"], channel["source_xmlid"], channel["lenient"]),
+                         ("form_submit", "lead_management.utm_source_website_form", False))
+        self.assertEqual(self.env["lead.capture.log"]._get_channel_label("website_form"), "Website Contact Form")
 
     def test_utm_cookies(self):
         self.opener.cookies.set("odoo_utm_source", "Spring Newsletter")
