@@ -5,8 +5,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import scoring
-
 #: above this many leads, a model or rule change rescores through the cron
 IMMEDIATE_RESCORE_LIMIT = 2000
 
@@ -148,38 +146,14 @@ class LeadScoringModel(models.Model):
             Lead._schedule_full_rescore()
 
     def _score_leads(self, leads, values, now, matches, with_details=False):
-        """Add this model's fit and engagement points of ``leads`` to ``values``.
-
-        :param dict matches: {fit rule: ids of the leads matching its domain}
-            (see crm.lead._match_domains); a rule missing failed
-        """
+        """Add the points of this model's active rules for ``leads`` to
+        ``values`` (see lead.scoring.rule._score)."""
         self.ensure_one()
         details = defaultdict(list) if with_details else None
-        rules = self.rule_ids.filtered("active")
-        for rule in rules.filtered(lambda rule: rule.kind == "fit" and rule in matches):
-            for lead_id in leads.ids:
-                if lead_id in matches[rule]:
-                    values[lead_id]["fit"] += rule.points
-                    if details is not None:
-                        details[lead_id].append((rule.name, rule.points))
-        for rule in rules.filtered(lambda rule: rule.kind == "probability"):
-            for lead in leads:
-                points = round(rule.points * (lead.automated_probability or 0.0) / 100.0)
-                values[lead.id]["fit"] += points
-                if details is not None:
-                    details[lead.id].append((self.env._(
-                        "%(rule)s (predictive probability %(probability)s%%)",
-                        rule=rule.name, probability=round(lead.automated_probability or 0.0)), points))
-        engagement_rules = rules.filtered(lambda rule: rule.kind == "engagement" and rule.event_type)
-        if engagement_rules:
-            for lead_id, rule_id, count, decayed in self._get_engagement_sums(leads, engagement_rules, now):
-                rule = engagement_rules.browse(rule_id)
-                points = round(scoring.capped(decayed, rule.max_points))
-                values[lead_id]["engagement"] += points
-                if details is not None:
-                    details[lead_id].append((self.env._(
-                        "%(rule)s: %(count)s events, %(decayed)s points after decay", rule=rule.name,
-                        count=count, decayed=round(decayed, 1)), points))
+        for lead_id, part, points, label in self.rule_ids.filtered("active")._score(leads, now, matches, with_details):
+            values[lead_id][part] += points
+            if details is not None:
+                details[lead_id].append((label, points))
         if details is not None:
             for lead_id, lines in details.items():
                 values[lead_id]["details"] = lines

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools import scoring
 from .lead_engagement import EVENT_TYPES
 
 
@@ -72,3 +73,52 @@ class LeadScoringRule(models.Model):
         """Domain of the leads that get the points of this fit rule."""
         self.ensure_one()
         return safe_eval(self.domain or "[]")
+
+    def _score(self, leads, now, matches, with_details=False):
+        """Points of these rules of one scoring model for ``leads``, kind by
+        kind in the order of the selection. Each kind is scored by its method
+        ``_score_<kind>`` (as server actions run ``_run_action_<state>``): an
+        addon adds a kind with ``selection_add`` and that one method. It gets
+        the rules of its kind and all the leads, runs no query per lead, and
+        yields ``(lead id, part, points, label)``: part ``"fit"`` or
+        ``"engagement"``, label the line of the score explanation (None
+        without ``with_details``).
+
+        :param dict matches: {fit rule: ids of the leads matching its domain}
+            (see crm.lead._match_domains); a rule missing failed
+        """
+        rules_by_kind = self.grouped("kind")
+        for kind in self._fields["kind"].get_values(self.env):
+            if kind in rules_by_kind:
+                yield from getattr(rules_by_kind[kind], f"_score_{kind}")(leads, now, matches, with_details)
+
+    def _score_fit(self, leads, now, matches, with_details):
+        """Each rule's points for the leads matching its domain."""
+        for rule in self.filtered(lambda rule: rule in matches):
+            for lead_id in leads.ids:
+                if lead_id in matches[rule]:
+                    yield lead_id, "fit", rule.points, rule.name
+
+    def _score_engagement(self, leads, now, matches, with_details):
+        """Each rule's points per event of its type, decayed with the event's
+        age by the model's half-life and capped, in one query."""
+        rules = self.filtered("event_type")
+        if not rules:
+            return
+        for lead_id, rule_id, count, decayed in rules.model_id._get_engagement_sums(leads, rules, now):
+            rule = rules.browse(rule_id)
+            points = round(scoring.capped(decayed, rule.max_points))
+            label = self.env._(
+                "%(rule)s: %(count)s events, %(decayed)s points after decay", rule=rule.name,
+                count=count, decayed=round(decayed, 1)) if with_details else None
+            yield lead_id, "engagement", points, label
+
+    def _score_probability(self, leads, now, matches, with_details):
+        """Odoo's predictive probability of each lead, scaled to each rule's points."""
+        for rule in self:
+            for lead in leads:
+                probability = lead.automated_probability or 0.0
+                label = self.env._(
+                    "%(rule)s (predictive probability %(probability)s%%)",
+                    rule=rule.name, probability=round(probability)) if with_details else None
+                yield lead.id, "fit", round(rule.points * probability / 100.0), label

@@ -188,6 +188,29 @@ class TestScoring(LeadManagementCase):
         lead.action_recompute_score()
         self.assertEqual(lead.score_fit, 10)
 
+    def test_every_kind_has_its_scoring_method(self):
+        """Rules are scored by the method named after their kind, _score_<kind>:
+        a kind added (selection_add) without its method fails here."""
+        Rule = self.env["lead.scoring.rule"]
+        for kind in Rule._fields["kind"].get_values(self.env):
+            with self.subTest(kind=kind):
+                self.assertTrue(callable(getattr(Rule, f"_score_{kind}", None)),
+                                f"the scoring rule kind {kind!r} has no method _score_{kind}")
+
+    def test_rules_scored_kind_by_kind(self):
+        """Each kind's method gets the rules of its kind and the leads, and
+        yields (lead id, part, points, label), kinds in the selection's order."""
+        lead = self._create_lead("Kinds", team=self.team_iran, company_size="1000_plus")
+        self._event(lead, "meeting")
+        rules = self.model.rule_ids
+        fit_rules = rules.filtered(lambda rule: rule.kind == "fit")
+        matches, errors = lead._match_domains({rule: rule._get_lead_domain() for rule in fit_rules})
+        self.assertFalse(errors)
+        self.assertEqual(list(rules._score(lead, fields.Datetime.now(), matches)), [
+            (lead.id, "fit", 30, "Large company"),
+            (lead.id, "engagement", 20, None),
+        ])
+
     def test_explanation(self):
         lead = self._create_lead("Explain", team=self.team_iran, company_size="1000_plus")
         self._event(lead, "email_open")
