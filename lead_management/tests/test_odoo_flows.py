@@ -107,9 +107,9 @@ class TestOdooFlowsQueryCount(TransactionCase):
     @users("lm_flow_manager")
     @warmup
     def test_merge_10(self):
-        self._merge(10, 84)
+        self._merge(10, 85)
 
     @users("lm_flow_manager")
     @warmup
     def test_merge_200(self):
-        self._merge(200, 464)
+        self._merge(200, 465)
