@@ -2,9 +2,9 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
+from functools import partial
 from typing import Any, TypedDict
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -13,6 +13,7 @@ from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext
 
 from ..tools import matching
 from ..tools.normalize import clean_text, normalize_digits, normalize_text, normalize_whitespace
+from ..tools.savepoint import call_batch_in_savepoint, call_in_savepoint
 from .crm_lead_matching import MATCH_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -607,17 +608,11 @@ class CrmLead(models.Model):
             event = self._capture_event_values(channel)
             for item in new:
                 item["vals"]["engagement_ids"] = [Command.create({**event, **item["event"]})]
-            try:
-                with self.env.cr.savepoint():
-                    leads = self.create([item["vals"] for item in new])
-            except psycopg2.OperationalError:
-                raise
-            except Exception:
-                leads = self.browse()
-                for item in new:
-                    leads |= self._capture_create_one(item)
-            else:
-                for item, lead in zip(new, leads, strict=True):
+            leads = call_batch_in_savepoint(
+                self.env.cr, new, lambda items: self.create([item["vals"] for item in items]),
+                lambda item: self.create(item["vals"]), self._capture_create_failed)
+            for item, lead in zip(new, leads, strict=True):
+                if lead:
                     item.update(lead_id=lead.id, status="created")
             # given to a salesperson by their form or channel: the response-time target routing would set
             owned = [item["lead_id"] for item in new if item["status"] == "created" and item["vals"].get("user_id")]
@@ -646,18 +641,10 @@ class CrmLead(models.Model):
         return Markup("").join(Markup("<p>%s</p>") % note for note in item["notes"].values())
 
     @api.model
-    def _capture_create_one(self, item):
-        try:
-            with self.env.cr.savepoint():
-                lead = self.create(item["vals"])
-        except psycopg2.OperationalError:
-            raise
-        except Exception as error:
-            _logger.info("lead_management: capture failed: %s", error)
-            item.update(status="error", errors={"__all__": self._capture_error_message(error)})
-            return self.browse()
-        item.update(lead_id=lead.id, status="created")
-        return lead
+    def _capture_create_failed(self, item, error):
+        _logger.info("lead_management: capture failed: %s", error)
+        item.update(status="error", errors={"__all__": self._capture_error_message(error)})
+        return self.browse()
 
     @api.model
     def _capture_error_message(self, error):
@@ -685,13 +672,10 @@ class CrmLead(models.Model):
                 updates[repr(sorted(fill.items()))].append((fill, lead.id))
         for group in updates.values():
             fill, lead_ids = group[0][0], [lead_id for __, lead_id in group]
-            try:
-                with self.env.cr.savepoint():
-                    self.browse(lead_ids).write(fill)
-            except psycopg2.OperationalError:
-                raise
-            except UserError as error:  # the submission is kept in the note and the log
-                _logger.info("lead_management: captured values not filled in on leads %s: %s", lead_ids, error)
+            # a value refused: the submission is kept in the note and the log
+            call_in_savepoint(self.env.cr, partial(self.browse(lead_ids).write, fill),
+                              partial(_logger.info, "lead_management: captured values not filled in on leads %s: %s",
+                                      lead_ids), errors=UserError)
         event = self._capture_event_values(channel)
         # sudo: the event follows the capture, whoever sent it
         self.env["lead.engagement"].sudo().create([
