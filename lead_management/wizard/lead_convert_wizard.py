@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
+from ..tools.notification import notification_action
 from ..tools.savepoint import call_in_savepoint
 
 #: messages written by a person or an integration (a note posted by code is a
@@ -129,16 +130,8 @@ class LeadConvertWizard(models.TransientModel):
             not_converted = "; ".join(
                 self.env._("%(lead)s (%(error)s)", lead=lead.display_name, error=error) for lead, error in failures)
             message += " " + self.env._("Not converted: %(failures)s", failures=not_converted)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if failures else "success",
-                "message": message,
-                "sticky": bool(failures),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification_action(message, type="warning" if failures else "success", sticky=bool(failures),
+                                   next_action={"type": "ir.actions.act_window_close"})
 
     def _convert_lead(self, lead, candidates):
         if not lead.active or lead.probability == 100:
