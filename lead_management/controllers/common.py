@@ -60,6 +60,26 @@ class CaptureRequestMixin:
                 headers={"Retry-After": RETRY_AFTER_SECONDS})
         return body, None
 
+    def _read_api_json(self, channel, max_size, too_large):
+        """``(body, values, single, refusal)`` of a JSON request with an API
+        key: its body and the JSON objects it sends (``single``: one, not a
+        list), or the answer refusing it (see _read_api_request; 400, in the
+        capture log, for a body that is not one object or a list of them)."""
+        body, refusal = self._read_api_request(max_size, too_large)
+        if refusal:
+            return body, [], True, refusal
+        error, values, single = self._parse_json_body(body)
+        if error:
+            refusal = self._refuse_api_body(channel, error, body)
+        return body, values, single, refusal
+
+    def _refuse_api_body(self, channel, error, body):
+        """The 400 answer to an API request refused for ``error``, in the capture log."""
+        env = request.env
+        env["lead.capture.log"]._log_refused(
+            channel, error, body, api_user=env.user, remote_addr=request.httprequest.remote_addr)
+        return self._json(400, {"errors": {"__all__": error}})
+
     def _read_body(self, max_size):
         """The request body (a form's fields, already read by Odoo, as a
         dict), or None when it is larger than ``max_size``."""

@@ -26,19 +26,15 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         (or the call already received), 422 with the field errors, 400 for
         a body that is not JSON."""
         env = request.env
-        Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        body, refusal = self._read_api_request(CALLS_MAX_BODY, env._(
+        body, events, single, refusal = self._read_api_json("call", CALLS_MAX_BODY, env._(
             "The request is larger than %(max)s bytes; send fewer calls per request.", max=CALLS_MAX_BODY))
+        if not refusal and not single and len(events) > API_MAX_LEADS:
+            refusal = self._refuse_api_body("call", env._(
+                "Expected at most %(max)s calls per request, got %(count)s.", max=API_MAX_LEADS, count=len(events)),
+                body)
         if refusal:
             return refusal
-        error, events, single = self._parse_json_body(body)
-        if not error and not single and len(events) > API_MAX_LEADS:
-            error = env._("Expected at most %(max)s calls per request, got %(count)s.",
-                          max=API_MAX_LEADS, count=len(events))
-        if error:
-            Log._log_refused("call", error, body, api_user=env.user, remote_addr=remote_addr)
-            return self._json(400, {"errors": {"__all__": error}})
         # a concurrent request for the same call (OperationalError): Odoo retries the request
         results = call_in_savepoint(
             env.cr, lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
