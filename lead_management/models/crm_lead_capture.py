@@ -39,6 +39,13 @@ _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 1
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
 
 
+def capture_channel(label, source_xmlid, event_type="form_submit", medium_xmlid=False, lenient=False,
+                    phone_country_param=False):
+    """A capture channel as crm.lead._get_capture_channels describes it."""
+    return {"label": label, "event_type": event_type, "source_xmlid": source_xmlid, "medium_xmlid": medium_xmlid,
+            "lenient": lenient, "phone_country_param": phone_country_param}
+
+
 class CaptureItem(TypedDict, total=False):
     """One payload on its way through the pipeline (_capture_prepare makes
     it; the import adds its own keys, see crm_lead_import)."""
@@ -127,43 +134,19 @@ class CrmLead(models.Model):
         the country of its numbers without a country code (else the
         company's). A bridge declares its channel by overriding this method."""
         return {
-            "api": {
-                "label": self.env._("Lead API"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_landing_page", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": "lead_management.api_phone_country_id",
-            },
-            "web_form": {
-                "label": self.env._("Web Form"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "email": {
-                "label": self.env._("Email"), "event_type": "email_reply",
-                "source_xmlid": "lead_management.utm_source_email", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "import": {
-                "label": self.env._("Import"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_import", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "google_ads": {
-                "label": self.env._("Google Ads"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_google_ads",
-                "medium_xmlid": "lead_management.utm_medium_paid_search",
-                "lenient": True, "phone_country_param": False,
-            },
-            "meta": {
-                "label": self.env._("Meta Lead Ads"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_meta_ads",
-                "medium_xmlid": "lead_management.utm_medium_paid_social",
-                "lenient": True, "phone_country_param": False,
-            },
-            "call": {
-                "label": self.env._("Phone Call"), "event_type": "call",
-                "source_xmlid": "lead_management.utm_source_incoming_call", "medium_xmlid": False,
-                "lenient": True, "phone_country_param": "lead_management.call_phone_country_id",
-            },
+            "api": capture_channel(self.env._("Lead API"), "lead_management.utm_source_landing_page",
+                                   phone_country_param="lead_management.api_phone_country_id"),
+            "web_form": capture_channel(self.env._("Web Form"), "lead_management.utm_source_website_form"),
+            "email": capture_channel(self.env._("Email"), "lead_management.utm_source_email",
+                                     event_type="email_reply"),
+            "import": capture_channel(self.env._("Import"), "lead_management.utm_source_import"),
+            "google_ads": capture_channel(self.env._("Google Ads"), "lead_management.utm_source_google_ads",
+                                          medium_xmlid="lead_management.utm_medium_paid_search", lenient=True),
+            "meta": capture_channel(self.env._("Meta Lead Ads"), "lead_management.utm_source_meta_ads",
+                                    medium_xmlid="lead_management.utm_medium_paid_social", lenient=True),
+            "call": capture_channel(self.env._("Phone Call"), "lead_management.utm_source_incoming_call",
+                                    event_type="call", lenient=True,
+                                    phone_country_param="lead_management.call_phone_country_id"),
         }
 
     @api.model
