@@ -30,19 +30,14 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
         the field errors, 400 for a body that is not JSON, 413 for one that
         is too large, 429 beyond the key's rate."""
         env = request.env
-        Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        body, refusal = self._read_api_request(API_MAX_BODY, env._(
+        _body, payloads, single, refusal = self._read_api_json("api", API_MAX_BODY, env._(
             "The request is larger than %(max)s bytes; send fewer leads per request.", max=API_MAX_BODY))
         if refusal:
             return refusal
-        error, payloads, single = self._parse_json_body(body)
-        if not error and not single and len(payloads) > API_MAX_LEADS:
+        if not single and len(payloads) > API_MAX_LEADS:
             return self._json(413, {"errors": {"__all__": env._(
                 "Expected at most %(max)s leads per request, got %(count)s.", max=API_MAX_LEADS, count=len(payloads))}})
-        if error:
-            Log._log_refused("api", error, body, api_user=env.user, remote_addr=remote_addr)
-            return self._json(400, {"errors": {"__all__": error}})
         idempotency_key = request.httprequest.headers.get("Idempotency-Key")
         if single and idempotency_key and isinstance(payloads[0], dict):
             payloads[0].setdefault("idempotency_key", idempotency_key[:128])

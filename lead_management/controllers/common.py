@@ -1,9 +1,9 @@
 import json
 import logging
 
-import psycopg2
-
 from odoo.http import request
+
+from ..tools.savepoint import call_in_savepoint
 
 _logger = logging.getLogger(__name__)
 
@@ -19,24 +19,28 @@ class CaptureRequestMixin:
         """crm.lead._capture; a failure after validation leaves neither the
         lead nor half of it, and is logged with its error."""
         env = request.env
-        try:
-            with env.cr.savepoint():
-                return env["crm.lead"]._capture(payloads, channel, **kwargs)
-        except psycopg2.OperationalError:
-            raise   # a concurrent capture of the same person: Odoo retries the request
-        except Exception:
-            _logger.exception("lead_management: capture from %s failed", channel)
-            error = env._("The submission could not be saved; it is kept in the capture log to be replayed.")
-            form = kwargs.get("form")
-            # sudo: the log records every request, whoever sends it
-            env["lead.capture.log"].sudo().create([{
-                "channel": channel, "status": "error", "error": error,
-                "payload": env["lead.capture.log"]._dump_payload(payload),
-                "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
-                "api_user_id": kwargs["api_user"].id if kwargs.get("api_user") else False,
-                "remote_addr": kwargs.get("remote_addr") or False,
-            } for payload in payloads])
-            return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
+        # a concurrent capture of the same person (OperationalError): Odoo retries the request
+        return call_in_savepoint(env.cr, lambda: env["crm.lead"]._capture(payloads, channel, **kwargs),
+                                 lambda error: self._capture_failed(payloads, channel, error, **kwargs))
+
+    def _capture_failed(self, payloads, channel, exception, **kwargs):
+        """The results of a capture that failed with ``exception``: its
+        payloads are kept in the capture log to be replayed."""
+        _logger.error("lead_management: capture from %s failed", channel, exc_info=exception)
+        error = request.env._("The submission could not be saved; it is kept in the capture log to be replayed.")
+        self._keep_failed_capture(payloads, channel, error, **kwargs)
+        return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
+
+    def _keep_failed_capture(self, payloads, channel, error, form=None, api_user=None, remote_addr=None, **_kwargs):
+        """Keep the payloads of a capture that failed in the capture log,
+        with ``error``, to be replayed."""
+        Log = request.env["lead.capture.log"]
+        # sudo: the log records every request, whoever sends it
+        Log.sudo().create([{
+            "channel": channel, "status": "error", "error": error, "payload": Log._dump_payload(payload),
+            "form_id": form.id if form else False, "team_id": form.team_id.id if form else False,
+            "api_user_id": api_user.id if api_user else False, "remote_addr": remote_addr or False,
+        } for payload in payloads])
 
     def _read_api_request(self, max_size, too_large):
         """``(body, refusal)`` of a request with an API key: its body, or
@@ -55,6 +59,26 @@ class CaptureRequestMixin:
                 "More than %(rate)s requests per minute with this key; retry in a minute.", rate=rate)}},
                 headers={"Retry-After": RETRY_AFTER_SECONDS})
         return body, None
+
+    def _read_api_json(self, channel, max_size, too_large):
+        """``(body, values, single, refusal)`` of a JSON request with an API
+        key: its body and the JSON objects it sends (``single``: one, not a
+        list), or the answer refusing it (see _read_api_request; 400, in the
+        capture log, for a body that is not one object or a list of them)."""
+        body, refusal = self._read_api_request(max_size, too_large)
+        if refusal:
+            return body, [], True, refusal
+        error, values, single = self._parse_json_body(body)
+        if error:
+            refusal = self._refuse_api_body(channel, error, body)
+        return body, values, single, refusal
+
+    def _refuse_api_body(self, channel, error, body):
+        """The 400 answer to an API request refused for ``error``, in the capture log."""
+        env = request.env
+        env["lead.capture.log"]._log_refused(
+            channel, error, body, api_user=env.user, remote_addr=request.httprequest.remote_addr)
+        return self._json(400, {"errors": {"__all__": error}})
 
     def _read_body(self, max_size):
         """The request body (a form's fields, already read by Odoo, as a

@@ -1,10 +1,9 @@
 import logging
 
-import psycopg2
-
 from odoo import http
 from odoo.http import request
 
+from ..tools.savepoint import call_in_savepoint
 from .capture import API_MAX_LEADS
 from .common import CaptureRequestMixin
 
@@ -27,32 +26,23 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         (or the call already received), 422 with the field errors, 400 for
         a body that is not JSON."""
         env = request.env
-        Log = env["lead.capture.log"]
         remote_addr = request.httprequest.remote_addr
-        body, refusal = self._read_api_request(CALLS_MAX_BODY, env._(
+        body, events, single, refusal = self._read_api_json("call", CALLS_MAX_BODY, env._(
             "The request is larger than %(max)s bytes; send fewer calls per request.", max=CALLS_MAX_BODY))
+        if not refusal and not single and len(events) > API_MAX_LEADS:
+            refusal = self._refuse_api_body("call", env._(
+                "Expected at most %(max)s calls per request, got %(count)s.", max=API_MAX_LEADS, count=len(events)),
+                body)
         if refusal:
             return refusal
-        error, events, single = self._parse_json_body(body)
-        if not error and not single and len(events) > API_MAX_LEADS:
-            error = env._("Expected at most %(max)s calls per request, got %(count)s.",
-                          max=API_MAX_LEADS, count=len(events))
-        if error:
-            Log._log_refused("call", error, body, api_user=env.user, remote_addr=remote_addr)
-            return self._json(400, {"errors": {"__all__": error}})
-        try:
-            with env.cr.savepoint():
-                results = env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr)
-        except psycopg2.OperationalError:
-            raise   # a concurrent request for the same call: Odoo retries the request
-        except Exception:
-            _logger.warning("lead_management: calls not recorded", exc_info=True)
+        # a concurrent request for the same call (OperationalError): Odoo retries the request
+        results = call_in_savepoint(
+            env.cr, lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
+            lambda error: error)
+        if isinstance(results, Exception):
+            _logger.warning("lead_management: calls not recorded", exc_info=results)
             error = env._("The call could not be recorded; it is kept in the capture log to be replayed.")
-            # sudo: the log records every request, whoever sends it
-            Log.sudo().create([{
-                "channel": "call", "status": "error", "error": error, "payload": Log._dump_payload(event),
-                "api_user_id": env.uid, "remote_addr": remote_addr or False,
-            } for event in events])
+            self._keep_failed_capture(events, "call", error, api_user=env.user, remote_addr=remote_addr)
             return self._json(500, {"errors": {"__all__": error}})
         statuses = {result["status"] for result in results}
         status = 201 if "created" in statuses else 200 if "matched" in statuses else 422

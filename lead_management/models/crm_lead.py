@@ -2,14 +2,13 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import OrderedSet
 
 from ..tools import scoring
+from ..tools.savepoint import call_in_savepoint
 
 _logger = logging.getLogger(__name__)
 
@@ -300,11 +299,7 @@ class CrmLead(models.Model):
                 leads = self.browse(deferred.get(hook, ())).exists()
                 if not leads:
                     continue
-                try:
-                    with self.env.cr.savepoint():
-                        getattr(leads, hook)()
-                except psycopg2.OperationalError:
-                    raise   # serialization failures and lock timeouts: Odoo retries the transaction
-                except Exception:
-                    _logger.exception("lead_management: %s failed on leads %s", hook, leads.ids)
+                # serialization failures and lock timeouts (OperationalError): Odoo retries the transaction
+                call_in_savepoint(self.env.cr, getattr(leads, hook), lambda _error, hook=hook, leads=leads:
+                                  _logger.exception("lead_management: %s failed on leads %s", hook, leads.ids))
         _logger.warning("lead_management: deferred hooks still pending after %s rounds", DEFERRED_HOOKS_MAX_ROUNDS)

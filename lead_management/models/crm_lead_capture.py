@@ -2,9 +2,9 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
+from functools import partial
 from typing import Any, TypedDict
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -13,6 +13,7 @@ from odoo.tools import SQL, email_normalize, escape_psql, html_escape, plaintext
 
 from ..tools import matching
 from ..tools.normalize import clean_text, normalize_digits, normalize_text, normalize_whitespace
+from ..tools.savepoint import call_batch_in_savepoint, call_in_savepoint
 from .crm_lead_matching import MATCH_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +37,13 @@ MAX_PAYLOAD_KEYS = 100
 _PROVINCE_WORDS = re.compile(r"^(استان|province of)\s+|\s+(province|region|მხარე)$")
 _SINGLE_LINE_CONTROLS = str.maketrans({chr(code): " " for code in [*range(32), 127]})
 _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if chr(code) not in "\n\t"})
+
+
+def capture_channel(label, source_xmlid, event_type="form_submit", medium_xmlid=False, lenient=False,
+                    phone_country_param=False):
+    """A capture channel as crm.lead._get_capture_channels describes it."""
+    return {"label": label, "event_type": event_type, "source_xmlid": source_xmlid, "medium_xmlid": medium_xmlid,
+            "lenient": lenient, "phone_country_param": phone_country_param}
 
 
 class CaptureItem(TypedDict, total=False):
@@ -126,43 +134,19 @@ class CrmLead(models.Model):
         the country of its numbers without a country code (else the
         company's). A bridge declares its channel by overriding this method."""
         return {
-            "api": {
-                "label": self.env._("Lead API"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_landing_page", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": "lead_management.api_phone_country_id",
-            },
-            "web_form": {
-                "label": self.env._("Web Form"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "email": {
-                "label": self.env._("Email"), "event_type": "email_reply",
-                "source_xmlid": "lead_management.utm_source_email", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "import": {
-                "label": self.env._("Import"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_import", "medium_xmlid": False,
-                "lenient": False, "phone_country_param": False,
-            },
-            "google_ads": {
-                "label": self.env._("Google Ads"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_google_ads",
-                "medium_xmlid": "lead_management.utm_medium_paid_search",
-                "lenient": True, "phone_country_param": False,
-            },
-            "meta": {
-                "label": self.env._("Meta Lead Ads"), "event_type": "form_submit",
-                "source_xmlid": "lead_management.utm_source_meta_ads",
-                "medium_xmlid": "lead_management.utm_medium_paid_social",
-                "lenient": True, "phone_country_param": False,
-            },
-            "call": {
-                "label": self.env._("Phone Call"), "event_type": "call",
-                "source_xmlid": "lead_management.utm_source_incoming_call", "medium_xmlid": False,
-                "lenient": True, "phone_country_param": "lead_management.call_phone_country_id",
-            },
+            "api": capture_channel(self.env._("Lead API"), "lead_management.utm_source_landing_page",
+                                   phone_country_param="lead_management.api_phone_country_id"),
+            "web_form": capture_channel(self.env._("Web Form"), "lead_management.utm_source_website_form"),
+            "email": capture_channel(self.env._("Email"), "lead_management.utm_source_email",
+                                     event_type="email_reply"),
+            "import": capture_channel(self.env._("Import"), "lead_management.utm_source_import"),
+            "google_ads": capture_channel(self.env._("Google Ads"), "lead_management.utm_source_google_ads",
+                                          medium_xmlid="lead_management.utm_medium_paid_search", lenient=True),
+            "meta": capture_channel(self.env._("Meta Lead Ads"), "lead_management.utm_source_meta_ads",
+                                    medium_xmlid="lead_management.utm_medium_paid_social", lenient=True),
+            "call": capture_channel(self.env._("Phone Call"), "lead_management.utm_source_incoming_call",
+                                    event_type="call", lenient=True,
+                                    phone_country_param="lead_management.call_phone_country_id"),
         }
 
     @api.model
@@ -607,17 +591,11 @@ class CrmLead(models.Model):
             event = self._capture_event_values(channel)
             for item in new:
                 item["vals"]["engagement_ids"] = [Command.create({**event, **item["event"]})]
-            try:
-                with self.env.cr.savepoint():
-                    leads = self.create([item["vals"] for item in new])
-            except psycopg2.OperationalError:
-                raise
-            except Exception:
-                leads = self.browse()
-                for item in new:
-                    leads |= self._capture_create_one(item)
-            else:
-                for item, lead in zip(new, leads, strict=True):
+            leads = call_batch_in_savepoint(
+                self.env.cr, new, lambda items: self.create([item["vals"] for item in items]),
+                lambda item: self.create(item["vals"]), self._capture_create_failed)
+            for item, lead in zip(new, leads, strict=True):
+                if lead:
                     item.update(lead_id=lead.id, status="created")
             # given to a salesperson by their form or channel: the response-time target routing would set
             owned = [item["lead_id"] for item in new if item["status"] == "created" and item["vals"].get("user_id")]
@@ -646,18 +624,10 @@ class CrmLead(models.Model):
         return Markup("").join(Markup("<p>%s</p>") % note for note in item["notes"].values())
 
     @api.model
-    def _capture_create_one(self, item):
-        try:
-            with self.env.cr.savepoint():
-                lead = self.create(item["vals"])
-        except psycopg2.OperationalError:
-            raise
-        except Exception as error:
-            _logger.info("lead_management: capture failed: %s", error)
-            item.update(status="error", errors={"__all__": self._capture_error_message(error)})
-            return self.browse()
-        item.update(lead_id=lead.id, status="created")
-        return lead
+    def _capture_create_failed(self, item, error):
+        _logger.info("lead_management: capture failed: %s", error)
+        item.update(status="error", errors={"__all__": self._capture_error_message(error)})
+        return self.browse()
 
     @api.model
     def _capture_error_message(self, error):
@@ -685,13 +655,10 @@ class CrmLead(models.Model):
                 updates[repr(sorted(fill.items()))].append((fill, lead.id))
         for group in updates.values():
             fill, lead_ids = group[0][0], [lead_id for __, lead_id in group]
-            try:
-                with self.env.cr.savepoint():
-                    self.browse(lead_ids).write(fill)
-            except psycopg2.OperationalError:
-                raise
-            except UserError as error:  # the submission is kept in the note and the log
-                _logger.info("lead_management: captured values not filled in on leads %s: %s", lead_ids, error)
+            # a value refused: the submission is kept in the note and the log
+            call_in_savepoint(self.env.cr, partial(self.browse(lead_ids).write, fill),
+                              partial(_logger.info, "lead_management: captured values not filled in on leads %s: %s",
+                                      lead_ids), errors=UserError)
         event = self._capture_event_values(channel)
         # sudo: the event follows the capture, whoever sent it
         self.env["lead.engagement"].sudo().create([

@@ -1,7 +1,6 @@
 import logging
 import os
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import api, models
@@ -10,6 +9,7 @@ from odoo.tools import html2plaintext
 
 from ..tools import matching, spreadsheet
 from ..tools.normalize import normalize_text
+from ..tools.savepoint import call_batch_in_savepoint
 from .crm_lead_capture import CAPTURE_EXTRA_FIELDS, CAPTURE_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -461,27 +461,13 @@ class CrmLead(models.Model):
         for start in range(0, len(firsts), IMPORT_BATCH_SIZE):
             batch = firsts[start:start + IMPORT_BATCH_SIZE]
             # nobody's (see _capture_normalize) until routing below, not the importer's
-            vals_list = [creates[item["row"]] for item in batch]
-            try:
-                with self.env.cr.savepoint():
-                    leads = Lead.create(vals_list)
-            except psycopg2.OperationalError:
-                raise
-            except Exception:  # a bad row: created row by row below, so that it fails alone
-                leads = self.browse()
-                for item, vals in zip(batch, vals_list, strict=True):
-                    try:
-                        with self.env.cr.savepoint():
-                            leads |= Lead.create(vals)
-                    except psycopg2.OperationalError:
-                        raise
-                    except Exception as error:
-                        item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"],
-                                                   error=self._capture_error_message(error))
-                batch = [item for item in batch if not item["error"]]
+            leads = call_batch_in_savepoint(
+                self.env.cr, batch, lambda items: Lead.create([creates[item["row"]] for item in items]),
+                lambda item: Lead.create(creates[item["row"]]), self._import_row_failed)
             for item, lead in zip(batch, leads, strict=True):
-                item["lead_id"] = lead.id
-            created |= leads
+                if lead:
+                    item["lead_id"] = lead.id
+                    created |= lead
         lead_by_row = {item["row"]: item["lead_id"] for item in firsts}
         for item in items:
             kind, key = item["target"]
@@ -501,22 +487,17 @@ class CrmLead(models.Model):
         if not changes:
             return
         failed = {}
-        try:
-            with self.env.cr.savepoint():
-                for lead_id, (__, vals) in changes.items():
-                    self.browse(lead_id).write(vals)
-                self.env.flush_all()
-        except psycopg2.OperationalError:
-            raise
-        except Exception:  # a bad row: written lead by lead below, so that it fails alone
-            for lead_id, (__, vals) in changes.items():
-                try:
-                    with self.env.cr.savepoint():
-                        self.browse(lead_id).write(vals)
-                except psycopg2.OperationalError:
-                    raise
-                except Exception as error:
-                    failed[lead_id] = self._capture_error_message(error)
+
+        def write_all(lead_ids):
+            for lead_id in lead_ids:
+                self.browse(lead_id).write(changes[lead_id][1])
+            self.env.flush_all()
+
+        def write_failed(lead_id, error):
+            failed[lead_id] = self._capture_error_message(error)
+
+        call_batch_in_savepoint(self.env.cr, list(changes), write_all,
+                                lambda lead_id: self.browse(lead_id).write(changes[lead_id][1]), write_failed)
         for item in items:
             if item["target"][0] == "lead" and item["lead_id"] in failed and item["status"] != "skipped":
                 item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"], error=failed[item["lead_id"]])
@@ -524,6 +505,11 @@ class CrmLead(models.Model):
                   for lead_id, (old, vals) in changes.items() if lead_id not in failed}
         if bodies:
             self.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _import_row_failed(self, item, error):
+        item["error"] = self.env._("Row %(row)s: %(error)s", row=item["row"], error=self._capture_error_message(error))
+        return self.browse()
 
     def _import_value(self, lead, fname):
         """The value of ``fname`` on ``lead`` as an import writes it."""

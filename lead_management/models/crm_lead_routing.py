@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, split_every, str2bool
 
 from ..tools import territory
+from ..tools.notification import notification_action, soft_reload_action
 
 ASSIGN_BATCH_SIZE = 1000
 ADDRESS_FIELDS = {"country_id", "state_id", "city", "zip"}
@@ -32,17 +33,10 @@ class CrmLead(models.Model):
         self.check_access("write")
         assigned = self._assign_by_territory(only_unassigned=False)
         queued = len(self) - len(assigned)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if not queued else "warning",
-                "message": self.env._(
-                    "%(assigned)s leads assigned; %(queued)s stay unassigned (no matching territory or "
-                    "every salesperson is full).", assigned=len(assigned), queued=queued),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(
+            self.env._("%(assigned)s leads assigned; %(queued)s stay unassigned (no matching territory or "
+                       "every salesperson is full).", assigned=len(assigned), queued=queued),
+            type="success" if not queued else "warning", next_action=soft_reload_action())
 
     def _routing_on_create(self):
         """New leads without a salesperson are routed when the transaction

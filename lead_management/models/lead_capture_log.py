@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.normalize import clean_text
+from ..tools.notification import notification_action, soft_reload_action
 
 STATUSES = [
     ("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error"),
@@ -97,16 +98,9 @@ class LeadCaptureLog(models.Model):
                 [payload], log.channel, form=log.form_id, api_user=log.api_user_id,
                 remote_addr=log.remote_addr, replay_log=log)
         captured = logs.filtered(lambda log: log.status in ("created", "matched", "waiting"))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if captured == logs else "warning",
-                "message": self.env._("%(captured)s of %(total)s submissions captured.",
-                                      captured=len(captured), total=len(logs)),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(
+            self.env._("%(captured)s of %(total)s submissions captured.", captured=len(captured), total=len(logs)),
+            type="success" if captured == logs else "warning", next_action=soft_reload_action())
 
     @api.model
     def _log_captures(self, items, channel, form, api_user, remote_addr, replay_log=None):

@@ -5,7 +5,6 @@ import itertools
 import logging
 from urllib.parse import quote as url_quote
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -13,6 +12,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import get_lang
 
 from ..tools import spreadsheet
+from ..tools.savepoint import call_in_savepoint
 
 _logger = logging.getLogger(__name__)
 
@@ -107,14 +107,13 @@ class LeadImportJob(models.Model):
         job = self.sudo().browse(row[0])
         job = job.with_user(job.user_id).with_company(job.company_id).with_context(
             lang=job.user_id.lang or get_lang(self.env).code)
-        try:
-            with self.env.cr.savepoint():
-                job._process_batch(batch_size)
-        except psycopg2.OperationalError:
-            raise  # a lock or a serialization failure: the batch runs again
-        except Exception as error:  # a batch that cannot run stops its job, not the jobs after it
+
+        def stop(error):  # a batch that cannot run stops its job, not the jobs after it
             _logger.warning("lead_management: background import %s stopped", job.id, exc_info=True)
             job._stop(error)
+
+        # a lock or a serialization failure (OperationalError): the batch runs again
+        call_in_savepoint(self.env.cr, lambda: job._process_batch(batch_size), stop)
         left = self.sudo().search_count([("state", "in", ("waiting", "running"))])
         self.env["ir.cron"]._notify_progress(done=1, remaining=left)
 

@@ -29,6 +29,8 @@ from . import test_capture_concurrency
 from . import test_import
 from . import test_tools_spreadsheet
 from . import test_tools_ads
+from . import test_tools_savepoint
+from . import test_tools_notification
 from . import test_ads_http
 from . import test_telephony_http
 from . import test_odoo_translations

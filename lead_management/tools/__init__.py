@@ -3,3 +3,4 @@ from . import national_id
 from . import scoring
 from . import territory
 from . import forecast
+from . import savepoint

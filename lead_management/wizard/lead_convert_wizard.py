@@ -1,8 +1,13 @@
+from functools import partial
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
+
+from ..tools.notification import notification_action
+from ..tools.savepoint import call_in_savepoint
 
 #: messages written by a person or an integration (a note posted by code is a
 #: notification); user notifications and automated comments stay behind
@@ -108,13 +113,13 @@ class LeadConvertWizard(models.TransientModel):
             if batch and not lead_candidates and customers_created and self.partner_action != "none":
                 # the customer an earlier lead of the same person just created
                 lead_candidates = lead._get_partner_candidates_by_lead()[lead.id]
-            try:
-                with self.env.cr.savepoint():
-                    self._convert_lead(lead, lead_candidates)
+            failure = call_in_savepoint(self.env.cr, partial(self._convert_lead, lead, lead_candidates),
+                                        lambda error: error.args[0], errors=UserError)
+            if failure:
+                failures.append((lead, failure))
+            else:
                 converted |= lead
                 customers_created = customers_created or not lead_candidates
-            except UserError as error:
-                failures.append((lead, error.args[0]))
         if len(self.lead_ids) == 1 and not failures:
             return self._action_open_result(converted)
         if not converted and failures:
@@ -125,16 +130,8 @@ class LeadConvertWizard(models.TransientModel):
             not_converted = "; ".join(
                 self.env._("%(lead)s (%(error)s)", lead=lead.display_name, error=error) for lead, error in failures)
             message += " " + self.env._("Not converted: %(failures)s", failures=not_converted)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if failures else "success",
-                "message": message,
-                "sticky": bool(failures),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification_action(message, type="warning" if failures else "success", sticky=bool(failures),
+                                   next_action={"type": "ir.actions.act_window_close"})
 
     def _convert_lead(self, lead, candidates):
         if not lead.active or lead.probability == 100:

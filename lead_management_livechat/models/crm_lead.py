@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, models
-from odoo.addons.lead_management.models.crm_lead_capture import CAPTURE_FIELDS
+from odoo.addons.lead_management.models.crm_lead_capture import CAPTURE_FIELDS, capture_channel
 from odoo.tools import html2plaintext
 
 _logger = logging.getLogger(__name__)
@@ -18,11 +18,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_capture_channels(self):
-        return dict(super()._get_capture_channels(), chat={
-            "label": self.env._("Live Chat"), "event_type": "chat",
-            "source_xmlid": "lead_management.utm_source_live_chat", "medium_xmlid": False,
-            "lenient": True, "phone_country_param": False,
-        })
+        return dict(super()._get_capture_channels(), chat=capture_channel(
+            self.env._("Live Chat"), "lead_management.utm_source_live_chat", event_type="chat", lenient=True))
 
     @api.model
     def _capture_chat(self, vals):

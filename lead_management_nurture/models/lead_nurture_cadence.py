@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.lead_management.tools.notification import notification_action, soft_reload_action
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
@@ -118,15 +119,8 @@ class LeadNurtureCadence(models.Model):
         """Enrol now the leads of the audience not enrolled yet (button on the cadence)."""
         self.check_access("write")
         enrolled = self.sudo()._enroll_audience()  # sudo: the cadence's audience, whoever its manager reads
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("%(count)s leads enrolled.", count=len(enrolled)),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(self.env._("%(count)s leads enrolled.", count=len(enrolled)),
+                                   next_action=soft_reload_action())
 
     def _get_audience_domain(self):
         """The audience as a domain on crm.lead: the cadence's filter, its

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.lead_management.tools.notification import notification_action
 
 
 class LeadNurtureEnroll(models.TransientModel):
@@ -41,14 +42,7 @@ class LeadNurtureEnroll(models.TransientModel):
                 ("lead_id", "in", self.lead_ids.ids)]).lead_id
             enrollments = self.env["lead.nurture.enrollment"].create([
                 {"cadence_id": self.cadence_id.id, "lead_id": lead.id} for lead in self.lead_ids - busy])
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success" if enrollments else "warning",
-                "message": self.env._(
-                    "%(count)s of %(total)s leads enrolled in %(cadence)s.",
-                    count=len(enrollments), total=len(self.lead_ids), cadence=self.cadence_id.name),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification_action(
+            self.env._("%(count)s of %(total)s leads enrolled in %(cadence)s.",
+                       count=len(enrollments), total=len(self.lead_ids), cadence=self.cadence_id.name),
+            type="success" if enrollments else "warning", next_action={"type": "ir.actions.act_window_close"})

@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, models
-from odoo.addons.lead_management.models.crm_lead_capture import CAPTURE_FIELDS
+from odoo.addons.lead_management.models.crm_lead_capture import CAPTURE_FIELDS, capture_channel
 from odoo.tools import html2plaintext
 
 _logger = logging.getLogger(__name__)
@@ -22,11 +22,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_capture_channels(self):
-        return dict(super()._get_capture_channels(), website_form={
-            "label": self.env._("Website Contact Form"), "event_type": "form_submit",
-            "source_xmlid": "lead_management.utm_source_website_form", "medium_xmlid": False,
-            "lenient": False, "phone_country_param": False,
-        })
+        return dict(super()._get_capture_channels(), website_form=capture_channel(
+            self.env._("Website Contact Form"), "lead_management.utm_source_website_form"))
 
     @api.model
     def _capture_website_form(self, vals, submission):

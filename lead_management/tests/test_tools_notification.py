@@ -1,0 +1,26 @@
+from unittest import TestCase
+
+from ..tools.notification import notification_action, soft_reload_action
+
+
+class TestNotificationTools(TestCase):
+    """Odoo's notification client action, without the ORM."""
+
+    def test_defaults(self):
+        self.assertEqual(notification_action("3 leads enrolled."), {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"type": "success", "message": "3 leads enrolled.", "sticky": False},
+        })
+
+    def test_every_option(self):
+        close = {"type": "ir.actions.act_window_close"}
+        self.assertEqual(
+            notification_action("1 lead not converted.", type="warning", title="Convert", sticky=True,
+                                next_action=close),
+            {"type": "ir.actions.client", "tag": "display_notification", "params": {
+                "type": "warning", "message": "1 lead not converted.", "sticky": True, "title": "Convert",
+                "next": close}})
+
+    def test_soft_reload(self):
+        self.assertEqual(notification_action("Done.", next_action=soft_reload_action())["params"]["next"],
+                         {"type": "ir.actions.client", "tag": "soft_reload"})
