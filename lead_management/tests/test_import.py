@@ -83,7 +83,7 @@ class TestImportLeads(LeadManagementCase):
             ["سارا", "نوری", "۰۹۱۲ ۳۰۰ ۴۰۰۱", "", "", "", "ناکجاآباد", "", ""],
         ])
         self.assertEqual((result["created"], result["failed"]), (1, 1), result["failed_rows"])
-        self.assertIn("Row 3, column استان: State/Province: ناکجاآباد is not a state of Iran",
+        self.assertIn("Row 3, column استان: State: ناکجاآباد is not a state of Iran",
                       result["failed_rows"][0]["error"])
         lead = self.Lead.browse(result["lead_ids"]["created"])
         self.assertEqual(lead.contact_name, "علي رضايي", "as typed (with Arabic yeh)")
