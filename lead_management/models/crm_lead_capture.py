@@ -109,9 +109,12 @@ class CrmLead(models.Model):
                 lead.sudo()._capture_add_events("email")
                 return lead
         source = self.env.ref(self._get_capture_channels()["email"]["source_xmlid"], raise_if_not_found=False)
-        # the type is the pipeline's, not the alias's (see _get_capture_type); the
+        # the type follows the Leads feature and the alias's team (see _get_capture_type); the
         # salesperson is the alias's when it names one, else routing's (crm leaves it empty)
-        custom_values = dict(custom_values or {}, type=self._get_capture_type())
+        custom_values = dict(custom_values or {})
+        # sudo: the alias's team, whoever sends the e-mail
+        team = self.env["crm.team"].sudo().browse(custom_values.get("team_id") or ())
+        custom_values["type"] = self._get_capture_type(team)
         if source and not custom_values.get("source_id"):
             custom_values["source_id"] = source.id
         lead = super(CrmLead, self.with_context(lead_management_capture=True)).message_new(msg_dict, custom_values)
@@ -191,7 +194,7 @@ class CrmLead(models.Model):
         Lead = self.sudo().with_context(mail_create_nosubscribe=True)
         Log = self.env["lead.capture.log"].sudo()
         company = form.company_id if form and form.company_id else self.env.company
-        lookups = {}  # countries, states, languages, utm records and the type, looked up once per batch
+        lookups = {}  # countries, states, languages, utm records and the types, looked up once per batch
         phone_country = Lead._get_capture_phone_country(channel, form, company)
         items = [Lead._capture_prepare(payload, channel, form, company, lookups, phone_country=phone_country)
                  for payload in payloads]
@@ -201,6 +204,7 @@ class CrmLead(models.Model):
         defaults = {fname: value for fname, value in (defaults or {}).items() if fname != "type"}
         for item in valid:
             item["vals"].update(defaults)
+            item["vals"]["type"] = Lead._capture_type(item["vals"], lookups)
         Lead._capture_lock([key for item in valid for key in item["keys"]]
                            + [("idempotency", item["idempotency"]) for item in valid if item["idempotency"]])
         first_answers = Log._get_idempotent_answers(
@@ -421,19 +425,30 @@ class CrmLead(models.Model):
         # explicit: the defaults are those of the user capturing (the public user, an API
         # key's owner, the superuser of a cron), who neither owns the lead nor decides its type
         vals["user_id"] = form.user_id.id if form else False
-        if "type" not in lookups:
-            lookups["type"] = self._get_capture_type()
-        vals["type"] = lookups["type"]
         vals["company_id"] = company.id
         item["match"] = match
         item["keys"] = self._get_match_keys(match, MATCH_FIELDS)
         item["idempotency"] = texts.get("idempotency_key") or False
 
     @api.model
-    def _get_capture_type(self):
+    def _capture_type(self, vals, lookups):
+        """The type of the lead of ``vals`` (see _get_capture_type), once per
+        batch for each team: as in Odoo (team aliases, the chatbot), a team
+        working without leads gets opportunities."""
+        team_id = vals.get("team_id")
+        if ("type", team_id) not in lookups:
+            # sudo: the team's setting, whoever captures (a public user cannot read teams)
+            lookups[("type", team_id)] = self._get_capture_type(self.env["crm.team"].sudo().browse(team_id or ()))
+        return lookups[("type", team_id)]
+
+    @api.model
+    def _get_capture_type(self, team=None):
         """The type of captured leads: ``lead`` when the Leads feature is on
-        (Settings: every internal user has crm.group_use_lead), else
-        ``opportunity``; whoever captures them."""
+        (Settings: every internal user has crm.group_use_lead) and their sales
+        team, if any, works with leads, else ``opportunity``; whoever captures
+        them."""
+        if team and not team.use_leads:
+            return "opportunity"
         group_use_lead = self.env.ref("crm.group_use_lead", raise_if_not_found=False)
         # sudo: the feature is the company's setting, whoever captures (a public user cannot read groups)
         group_user = self.env.ref("base.group_user").sudo()

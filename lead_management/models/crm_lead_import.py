@@ -258,6 +258,8 @@ class CrmLead(models.Model):
             payload["contact_name"] = " ".join(names)
         parsed = {fname: payload.pop(fname) for fname in ("expected_revenue", "date_deadline") if fname in payload}
         item = self._capture_prepare(payload, "import", None, company, lookups, phone_country=phone_country)
+        if item["vals"]:
+            item["vals"]["type"] = self._capture_type(item["vals"], lookups)
         item.update(row=number, values=row, status="created", lead_id=False, filled={
             IMPORT_LEAD_FIELDS.get(fname, fname) for index, fname in mapping.items()
             if index < len(row) and row[index]})

@@ -101,7 +101,7 @@ class TestChatbotCapture(chatbot_common.CrmChatbotCase):
         self.assertEqual(lead.capture_log_ids.channel, "chat")
 
     @users("user_public")
-    def test_chatbot_lead_is_a_lead_of_nobody(self):
+    def test_chatbot_lead_belongs_to_nobody(self):
         self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "False")
         self.assertFalse(self.sale_team.sudo().use_leads)
         data = self.make_jsonrpc_request("/im_livechat/get_session", {
@@ -114,5 +114,6 @@ class TestChatbotCapture(chatbot_common.CrmChatbotCase):
         self._post_answer_and_trigger_next_step(channel, "bot-nobody@example.com")
         self._post_answer_and_trigger_next_step(channel, "+98 912 555 0101")
         lead = self.env["crm.lead"].sudo().search([("email_from", "=", "bot-nobody@example.com")])
-        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.sale_team),
-                         "a lead of the chatbot's team, neither the public user's nor an opportunity")
+        self.assertEqual((lead.type, lead.user_id, lead.team_id),
+                         ("opportunity", self.env["res.users"], self.sale_team),
+                         "nobody's, in the chatbot's team, which works without leads (as in Odoo)")

@@ -100,13 +100,15 @@ class TestWebsiteContactForm(HttpCase):
         self.post_form({"contact_name": "Nobody's", "email_from": "nobody@example.com", "name": "A question",
                         "team_id": self.team.id})
         lead = self.env["crm.lead"].search([("email_from", "=", "nobody@example.com")])
-        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("lead", self.env["res.users"], self.team),
-                         "a lead, whatever the team's pipeline settings, of nobody until routed")
+        self.assertFalse(self.team.use_leads)
+        self.assertEqual((lead.type, lead.user_id, lead.team_id), ("opportunity", self.env["res.users"], self.team),
+                         "of nobody until routed; an opportunity of a team working without leads, as in Odoo")
         rep = self.env["res.users"].create({
             "name": "Website Rep", "login": "lm_website_rep",
             "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
         self.env.ref("website.default_website").crm_default_user_id = rep
         self.post_form({"contact_name": "Rep's", "email_from": "reps@example.com", "name": "Another question"})
         lead = self.env["crm.lead"].search([("email_from", "=", "reps@example.com")])
-        self.assertEqual((lead.type, lead.user_id, lead.sla_status), ("lead", rep, "pending"),
+        self.assertEqual((lead.user_id, lead.sla_status), (rep, "pending"),
                          "the website's salesperson, with a response-time target")
+        self.assertEqual(lead.type, "lead" if not lead.team_id or lead.team_id.use_leads else "opportunity")
