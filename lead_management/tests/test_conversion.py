@@ -152,7 +152,7 @@ class TestConversion(ConversionCase):
         lead.message_post(body="Email from the customer", message_type="email", subtype_xmlid="mail.mt_comment")
         activity = lead.activity_schedule("mail.mail_activity_data_todo", summary="Prepare the quote",
                                           user_id=self.user_salesman.id)
-        self._wizard(lead, history_target="organization").action_convert()
+        self._wizard(lead, history_target="organization", include_internal_notes=True).action_convert()
         company = lead.partner_id.parent_id
         messages = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", company.id)])
         bodies = " ".join(messages.mapped("body"))
@@ -181,7 +181,7 @@ class TestConversion(ConversionCase):
         self.assertTrue(lead.message_ids.filtered(lambda message: message.tracking_value_ids),
                         "the status change is tracked")
         self.assertIn("A new lead has been created", " ".join(lead.message_ids.mapped("body")))
-        self._wizard(lead).action_convert()
+        self._wizard(lead, include_internal_notes=True).action_convert()
         carried = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", lead.partner_id.id)])
         bodies = " ".join(carried.mapped("body"))
         self.assertIn("Inbound call from +98 912 000 0000", bodies)

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import is_html_empty
 
 from ..tools.notification import notification_action
@@ -12,6 +13,8 @@ from ..tools.savepoint import call_in_savepoint
 #: messages written by a person or an integration (a note posted by code is a
 #: notification); user notifications and automated comments stay behind
 HISTORY_MESSAGE_TYPES = ("comment", "email", "email_outgoing", "notification")
+#: messages exchanged with the customer, the history carried by default
+CUSTOMER_MESSAGE_TYPES = ("comment", "email", "email_outgoing")
 #: how Odoo marks the body of its system messages ("Lead created", assignments)
 SYSTEM_MESSAGE_MARKER = 'summary="o_mail_notification"'
 
@@ -56,7 +59,10 @@ class LeadConvertWizard(models.TransientModel):
     history_target = fields.Selection(
         [("contact", "Contact"), ("organization", "Organization")], string="Carry History To",
         default="contact", required=True,
-        help="Where the lead's messages, notes and attachments are copied (they also stay on the lead).")
+        help="Where the lead's history is copied (it also stays on the lead).")
+    include_internal_notes = fields.Boolean(
+        help="Also copy the lead's internal notes, logged calls and attachments onto the customer, where every "
+             "employee reads them. Otherwise only the messages exchanged with the customer are copied.")
 
     @api.model
     def _default_lead_ids(self):
@@ -216,27 +222,46 @@ class LeadConvertWizard(models.TransientModel):
         return Partner.create(lead._prepare_customer_values(contact_name, parent_id=organization.id)), organization
 
     def _carry_history(self, lead, partner):
-        """Copy the lead's messages, notes and attachments onto the partner;
-        they stay on the lead too."""
+        """Copy the lead's messages with the customer onto the partner, and
+        its internal notes and attachments when the user includes them; they
+        stay on the lead too."""
+        Message = self.env["mail.message"]
+        domain = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        if self.include_internal_notes:
+            domain.append(("message_type", "in", HISTORY_MESSAGE_TYPES))
+        else:
+            # what the customer could read himself on a portal: no note, no employee-only message
+            domain = expression.AND([domain, [("message_type", "in", CUSTOMER_MESSAGE_TYPES)],
+                                     Message._get_search_domain_share()])
         # sudo: the chatter is copied as it is, whoever converts; the copies
         # are only readable by who can read the partner
+        messages = Message.sudo().search(domain, order="id").filtered(
+            lambda message: self._is_history_message(message))
+        values = messages.copy_data({"model": "res.partner", "res_id": partner.id, "record_name": partner.display_name})
+        if self.include_internal_notes:
+            attachment_map = self._copy_attachments(lead, partner)
+            for message, vals in zip(messages, values, strict=True):
+                vals["attachment_ids"] = [Command.set([attachment_map.get(att_id, att_id)
+                                                      for att_id in message.attachment_ids.ids])]
+        else:
+            for vals in values:
+                vals["attachment_ids"] = []
+        Message.sudo().create(values)
+        note = self.env._("Converted from the lead %(lead)s: its history is copied here.", lead=lead.name) \
+            if self.include_internal_notes else self.env._(
+                "Converted from the lead %(lead)s: its messages with the customer are copied here.", lead=lead.name)
+        partner.message_post(body=Markup("<p>%s</p>") % note, message_type="notification",
+                             subtype_xmlid="mail.mt_note")
+
+    def _copy_attachments(self, lead, partner):
+        """Copy the lead's attachments onto the partner; returns the copies'
+        ids by original id."""
+        # sudo: as the messages in _carry_history
         Attachment = self.env["ir.attachment"].sudo()
         attachments = Attachment.search([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)])
         copies = Attachment.create([
             dict(vals, res_model="res.partner", res_id=partner.id) for vals in attachments.copy_data()])
-        attachment_map = dict(zip(attachments.ids, copies.ids, strict=True))
-        # sudo: as for the attachments
-        messages = self.env["mail.message"].sudo().search(
-            [("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "in", HISTORY_MESSAGE_TYPES)],
-            order="id").filtered(lambda message: self._is_history_message(message))
-        values = messages.copy_data({"model": "res.partner", "res_id": partner.id, "record_name": partner.display_name})
-        for message, vals in zip(messages, values, strict=True):
-            vals["attachment_ids"] = [Command.set([attachment_map.get(att_id, att_id)
-                                                  for att_id in message.attachment_ids.ids])]
-        self.env["mail.message"].sudo().create(values)
-        partner.message_post(body=Markup("<p>%s</p>") % self.env._(
-            "Converted from the lead %(lead)s: its history is copied here.", lead=lead.name),
-            message_type="notification", subtype_xmlid="mail.mt_note")
+        return dict(zip(attachments.ids, copies.ids, strict=True))
 
     @api.model
     def _is_history_message(self, message):
