@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class AccountMove(models.Model):
@@ -35,13 +35,22 @@ class AccountMove(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_lead_access({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
-        return super().create(vals_list)
+        # the lead given, or the default (context, user default) the ORM fills in
+        default_lead_id = self.default_get(["lead_id"]).get("lead_id") \
+            if any("lead_id" not in vals for vals in vals_list) else False
+        lead_ids = {vals.get("lead_id", default_lead_id) for vals in vals_list} - {False, None}
+        self._check_lead_access(lead_ids)
+        moves = super().create(vals_list)
+        moves._check_lead_linked(lead_ids)
+        return moves
 
     def write(self, vals):
-        if vals.get("lead_id"):
-            self._check_lead_access({vals["lead_id"]})
-        return super().write(vals)
+        if not vals.get("lead_id"):
+            return super().write(vals)
+        self._check_lead_access({vals["lead_id"]})
+        result = super().write(vals)
+        self._check_lead_linked({vals["lead_id"]})
+        return result
 
     @api.onchange("partner_id")
     def _onchange_partner_id_lead(self):
@@ -53,7 +62,21 @@ class AccountMove(models.Model):
         """An invoice may only be linked to an opportunity its author may read
         before the link: accountants read the opportunities of their
         invoices, linking one must not be a way to read any lead."""
-        self.env["crm.lead"].browse(lead_ids).check_access("read")
+        leads = self.env["crm.lead"].browse(lead_ids)
+        if leads - leads._filtered_access("read"):
+            raise AccessError(self._get_lead_access_error())
+
+    def _check_lead_linked(self, lead_ids):
+        """The opportunities of these invoices as stored, whatever set them
+        (the values, defaults, overrides), are among ``lead_ids``, the ones
+        checked by _check_lead_access before the link made them readable."""
+        if set(self.lead_id.ids) - set(lead_ids):
+            raise AccessError(self._get_lead_access_error())
+
+    @api.model
+    def _get_lead_access_error(self):
+        return self.env._("Opportunity: an invoice can only be linked to an opportunity you may read; "
+                          "ask its salesperson to link it.")
 
     def action_open_lead(self):
         """Open the opportunity of the invoice (read-only for accountants)."""
