@@ -33,13 +33,22 @@ class AccountMove(models.Model):
                     "Opportunity: %(invoice)s can only come from an opportunity of its customer %(customer)s.",
                     invoice=move.display_name, customer=move.commercial_partner_id.display_name))
 
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if defaults.get("lead_id"):
+            # a default of the context or of the user links as a value would,
+            # and shows the lead's name in a new invoice's form
+            self._check_lead_access({defaults["lead_id"]})
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
-        # the lead given, or the default (context, user default) the ORM fills in
-        default_lead_id = self.default_get(["lead_id"]).get("lead_id") \
-            if any("lead_id" not in vals for vals in vals_list) else False
-        lead_ids = {vals.get("lead_id", default_lead_id) for vals in vals_list} - {False, None}
+        lead_ids = {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
         self._check_lead_access(lead_ids)
+        if any("lead_id" not in vals for vals in vals_list):
+            # the default the ORM fills in, checked by default_get
+            lead_ids.add(self.default_get(["lead_id"]).get("lead_id"))
         moves = super().create(vals_list)
         moves._check_lead_linked(lead_ids)
         return moves
@@ -54,7 +63,7 @@ class AccountMove(models.Model):
 
     @api.onchange("partner_id")
     def _onchange_partner_id_lead(self):
-        if self.lead_id and self.lead_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+        if self.lead_id and self.lead_id.partner_id.commercial_partner_id != self.partner_id.commercial_partner_id:
             self.lead_id = False
 
     @api.model

@@ -81,3 +81,22 @@ class TestInvoiceLeadLink(ConversionCase):
         self.assertEqual(self.env["account.move"].browse(by_default + explicit).lead_id, self.own)
         with self.assertRaisesRegex(AccessError, "Opportunity"):
             self._call("create", [[self._invoice_values()]], context={"default_lead_id": self.secret.id})
+
+    @users("lm_accountant")
+    def test_accountant_cannot_read_a_lead_name_through_a_new_invoice_form(self):
+        spec = {"lead_id": {"fields": {"display_name": {}}}, "partner_id": {}, "move_type": {}}
+        with self.assertRaisesRegex(AccessError, "Opportunity"):
+            self._call("onchange", [{}, [], spec], ids=[], context={"default_lead_id": self.secret.id})
+        # the Invoices button of a deal he reads opens a new invoice of the deal
+        result = self._call("onchange", [{}, [], spec], ids=[], context={
+            "default_lead_id": self.won.id, "default_partner_id": self.customer.id,
+            "default_move_type": "out_invoice"})
+        self.assertEqual(result["value"]["lead_id"], {"id": self.won.id, "display_name": "Won deal"})
+
+    @users("lm_accountant")
+    def test_accountant_cannot_link_through_his_own_default(self):
+        """Any employee may set his own defaults (Debug > Set Defaults)."""
+        api.call_kw(self.env["ir.default"], "set", ["account.move", "lead_id", self.secret.id], {"user_id": True})
+        with self.assertRaisesRegex(AccessError, "Opportunity"):
+            self._call("create", [[self._invoice_values()]])
+        self._assert_unreadable(self.secret)
