@@ -47,8 +47,12 @@ class AccountMove(models.Model):
         lead_ids = {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
         self._check_lead_access(lead_ids)
         if any("lead_id" not in vals for vals in vals_list):
-            # the default the ORM fills in, checked by default_get
-            lead_ids.add(self.default_get(["lead_id"]).get("lead_id"))
+            # the default of the context or of the user, checked by default_get
+            # once for the batch rather than by the ORM for each invoice
+            default_lead_id = self.default_get(["lead_id"]).get("lead_id")
+            if default_lead_id:
+                vals_list = [{"lead_id": default_lead_id, **vals} for vals in vals_list]
+                lead_ids.add(default_lead_id)
         moves = super().create(vals_list)
         moves._check_lead_linked(lead_ids)
         return moves

@@ -71,8 +71,11 @@ class TestInvoiceLeadLink(ConversionCase):
     @users("lm_accountant")
     def test_accountant_links_a_won_deal_he_reads(self):
         """As the Invoices button of the deal does, with its default."""
-        invoice_id = self._call("create", [[self._invoice_values()]], context={"default_lead_id": self.won.id})
-        self.assertEqual(self.env["account.move"].browse(invoice_id).lead_id, self.won)
+        invoice_ids = self._call("create", [[self._invoice_values(), self._invoice_values(), {
+            **self._invoice_values(), "lead_id": False}]], context={"default_lead_id": self.won.id})
+        invoices = self.env["account.move"].browse(invoice_ids)
+        self.assertEqual(invoices.mapped("lead_id"), self.won)
+        self.assertEqual(len(invoices.filtered("lead_id")), 2, "an explicit empty opportunity is kept")
 
     @users("lm_salesman_billing")
     def test_salesman_with_billing_links_his_own_deal_only(self):
