@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.normalize import clean_text
 from ..tools.notification import notification_action, soft_reload_action
+from ..tools.redact import redact_secrets
 
 STATUSES = [
     ("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error"),
@@ -168,8 +169,9 @@ class LeadCaptureLog(models.Model):
 
     @api.model
     def _dump_payload(self, payload):
-        if isinstance(payload, (bytes, bytearray)):
-            payload = payload.decode("utf-8", "replace")
+        """``payload`` as the log keeps it: text, without the secrets it
+        carries (keys, tokens, signatures; see tools.redact)."""
+        payload = redact_secrets(payload)
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, indent=1,
                                                                     default=str)
         return clean_text(text)[:PAYLOAD_MAX_LENGTH]
