@@ -35,12 +35,14 @@ class LeadCaptureLog(models.Model):
         string="Notes", readonly=True,
         help="What the lead kept without recognizing it (a phone number that could not be read, names of unknown "
              "UTM values).")
-    payload = fields.Text(help="What was submitted (JSON); correct it, then replay.")
+    # personal data of people who may not be the reader's leads: for sales managers only
+    payload = fields.Text(groups="sales_team.group_sale_manager",
+                          help="What was submitted (JSON, secrets replaced by ***); correct it, then replay.")
     lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null", ondelete="set null")
     form_id = fields.Many2one("lead.capture.form", readonly=True, ondelete="set null")
     team_id = fields.Many2one("crm.team", readonly=True, help="The sales team of the form.")
     api_user_id = fields.Many2one("res.users", string="API Key Of", readonly=True, ondelete="set null")
-    remote_addr = fields.Char(string="Remote Address", readonly=True)
+    remote_addr = fields.Char(string="Remote Address", readonly=True, groups="sales_team.group_sale_manager")
     idempotency_key = fields.Char(readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
 
