@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.normalize import clean_text
 from ..tools.notification import notification_action, soft_reload_action
+from ..tools.redact import redact_secrets
 
 STATUSES = [
     ("created", "Created"), ("matched", "Matched"), ("rejected", "Rejected"), ("error", "Error"),
@@ -34,12 +35,14 @@ class LeadCaptureLog(models.Model):
         string="Notes", readonly=True,
         help="What the lead kept without recognizing it (a phone number that could not be read, names of unknown "
              "UTM values).")
-    payload = fields.Text(help="What was submitted (JSON); correct it, then replay.")
+    # personal data of people who may not be the reader's leads: for sales managers only
+    payload = fields.Text(groups="sales_team.group_sale_manager",
+                          help="What was submitted (JSON, secrets replaced by ***); correct it, then replay.")
     lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null", ondelete="set null")
     form_id = fields.Many2one("lead.capture.form", readonly=True, ondelete="set null")
     team_id = fields.Many2one("crm.team", readonly=True, help="The sales team of the form.")
     api_user_id = fields.Many2one("res.users", string="API Key Of", readonly=True, ondelete="set null")
-    remote_addr = fields.Char(string="Remote Address", readonly=True)
+    remote_addr = fields.Char(string="Remote Address", readonly=True, groups="sales_team.group_sale_manager")
     idempotency_key = fields.Char(readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
 
@@ -168,8 +171,9 @@ class LeadCaptureLog(models.Model):
 
     @api.model
     def _dump_payload(self, payload):
-        if isinstance(payload, (bytes, bytearray)):
-            payload = payload.decode("utf-8", "replace")
+        """``payload`` as the log keeps it: text, without the secrets it
+        carries (keys, tokens, signatures; see tools.redact)."""
+        payload = redact_secrets(payload)
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, indent=1,
                                                                     default=str)
         return clean_text(text)[:PAYLOAD_MAX_LENGTH]

@@ -36,3 +36,5 @@ from . import test_telephony_http
 from . import test_odoo_translations
 from . import test_ui_walkthrough
 from . import test_security_conversion
+from . import test_tools_redact
+from . import test_security_capture_log

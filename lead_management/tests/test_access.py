@@ -41,6 +41,9 @@ class TestAccessMatrix(LeadManagementCase):
                                       "team_id": cls.team_georgia.id, "payload": "{}"})
         cls.log_api_other = Log.create({"channel": "api", "status": "created", "lead_id": cls.lead_other.id,
                                         "api_user_id": cls.user_salesman_other.id})
+        cls.log_own = Log.create({"channel": "web_form", "status": "created", "form_id": cls.form_iran.id,
+                                  "team_id": cls.team_iran.id, "lead_id": cls.lead_own.id, "payload": "{}"})
+        cls.log_own_key = Log.create({"channel": "api", "status": "rejected", "api_user_id": cls.user_salesman.id})
         cls.env.flush_all()
 
     def _matrix(self):
@@ -60,15 +63,26 @@ class TestAccessMatrix(LeadManagementCase):
             (Response.search([("lead_id", "=", self.lead_own.id)]), "r", "r", "r", "", "", ""),
             (Response.search([("lead_id", "=", self.lead_other.id)]), "", "r", "r", "", "", ""),
             (self.form_iran, "r", "r", "rw", "", "", ""),
-            (self.log_iran, "r", "", "rw", "", "", ""),
+            (self.log_own, "r", "r", "rw", "", "", ""),
+            (self.log_own_key, "r", "r", "rw", "", "", ""),
+            (self.log_iran, "", "r", "rw", "", "", ""),
             (self.log_georgia, "", "r", "rw", "", "", ""),
-            (self.log_api_other, "", "", "rw", "", "", ""),
+            (self.log_api_other, "", "r", "rw", "", "", ""),
         ]
 
     def test_matrix(self):
         users_ = {login: self.env["res.users"].search([("login", "=", login)]) for login in ROLES}
         users_["public"] = self.user_public
         self.assertAccessMatrix(self._matrix(), users_)
+
+    def test_capture_log_payload_is_for_managers(self):
+        for login, readable in (("lm_salesman", False), ("lm_salesman_all", False), ("lm_manager", True)):
+            log = self.log_own.with_user(self.env["res.users"].search([("login", "=", login)]))
+            with self.subTest(user=login):
+                if readable:
+                    self.assertEqual(log.read(["payload"])[0]["payload"], "{}")
+                else:
+                    self.assertRaises(AccessError, log.read, ["payload"])
 
     @users("lm_salesman", "lm_salesman_all", "lm_manager")
     def test_wizard_is_for_salespeople(self):

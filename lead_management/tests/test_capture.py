@@ -345,10 +345,10 @@ class TestCaptureAccess(CaptureCase):
 
     @users("lm_salesman")
     def test_salesman_cannot_replay(self):
-        log = self.Log.sudo().create({"channel": "web_form", "status": "rejected", "form_id": self.form.id,
-                                      "team_id": self.team_iran.id, "payload": "{}"})
+        log = self.Log.sudo().create({"channel": "api", "status": "rejected", "api_user_id": self.env.uid,
+                                      "payload": "{}"})
         log = log.with_user(self.env.user)
-        log.read(["payload"])
+        log.read(["status"])
         with self.assertRaises(AccessError):
             log.action_replay()
 
