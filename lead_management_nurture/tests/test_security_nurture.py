@@ -48,6 +48,8 @@ class TestSecurityNurture(NurtureCase):
             Report.read_group([], ["enrolled:sum"], ["user_id"])
         with self.assertRaises(AccessError):
             Report.search([("lead_id.national_id", "=", "0013542419")])
+        views = Report.get_views([(False, "pivot"), (False, "search")])["views"]
+        self.assertNotIn("user_id", views["search"]["arch"], "no salesperson to search or group by")
 
     @users("lm_salesman")
     def test_salesman_report_own_rows(self):
