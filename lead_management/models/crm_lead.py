@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import OrderedSet
 
@@ -209,6 +209,39 @@ class CrmLead(models.Model):
     def _get_open_lead_domain(self):
         """Leads still in play: active and neither won nor lost."""
         return [("active", "=", True), ("probability", "<", 100)]
+
+    @api.model
+    def _check_domain_access(self, domain):
+        """Raise a ValidationError naming the first field of ``domain`` (a
+        domain on leads, its related paths and ``any`` / ``not any``
+        sub-domains included) that the current user may not read: a field of
+        groups they lack, or of a model they have no read access to. For
+        domains that run with more rights than their author's (scoring,
+        cadence audiences and conditions). Unknown fields are left to the
+        search that runs the domain."""
+        def check(model, domain):
+            for leaf in domain:
+                if not (isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str)):
+                    continue
+                path, operator, value = leaf
+                current = model
+                for fname in path.split("."):
+                    field = current._fields.get(fname)
+                    if field is None:
+                        break
+                    if not (current.has_access("read") and field.is_accessible(self.env)):
+                        raise ValidationError(self.env._(
+                            "You may not filter on the field %(field)s (%(path)s): you cannot read it. "
+                            "Expected a filter on fields you can read.",
+                            field=field._description_string(self.env), path=path))
+                    if not field.relational:
+                        break
+                    current = self.env[field.comodel_name]
+                else:
+                    if operator in ("any", "not any") and isinstance(value, (list, tuple)):
+                        check(current, value)
+
+        check(self, domain)
 
     @api.model
     def _prepare_source_medium(self, vals_list):

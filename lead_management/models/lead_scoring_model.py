@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -198,28 +198,10 @@ class LeadScoringModel(models.Model):
         read: scoring evaluates the domains as superuser."""
         try:
             parsed = safe_eval(domain or "[]")
-            for leaf in parsed:
-                if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str):
-                    self._check_domain_path(leaf[0])
+            self.env["crm.lead"]._check_domain_access(parsed)
             self.env["crm.lead"].with_context(active_test=False)._search(parsed, limit=1)
         except Exception as error:
             raise ValidationError(self.env._(
                 "%(owner)s: the domain %(domain)s is not valid for leads (%(error)s). "
                 "Expected a domain on lead fields, for instance [(\"country_id.code\", \"=\", \"IR\")].",
                 owner=owner_name, domain=domain, error=error)) from error
-
-    def _check_domain_path(self, path):
-        """Raise when a field of ``path`` (e.g. ``create_uid.login``, from
-        crm.lead) does not exist, cannot be searched or is not readable by the
-        current user."""
-        model = self.env["crm.lead"]
-        for fname in path.split("."):
-            field = model._fields.get(fname)
-            if field is None:
-                raise ValueError(self.env._("%(model)s has no field %(field)s", model=model._name, field=fname))
-            if not field.is_accessible(self.env):
-                raise AccessError(self.env._("you may not read the field %(field)s", field=fname))
-            if not (field.store or field.search or field.related):
-                raise ValueError(self.env._("the field %(field)s cannot be searched", field=fname))
-            if field.relational:
-                model = self.env[field.comodel_name]

@@ -92,7 +92,9 @@ class LeadNurtureCadence(models.Model):
     def _check_domain(self):
         for cadence in self:
             try:
-                # sudo: only whether the filter runs on leads is checked (marketing users may not read leads)
+                # the audience runs as superuser: it may name only fields its author can read
+                cadence._check_audience_access()
+                # sudo: only whether the filter runs on leads is checked, nothing is returned
                 self.env["crm.lead"].sudo().search_count(cadence._get_audience_domain(), limit=1)
             except Exception as error:
                 raise ValidationError(self.env._(
@@ -118,15 +120,27 @@ class LeadNurtureCadence(models.Model):
     def action_enroll_audience(self):
         """Enrol now the leads of the audience not enrolled yet (button on the cadence)."""
         self.check_access("write")
+        self._check_audience_access()
         enrolled = self.sudo()._enroll_audience()  # sudo: the cadence's audience, whoever its manager reads
         return notification_action(self.env._("%(count)s leads enrolled.", count=len(enrolled)),
                                    next_action=soft_reload_action())
+
+    def _get_audience_filter(self):
+        """The cadence's own filter on leads, as its author wrote it."""
+        self.ensure_one()
+        return list(safe_eval(self.domain or "[]", {"uid": self.env.uid}))
+
+    def _check_audience_access(self):
+        """Raise when the current user may not read a field the audiences
+        filter on: what they select is enrolled as superuser."""
+        for cadence in self:
+            self.env["crm.lead"]._check_domain_access(cadence._get_audience_filter())
 
     def _get_audience_domain(self):
         """The audience as a domain on crm.lead: the cadence's filter, its
         team, and the open leads not already sales qualified."""
         self.ensure_one()
-        domain = list(safe_eval(self.domain or "[]", {"uid": self.env.uid}))
+        domain = self._get_audience_filter()
         domain += [("active", "=", True), ("probability", "<", 100),
                    ("lifecycle_stage", "in", ["lead", "mql"])]
         if self.team_id:

@@ -66,8 +66,11 @@ class LeadNurtureStep(models.Model):
     def _check_domain(self):
         for step in self.filtered("domain"):
             try:
-                # sudo: only whether the filter runs on leads is checked (marketing users may not read leads)
-                self.env["crm.lead"].sudo().search_count(step._get_condition_domain(), limit=1)
+                condition = step._get_condition_domain()
+                # the condition runs as superuser: it may name only fields its author can read
+                self.env["crm.lead"]._check_domain_access(condition)
+                # sudo: only whether the filter runs on leads is checked, nothing is returned
+                self.env["crm.lead"].sudo().search_count(condition, limit=1)
             except Exception as error:
                 raise ValidationError(self.env._(
                     "The condition of the step %(step)s is not a valid filter on leads: %(error)s",

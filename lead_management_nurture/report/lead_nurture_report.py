@@ -17,8 +17,10 @@ class LeadNurtureReport(models.Model):
     cadence_id = fields.Many2one("lead.nurture.cadence", readonly=True)
     step_id = fields.Many2one("lead.nurture.step", readonly=True)
     variant_id = fields.Many2one("lead.nurture.step.variant", readonly=True)
-    lead_id = fields.Many2one("crm.lead", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    # which lead and whose: for those who may read leads; marketing users see the figures
+    lead_id = fields.Many2one("crm.lead", readonly=True, groups="sales_team.group_sale_salesman")
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True, groups="sales_team.group_sale_salesman")
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Datetime(readonly=True)

@@ -57,6 +57,8 @@ class TestNurtureTranslations(NurtureCase):
         the cadence and step names in the language of the cadence's author,
         never the template's raw placeholders."""
         self.user_marketing.lang = "fa_IR"
+        # sales rights: the default audience filters leads, which only those who read leads may do
+        self.user_marketing.groups_id |= self.env.ref("sales_team.group_sale_salesman")
         cadence = self.env["lead.nurture.cadence"].with_user(self.user_marketing).create({
             "name": "Welcome cadence",
             "team_id": self.team_iran.id,

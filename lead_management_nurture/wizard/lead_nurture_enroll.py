@@ -34,6 +34,7 @@ class LeadNurtureEnroll(models.TransientModel):
         self.ensure_one()
         self.lead_ids.check_access("write")
         if self.apply_audience:
+            self.cadence_id._check_audience_access()
             # sudo: the audience is the cadence's, read whatever the salesperson's rights on cadences
             enrollments = self.cadence_id.sudo()._enroll_audience(lead_ids=self.lead_ids.ids)
         else:
