@@ -196,7 +196,8 @@ class CrmLead(models.Model):
     @api.model
     def _import_read_with_base_import(self, content, filename, options):
         """Rows read by Odoo's own import (CSV, XLS, ODS)."""
-        importer = self.env["base_import.import"].create({
+        # a new record, not saved: every internal user may read base_import.import records
+        importer = self.env["base_import.import"].new({
             "res_model": "crm.lead", "file": content, "file_name": filename,
             "file_type": "text/csv" if options.get("encoding") else False,
         })

@@ -1,6 +1,4 @@
 import base64
-from datetime import datetime
-
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -31,8 +29,8 @@ class ImportSecurityCase(LeadManagementCase):
         self.flush_deferred()
         return result
 
-    def new_wizard(self, rows=(COLLEAGUE_ROW,), **values):
-        return self.env["lead.import.wizard"].create({
+    def new_wizard(self, rows=(COLLEAGUE_ROW,), user=None, **values):
+        return self.env["lead.import.wizard"].with_user(user or self.env.user).create({
             "file": base64.b64encode(xlsx_file([HEADER, *rows])), "filename": "secret.xlsx", **values})
 
 
@@ -149,9 +147,12 @@ class TestImportFilesArePrivate(ImportSecurityCase):
     def test_file_is_not_left_in_base_import(self):
         Import = self.env["base_import.import"]
         before = Import.search([])
-        self.new_wizard(rows=[COLLEAGUE_ROW]).with_user(self.user_salesman).action_test()
-        self.env["crm.lead"].with_user(self.user_salesman)._import_leads(
-            "\n".join(",".join(row) for row in (HEADER, NEW_ROW)).encode(), "leads.csv", "skip", ["mobile"])
+        content = "\n".join(",".join(row) for row in (HEADER, NEW_ROW)).encode()
+        wizard = self.env["lead.import.wizard"].with_user(self.user_salesman).create({
+            "file": base64.b64encode(content), "filename": "secret.csv"})
+        self.assertTrue(wizard.line_ids, "read by base_import")
+        wizard.action_import()
+        self.assertEqual(wizard.created_count, 1)
         self.assertEqual(Import.search([]), before, "no base_import.import any user could read holds the file")
 
     def test_saved_mapping_is_the_importers(self):
@@ -165,17 +166,20 @@ class TestImportFilesArePrivate(ImportSecurityCase):
         self.assertFalse(self.env["lead.import.mapping"].with_user(self.user_salesman_other).search([]))
         mapping.with_user(self.user_manager).read(["name"])
 
-    def test_transient_records_expire_within_an_hour(self):
+    def test_import_screens_expire_after_an_hour(self):
         Wizard = self.env["lead.import.wizard"]
         self.assertEqual((Wizard._transient_max_hours, self.env["lead.import.wizard.line"]._transient_max_hours),
-                         (1.0, 1.0))
-        with freeze_time("2026-03-02 08:00:00"):
-            wizard = self.new_wizard()
-            self.env.cr.execute("UPDATE lead_import_wizard SET write_date = %s WHERE id = %s",
-                                (datetime(2026, 3, 2, 8), wizard.id))
-        with freeze_time("2026-03-02 09:30:00"):
-            Wizard._transient_vacuum()
-        self.assertFalse(wizard.exists())
+                         (1.0, 1.0), "whatever the server's transient_age_limit")
+        old, recent = self.new_wizard(), self.new_wizard()
+        self.env.flush_all()
+        # the vacuum compares with the database's clock: the screens are made older than it
+        self.env.cr.execute("UPDATE lead_import_wizard SET write_date = (now() AT TIME ZONE 'UTC') - %s::interval"
+                            " WHERE id = %s", ("61 minutes", old.id))
+        self.env.cr.execute("UPDATE lead_import_wizard SET write_date = (now() AT TIME ZONE 'UTC') - %s::interval"
+                            " WHERE id = %s", ("50 minutes", recent.id))
+        self.env["lead.import.job"]._cron_process_jobs()
+        self.assertFalse(old.exists(), "deleted by the import cron, not only by the daily autovacuum")
+        self.assertTrue(recent.exists())
 
     def test_job_keeps_no_rows_once_done(self):
         self.env["ir.config_parameter"].set_param("lead_management.import_background_rows", "1")
