@@ -41,6 +41,13 @@ class TestAccessMatrix(LeadManagementCase):
                                       "team_id": cls.team_georgia.id, "payload": "{}"})
         cls.log_api_other = Log.create({"channel": "api", "status": "created", "lead_id": cls.lead_other.id,
                                         "api_user_id": cls.user_salesman_other.id})
+        cls.import_wizard = cls.env["lead.import.wizard"].with_user(cls.user_salesman).create({})
+        cls.env.flush_all()  # its columns computed (none) before one is added
+        cls.import_line = cls.env["lead.import.wizard.line"].with_user(cls.user_salesman).create({
+            "wizard_id": cls.import_wizard.id, "column_index": 0, "header": "Mobile"})
+        cls.import_job = cls.env["lead.import.job"].create({
+            "name": "matrix.csv", "user_id": cls.user_salesman.id, "policy": "skip", "match_keys": "mobile",
+            "mapping": {"0": "mobile"}, "header": ["Mobile"], "rows_total": 0})
         cls.env.flush_all()
 
     def _matrix(self):
@@ -63,6 +70,9 @@ class TestAccessMatrix(LeadManagementCase):
             (self.log_iran, "r", "", "rw", "", "", ""),
             (self.log_georgia, "", "r", "rw", "", "", ""),
             (self.log_api_other, "", "", "rw", "", "", ""),
+            (self.import_wizard, "rw", "", "rw", "", "", ""),
+            (self.import_line, "rw", "", "rw", "", "", ""),
+            (self.import_job, "r", "", "rw", "", "", ""),
         ]
 
     def test_matrix(self):
