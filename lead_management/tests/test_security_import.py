@@ -1,4 +1,5 @@
 import base64
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
