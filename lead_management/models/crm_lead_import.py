@@ -196,7 +196,8 @@ class CrmLead(models.Model):
     @api.model
     def _import_read_with_base_import(self, content, filename, options):
         """Rows read by Odoo's own import (CSV, XLS, ODS)."""
-        importer = self.env["base_import.import"].create({
+        # a new record, not saved: every internal user may read base_import.import records
+        importer = self.env["base_import.import"].new({
             "res_model": "crm.lead", "file": content, "file_name": filename,
             "file_type": "text/csv" if options.get("encoding") else False,
         })
@@ -232,10 +233,11 @@ class CrmLead(models.Model):
         self._import_write(valid, changes)
         counts = dict.fromkeys(IMPORT_STATUSES, 0)
         lead_ids = {status: [] for status in counts}
+        readable = self._import_get_readable({item["lead_id"] for item in items if item["lead_id"]})
         for item in items:
             status = "failed" if item["error"] else item["status"]
             counts[status] += 1
-            if item["lead_id"] and not item["error"] and item["lead_id"] not in lead_ids[status]:
+            if item["lead_id"] in readable and not item["error"] and item["lead_id"] not in lead_ids[status]:
                 lead_ids[status].append(item["lead_id"])
         result = {
             **counts, "header": header, "lead_ids": lead_ids,
@@ -245,6 +247,14 @@ class CrmLead(models.Model):
         if dry_run:
             result["changes"] = dict(previews, skip=[])
         return result
+
+    @api.model
+    def _import_get_readable(self, lead_ids):
+        """The ids among ``lead_ids`` of the leads the user may read: a new
+        lead routed to a colleague is left out of the result."""
+        if self.env.su or not lead_ids:
+            return set(lead_ids)
+        return set(self.with_context(active_test=False).search([("id", "in", list(lead_ids))]).ids)
 
     @api.model
     def _import_prepare_row(self, row, number, header, mapping, company, lookups, phone_country=None):
@@ -312,10 +322,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _import_match(self, items, match_keys):
-        """The existing lead of each row (any age, among open leads) or else
-        the first row of the file it is the same person as: item["target"]
-        is ("lead", lead id) or ("new", the first row's number)."""
-        leads = self._find_matching_leads([item["match"] for item in items], match_keys, days=0) if items else []
+        """The existing lead of each row (any age, among the open leads the
+        user may read) or else the first row of the file it is the same
+        person as: item["target"] is ("lead", lead id) or ("new", the first
+        row's number). A row of a lead the user may not read is a new person
+        for him: the import tells nobody whose leads exist."""
+        leads = self._find_matching_leads(
+            [item["match"] for item in items], match_keys, days=0, readable=True) if items else []
         first_by_key = {}
         for item, lead_id in zip(items, leads, strict=True):
             item["lead_id"] = lead_id
@@ -363,8 +376,8 @@ class CrmLead(models.Model):
         other salespeople, unless the user is a sales manager."""
         if not writes or self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return set()
-        # sudo: the owner of a matched lead, which the user may not be allowed to read
-        return {lead.id for lead in self.sudo().browse(list(writes))
+        # matched among the leads the user may read (see _import_match)
+        return {lead.id for lead in self.browse(list(writes))
                 if lead.user_id and lead.user_id != self.env.user}
 
     @api.model

@@ -18,13 +18,15 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     @api.model
-    def _find_matching_leads(self, values_list, keys, days=None):
+    def _find_matching_leads(self, values_list, keys, days=None, readable=False):
         """The open lead of the same person for each of ``values_list``
         (lead values), by the fields ``keys`` (among MATCH_FIELDS), among
         the leads updated within the matching window; in one query.
 
         :param days: the matching window in days (0: any age), instead of
             the capture's setting
+        :param readable: only among the leads the user may read (an import:
+            whether a colleague's lead exists is not for him to learn)
 
         :return: a list of lead ids (``False`` when none), in the order of
             ``values_list``
@@ -54,6 +56,10 @@ class CrmLead(models.Model):
                   AND (company_id IS NULL OR company_id = ANY(%s)) AND (%s)""",
             SQL("write_date >= %s", since) if since else SQL("TRUE"), self.env.companies.ids,
             SQL(" OR ").join(conditions)))
+        if readable and rows:
+            # the candidates the record rules let the user read, in one query
+            allowed = set(self.browse(row[0] for row in rows)._filtered_access("read").ids)
+            rows = [row for row in rows if row[0] in allowed]
         index = matching.index_candidates((row[0], row[1], self._get_match_keys({
             "external_id": row[2], "national_id": row[3], "vat": row[4], "email_from": row[5],
             "phone": row[6], "mobile": row[7]}, MATCH_FIELDS)) for row in rows)

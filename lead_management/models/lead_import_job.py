@@ -3,6 +3,7 @@ import csv
 import io
 import itertools
 import logging
+from datetime import timedelta
 from urllib.parse import quote as url_quote
 
 from markupsafe import Markup
@@ -18,13 +19,16 @@ _logger = logging.getLogger(__name__)
 
 #: rows of a background import written per committed batch
 JOB_BATCH_SIZE = 1000
+#: days the failed rows of a finished import are kept
+JOB_FILE_DAYS = 30
 STATES = [("waiting", "Waiting"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
 
 
 class LeadImportJob(models.Model):
     """A large import, run in the background by a cron in batches that each
     commit with the job's progress: a worker restart resumes after the last
-    committed batch, so no row is imported twice."""
+    committed batch, so no row is imported twice. The rows are deleted when
+    it ends, its failed rows JOB_FILE_DAYS days later."""
 
     _name = "lead.import.job"
     _inherit = ["mail.thread"]
@@ -62,6 +66,7 @@ class LeadImportJob(models.Model):
     error_file = fields.Binary(string="Failed Rows", attachment=True, readonly=True)
     error_filename = fields.Char(readonly=True)
     error = fields.Text(readonly=True, help="Why the import stopped.")
+    date_done = fields.Datetime(string="Finished", readonly=True)
 
     @api.depends("rows_total", "rows_done")
     def _compute_progress(self):
@@ -102,6 +107,7 @@ class LeadImportJob(models.Model):
             " FOR NO KEY UPDATE SKIP LOCKED"))
         row = self.env.cr.fetchone()
         if not row:
+            self._purge_files()
             return
         # sudo: the cron reads the job; the rows are imported as the user who started it
         job = self.sudo().browse(row[0])
@@ -140,10 +146,39 @@ class LeadImportJob(models.Model):
         if job.state == "done":
             job._finish()
 
+    @api.model
+    def _purge_files(self):
+        """Delete what finished imports keep of their files: the rows (left
+        by a job finished before they were deleted at its end), the failed
+        rows after JOB_FILE_DAYS days; and the import screens, files
+        included, after an hour (see lead.import.wizard)."""
+        # sudo: the cron purges every user's jobs
+        Job = self.sudo()
+        Job.search([("state", "in", ("done", "failed")), ("rows_file", "!=", False)])._close({})
+        Job.search([("date_done", "<", fields.Datetime.now() - timedelta(days=JOB_FILE_DAYS)),
+                    ("error_filename", "!=", False)]).write({"error_file": False, "error_filename": False})
+        self.env["lead.import.wizard"]._transient_vacuum()
+
+    def _close(self, values):
+        """Write ``values`` on the jobs that end, the failed rows as an XLSX
+        file, and delete the rows: nothing of the file is kept but the
+        failed rows."""
+        rtl = get_lang(self.env).direction == "rtl"
+        for job in self:
+            job_values = dict(values, rows_file=False, failed_rows=False, created_lead_ids=False,
+                              date_done=job.date_done or fields.Datetime.now())
+            if job.failed_rows:
+                content = spreadsheet.write_xlsx(
+                    [*job.header, self.env._("Error")],
+                    [[*row["values"], row["error"]] for row in job.failed_rows], rtl=rtl)
+                job_values.update(error_file=base64.b64encode(content),
+                                  error_filename=self.env._("%(file)s - failed rows.xlsx", file=job.name))
+            # sudo: the job's files are written whoever's rights the rows were imported with
+            job.sudo().write(job_values)
+
     def _stop(self, error):
         """The job failed: what it imported stays, the user is told why."""
-        # sudo: the job's state is written whoever's rights the rows were imported with
-        self.sudo().write({"state": "failed", "error": str(error)[:2000]})
+        self._close({"state": "failed", "error": str(error)[:2000]})
         self.message_notify(
             body=Markup("<p>%s</p>") % self.env._(
                 "Import of %(file)s stopped after %(done)s rows: %(error)s", file=self.name, done=self.rows_done,
@@ -157,13 +192,7 @@ class LeadImportJob(models.Model):
 
     def _finish(self):
         """The failed rows as an XLSX file, and a notification to the user."""
-        if self.failed_rows:
-            rtl = get_lang(self.env).direction == "rtl"
-            content = spreadsheet.write_xlsx(
-                [*self.header, self.env._("Error")],
-                [[*row["values"], row["error"]] for row in self.failed_rows], rtl=rtl)
-            self.write({"error_file": base64.b64encode(content),
-                        "error_filename": self.env._("%(file)s - failed rows.xlsx", file=self.name)})
+        self._close({})
         body = Markup("<p>%s</p>") % self.env._(
             "Import of %(file)s done: %(created)s created, %(merged)s merged, %(overwritten)s overwritten, "
             "%(skipped)s skipped, %(failed)s failed.", file=self.name, created=self.created_count,

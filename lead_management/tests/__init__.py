@@ -39,3 +39,4 @@ from . import test_security_conversion
 from . import test_tools_redact
 from . import test_security_capture_log
 from . import test_security_domain_access
+from . import test_security_import

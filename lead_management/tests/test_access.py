@@ -44,6 +44,13 @@ class TestAccessMatrix(LeadManagementCase):
         cls.log_own = Log.create({"channel": "web_form", "status": "created", "form_id": cls.form_iran.id,
                                   "team_id": cls.team_iran.id, "lead_id": cls.lead_own.id, "payload": "{}"})
         cls.log_own_key = Log.create({"channel": "api", "status": "rejected", "api_user_id": cls.user_salesman.id})
+        cls.import_wizard = cls.env["lead.import.wizard"].with_user(cls.user_salesman).create({})
+        cls.env.flush_all()  # its columns computed (none) before one is added
+        cls.import_line = cls.env["lead.import.wizard.line"].with_user(cls.user_salesman).create({
+            "wizard_id": cls.import_wizard.id, "column_index": 0, "header": "Mobile"})
+        cls.import_job = cls.env["lead.import.job"].create({
+            "name": "matrix.csv", "user_id": cls.user_salesman.id, "policy": "skip", "match_keys": "mobile",
+            "mapping": {"0": "mobile"}, "header": ["Mobile"], "rows_total": 0})
         cls.env.flush_all()
 
     def _matrix(self):
@@ -68,6 +75,9 @@ class TestAccessMatrix(LeadManagementCase):
             (self.log_iran, "", "r", "rw", "", "", ""),
             (self.log_georgia, "", "r", "rw", "", "", ""),
             (self.log_api_other, "", "r", "rw", "", "", ""),
+            (self.import_wizard, "rw", "", "rw", "", "", ""),
+            (self.import_line, "rw", "", "rw", "", "", ""),
+            (self.import_job, "r", "", "rw", "", "", ""),
         ]
 
     def test_matrix(self):

@@ -22,6 +22,9 @@ class LeadImportWizard(models.TransientModel):
 
     _name = "lead.import.wizard"
     _description = "Import Leads"
+    # the uploaded file is deleted with the screen an hour after its last use,
+    # whatever the server's transient_age_limit (see lead.import.job._purge_files)
+    _transient_max_hours = 1.0
 
     file = fields.Binary(attachment=False, help="CSV, XLSX, XLS or ODS, a header row first.")
     filename = fields.Char()

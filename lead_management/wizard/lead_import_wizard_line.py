@@ -7,6 +7,7 @@ class LeadImportWizardLine(models.TransientModel):
     _name = "lead.import.wizard.line"
     _description = "Lead Import Column"
     _order = "column_index"
+    _transient_max_hours = 1.0  # its sample is a cell of the file (see lead.import.wizard)
 
     wizard_id = fields.Many2one("lead.import.wizard", required=True, ondelete="cascade")
     column_index = fields.Integer(required=True)
