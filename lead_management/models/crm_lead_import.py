@@ -170,6 +170,7 @@ class CrmLead(models.Model):
             if spreadsheet.is_xlsx(content):
                 rows = list(spreadsheet.read_xlsx(content, max_rows=max_rows + 1))
             elif spreadsheet.is_ods(content):
+                spreadsheet.check_ods(content, max_rows + 1)
                 rows = self._import_read_with_base_import(content, filename, {})
             elif content.startswith(b"PK"):
                 raise UserError(self.env._(
@@ -192,6 +193,10 @@ class CrmLead(models.Model):
                 raise UserError(self.env._(
                     "%(file)s has more than %(limit)s rows: split it into files of at most %(limit)s rows.",
                     file=filename, limit=max_rows)) from error
+            if error.kind == "cells":
+                raise UserError(self.env._(
+                    "%(file)s has more than %(limit)s cells: save it as XLSX or CSV, or split it into smaller "
+                    "files.", file=filename, limit=error.limit)) from error
             raise UserError(self.env._(
                 "%(file)s holds more than %(limit)s MB of data (uncompressed): split it into smaller files.",
                 file=filename, limit=error.limit // (1024 * 1024))) from error

@@ -125,6 +125,23 @@ class TestSpreadsheetSecurity(LeadManagementCase):
             self.env["crm.lead"]._import_read_file(csv_file([["Name", "Mobile"]] + [["x", "09121110000"]] * 6),
                                                    "six.csv")
 
+    def test_opendocument_cell_repeated_a_billion_times(self):
+        """Odoo's reader repeats a repeated cell in memory: refused before."""
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            archive.writestr("content.xml", (
+                '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+                '<table:table table:name="Leads"><table:table-row><table:table-cell><text:p>Name</text:p>'
+                '</table:table-cell></table:table-row><table:table-row>'
+                '<table:table-cell table:number-columns-repeated="1000000000"><text:p>x</text:p></table:table-cell>'
+                "<table:table-cell/></table:table-row></table:table></office:spreadsheet></office:body>"
+                "</office:document-content>"))
+        with self.assertRaisesRegex(UserError, r"cells\.ods has more than 500000 cells: save it as XLSX or CSV"):
+            self.env["crm.lead"]._import_read_file(output.getvalue(), "cells.ods")
+
     @users("lm_salesman")
     def test_large_file_is_tested_in_the_background(self):
         """A test of a file above the background threshold is a job too;

@@ -7,6 +7,7 @@ import openpyxl
 
 from ..tools.spreadsheet import (
     SpreadsheetTooLarge,
+    check_ods,
     check_size,
     guess_encoding,
     guess_mapping,
@@ -144,3 +145,28 @@ class TestSpreadsheet(TestCase):
         with self.assertRaises(SpreadsheetTooLarge):
             check_size(b"a,b\n" * 10, 39)
         check_size(b"PK\x03\x04 not a zip", 100)
+
+    def test_limits_of_opendocument_cells(self):
+        """Cells repeated as Odoo's reader repeats them: all but a row's
+        last one, which LibreOffice repeats to the end of the sheet."""
+        def ods(rows):
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+                archive.writestr("content.xml", '<office:document-content xmlns:table="t" xmlns:text="x">'
+                                 '<table:table>' + rows + "</table:table></office:document-content>")
+            return output.getvalue()
+
+        cell = '<table:table-cell table:number-columns-repeated="{}"><text:p>x</text:p></table:table-cell>'
+        trailing = '<table:table-row>{}<table:table-cell table:number-columns-repeated="1017"/></table:table-row>'
+        content = ods(trailing.format(cell.format(3)) * 1000)
+        check_ods(content, max_rows=1000, max_cells=4000)
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(content, max_rows=1000, max_cells=3999)
+        self.assertEqual(caught.exception.kind, "cells")
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(content, max_rows=999)
+        self.assertEqual(caught.exception.kind, "rows")
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(ods(trailing.format(cell.format(1_000_000_000))), max_rows=10)
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("cells", 500_000))

@@ -62,6 +62,8 @@ HEADER_ALIASES = {
 MAX_ROWS = 100_000
 #: bytes of a file read at most: a CSV or XLS file's, a zip's (XLSX, ODS) once uncompressed
 MAX_SIZE = 50 * 1024 * 1024
+#: cells of an OpenDocument spreadsheet read at most: Odoo's reader holds the whole document
+MAX_ODS_CELLS = 500_000
 #: first characters that make a spreadsheet read a text as a formula (``=HYPERLINK(…)``,
 #: ``=cmd|' /C calc'!A0``, ``+``, ``-``, ``@``, and a tab or a carriage return before one)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +72,10 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _DATE_PARTS = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
 #: the start of a sheet's row element, with or without a namespace prefix
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+#: in an OpenDocument sheet: a row's start and end, a cell's start and the times it is repeated
+_ODS_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?table-row(?=[\s/>])|</(?:[\w.-]+:)?table-row>"
+    rb"|<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])(?:[^<>]*?number-columns-repeated=[\"'](\d+))?")
 
 
 def normalize_header(value):
@@ -198,11 +204,11 @@ def guess_encoding(content):
 
 
 class SpreadsheetTooLarge(ValueError):
-    """A file beyond a limit: ``limit`` rows (``kind`` ``rows``) or bytes
-    (``kind`` ``size``)."""
+    """A file beyond a limit: ``limit`` rows, cells or bytes (``kind``
+    ``rows``, ``cells`` or ``size``)."""
 
     def __init__(self, kind, limit):
-        super().__init__(f"more than {limit} {'rows' if kind == 'rows' else 'bytes'}")
+        super().__init__(f"more than {limit} {'bytes' if kind == 'size' else kind}")
         self.kind = kind
         self.limit = limit
 
@@ -290,21 +296,50 @@ def read_xlsx(content, max_rows=None):
 
 def _check_rows(archive, path, max_rows):
     """SpreadsheetTooLarge as soon as the sheet ``path`` has more than
-    ``max_rows`` row elements, counted in its text, uncompressed a chunk
-    at a time, without parsing it: a hundred times faster than openpyxl
-    reads rows of texts."""
-    carry = b""
+    ``max_rows`` row elements, counted in its text without parsing it: a
+    hundred times faster than openpyxl reads rows of texts."""
     count = 0
+    for chunk in _xml_chunks(archive, path):
+        count += len(_ROW_TAG.findall(chunk))
+        if count > max_rows:
+            raise SpreadsheetTooLarge("rows", max_rows)
+
+
+def check_ods(content, max_rows, max_cells=MAX_ODS_CELLS):
+    """SpreadsheetTooLarge when the OpenDocument spreadsheet ``content``
+    has more than ``max_rows`` rows or ``max_cells`` cells (repeated ones
+    counted as many times as Odoo's reader repeats them), counted in its
+    text without parsing it: Odoo's reader holds the whole document in
+    memory, a cell repeated a billion times included."""
+    rows = cells = pending = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for chunk in _xml_chunks(archive, "content.xml"):
+            for match in _ODS_TAG.finditer(chunk):
+                tag = match.group()
+                if tag.startswith(b"</"):  # the row's last cell: read once, repeated or not
+                    cells, pending = cells + min(pending, 1), 0
+                elif tag.endswith(b"table-row"):
+                    rows += 1
+                else:  # the cell before was not the last: read as many times as repeated
+                    cells, pending = cells + pending, int(match.group(1) or 1)
+            if rows > max_rows:
+                raise SpreadsheetTooLarge("rows", max_rows)
+            if cells + pending > max_cells:
+                raise SpreadsheetTooLarge("cells", max_cells)
+
+
+def _xml_chunks(archive, path):
+    """The text of the zip member ``path``, uncompressed a megabyte at a
+    time, each chunk cut before a ``<``: an element's start tag (no ``<``
+    inside) is never cut in two."""
+    carry = b""
     with archive.open(path) as source:
         while chunk := source.read(1024 * 1024):
             text = carry + chunk
-            cut = max(text.rfind(b"<"), 0)  # a row element starts with its "<": never cut in two
-            count += len(_ROW_TAG.findall(text, 0, cut))
-            if count > max_rows:
-                raise SpreadsheetTooLarge("rows", max_rows)
+            cut = max(text.rfind(b"<"), 0)
+            yield text[:cut]
             carry = text[cut:]
-    if count + len(_ROW_TAG.findall(carry)) > max_rows:
-        raise SpreadsheetTooLarge("rows", max_rows)
+    yield carry
 
 
 class _StreamedSheet(ReadOnlyWorksheet):
