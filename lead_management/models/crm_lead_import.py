@@ -158,8 +158,8 @@ class CrmLead(models.Model):
         """The header and the rows of a spreadsheet; a UserError naming the
         file when it cannot be read, or when it is beyond the limits of rows
         and size (see lead.import.job._get_file_limits): a zip's uncompressed
-        size is checked before anything is read, an XLSX file's rows as they
-        are read."""
+        size is checked before anything is read, the rows of an XLSX file
+        (and the cells of an ODS file) before their cells are parsed."""
         filename = filename or "file"
         if not content:
             raise UserError(self.env._("%(file)s is empty.", file=filename))
