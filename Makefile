@@ -94,6 +94,7 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_capture_api.py --addons-path=$(ADDONS_PATH) $(BENCH_API_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/fuzz_capture.py --addons-path=$(ADDONS_PATH) $(BENCH_FUZZ_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_import.py --addons-path=$(ADDONS_PATH) $(BENCH_IMPORT_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_import_limits.py --addons-path=$(ADDONS_PATH) $(BENCH_LIMITS_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_ads_calls.py --addons-path=$(ADDONS_PATH) $(BENCH_ADS_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_nurture.py --addons-path=$(ADDONS_PATH) $(BENCH_NURTURE_ARGS)
 

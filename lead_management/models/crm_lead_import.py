@@ -66,9 +66,9 @@ class CrmLead(models.Model):
             country code in rows without a country (default: the company's)
 
         A file of more rows than the setting
-        ``lead_management.import_background_rows`` (2,000) is imported in the
-        background (lead.import.job): its rows are then all ``waiting``, and
-        ``job_id`` is the job.
+        ``lead_management.import_background_rows`` (2,000) is imported, or
+        tested, in the background (lead.import.job): its rows are then all
+        ``waiting``, and ``job_id`` is the job.
         :return: the counts ``failed``, ``waiting``, ``created``,
             ``skipped``, ``overwritten``, ``merged``, plus ``failed_rows``
             (``row``, ``values``, ``error``), ``header`` and ``lead_ids``
@@ -92,10 +92,10 @@ class CrmLead(models.Model):
                 "Match keys: no column holds %(fields)s; map a column to one of them or choose other keys.",
                 fields=", ".join(self._get_import_field_label(key) for key in chosen_keys)))
         threshold = self.env["lead.import.job"]._get_background_threshold()
-        if not dry_run and threshold and len(rows) > threshold:
+        if threshold and len(rows) > threshold:
             job = self.env["lead.import.job"]._create_job(
                 filename, header, rows, policy, match_keys, mapping, historical, replace_contacts,
-                phone_country=phone_country)
+                phone_country=phone_country, dry_run=dry_run)
             return {**dict.fromkeys(IMPORT_STATUSES, 0), "waiting": len(rows), "job_id": job.id,
                     "header": header, "lead_ids": {status: [] for status in IMPORT_STATUSES}, "failed_rows": []}
         if not dry_run:
@@ -156,15 +156,21 @@ class CrmLead(models.Model):
     @api.model
     def _import_read_file(self, content, filename):
         """The header and the rows of a spreadsheet; a UserError naming the
-        file when it cannot be read."""
+        file when it cannot be read, or when it is beyond the limits of rows
+        and size (see lead.import.job._get_file_limits): a zip's uncompressed
+        size is checked before anything is read, the rows of an XLSX file
+        (and the cells of an ODS file) before their cells are parsed."""
         filename = filename or "file"
         if not content:
             raise UserError(self.env._("%(file)s is empty.", file=filename))
         extension = os.path.splitext(filename)[1].lower()
+        max_rows, max_size = self.env["lead.import.job"]._get_file_limits()
         try:
+            spreadsheet.check_size(content, max_size)
             if spreadsheet.is_xlsx(content):
-                rows = list(spreadsheet.read_xlsx(content))
+                rows = list(spreadsheet.read_xlsx(content, max_rows=max_rows + 1))
             elif spreadsheet.is_ods(content):
+                spreadsheet.check_ods(content, max_rows + 1)
                 rows = self._import_read_with_base_import(content, filename, {})
             elif content.startswith(b"PK"):
                 raise UserError(self.env._(
@@ -178,8 +184,22 @@ class CrmLead(models.Model):
             else:
                 rows = self._import_read_with_base_import(content, filename, {
                     "encoding": spreadsheet.guess_encoding(content), "separator": "", "quoting": '"'})
+            if len(rows) > max_rows + 1:
+                raise spreadsheet.SpreadsheetTooLarge("rows", max_rows)
         except UserError:
             raise
+        except spreadsheet.SpreadsheetTooLarge as error:
+            if error.kind == "rows":
+                raise UserError(self.env._(
+                    "%(file)s has more than %(limit)s rows: split it into files of at most %(limit)s rows.",
+                    file=filename, limit=max_rows)) from error
+            if error.kind == "cells":
+                raise UserError(self.env._(
+                    "%(file)s has more than %(limit)s cells: save it as XLSX or CSV, or split it into smaller "
+                    "files.", file=filename, limit=error.limit)) from error
+            raise UserError(self.env._(
+                "%(file)s holds more than %(limit)s MB of data (uncompressed): split it into smaller files.",
+                file=filename, limit=error.limit // (1024 * 1024))) from error
         except Exception as error:  # a reader's own error: the file is broken
             _logger.info("lead_management: %s could not be read: %s", filename, error)
             raise UserError(self.env._(
@@ -191,7 +211,8 @@ class CrmLead(models.Model):
         if len(rows) == 1:
             raise UserError(self.env._("%(file)s has headers but no rows below them.", file=filename))
         width = max(len(row) for row in rows)
-        return rows[0] + [""] * (width - len(rows[0])), rows[1:]
+        rows = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
+        return rows[0], rows[1:]
 
     @api.model
     def _import_read_with_base_import(self, content, filename, options):

@@ -47,6 +47,10 @@ class LeadImportJob(models.Model):
     mapping = fields.Json(required=True, readonly=True)
     header = fields.Json(required=True, readonly=True)
     historical = fields.Boolean(string="Historical Import", readonly=True)
+    dry_run = fields.Boolean(
+        string="Test Only", readonly=True,
+        help="Count what the import would do, without writing anything; each batch is tested apart, so a row "
+             "matching a row of an earlier batch counts as a new lead.")
     replace_contacts = fields.Boolean(string="Replace Names and E-mails", readonly=True)
     created_lead_ids = fields.Json(string="Created Leads", readonly=True,
                                    help="The leads created by the committed batches.")
@@ -82,15 +86,28 @@ class LeadImportJob(models.Model):
             "lead_management.import_background_rows", 2000) or 0)
 
     @api.model
+    def _get_file_limits(self):
+        """The rows and the bytes (uncompressed) of a file imported at most:
+        (rows, bytes), the settings ``lead_management.import_max_rows`` and
+        ``lead_management.import_max_mb`` (see tools.spreadsheet.MAX_ROWS
+        and MAX_SIZE)."""
+        # sudo: settings are readable by administrators only
+        params = self.env["ir.config_parameter"].sudo()
+        max_rows = int(params.get_param("lead_management.import_max_rows", 0) or 0) or spreadsheet.MAX_ROWS
+        max_mb = int(params.get_param("lead_management.import_max_mb", 0) or 0)
+        return max_rows, max_mb * 1024 * 1024 if max_mb else spreadsheet.MAX_SIZE
+
+    @api.model
     def _create_job(self, filename, header, rows, policy, match_keys, mapping, historical, replace_contacts=False,
-                    phone_country=None):
-        """Queue the import of ``rows`` and wake the cron up."""
+                    phone_country=None, dry_run=False):
+        """Queue the import, or its test (``dry_run``), of ``rows`` and wake
+        the cron up."""
         output = io.StringIO()
         csv.writer(output).writerows(rows)
         job = self.create({
             "name": filename or "leads", "policy": policy, "match_keys": ",".join(match_keys),
             "mapping": {str(index): fname for index, fname in mapping.items()}, "header": header,
-            "historical": historical, "replace_contacts": replace_contacts,
+            "historical": historical, "replace_contacts": replace_contacts, "dry_run": dry_run,
             "phone_country_id": phone_country.id if phone_country else False, "rows_total": len(rows),
             "rows_file": base64.b64encode(output.getvalue().encode()),
         })
@@ -125,21 +142,29 @@ class LeadImportJob(models.Model):
 
     def _process_batch(self, batch_size=JOB_BATCH_SIZE):
         """Import the next ``batch_size`` rows and record the counts, in the
-        transaction of the rows: committed together or not at all."""
+        transaction of the rows: committed together or not at all; a test
+        (``dry_run``) rolls its rows back and records the counts only."""
         self.ensure_one()
         rows = list(itertools.islice(self._read_rows(), self.rows_done, self.rows_done + batch_size))
         mapping = {int(index): fname for index, fname in self.mapping.items()}
-        result = self.env["crm.lead"]._import_rows(
-            self.header, rows, mapping, self.policy, self.match_keys.split(","), self.historical,
-            first_row=self.rows_done + 2, replace_contacts=self.replace_contacts,
-            own_lead_ids=set(self.created_lead_ids or ()), phone_country=self.phone_country_id or None)
+        savepoint = self.env.cr.savepoint() if self.dry_run else None
+        try:
+            result = self.env["crm.lead"]._import_rows(
+                self.header, rows, mapping, self.policy, self.match_keys.split(","), self.historical,
+                dry_run=self.dry_run, first_row=self.rows_done + 2, replace_contacts=self.replace_contacts,
+                own_lead_ids=set(self.created_lead_ids or ()), phone_country=self.phone_country_id or None)
+        finally:
+            if savepoint:
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
         # sudo: the counts are the job's, whoever's leads the rows touched
         job = self.sudo()
         values = {f"{status}_count": job[f"{status}_count"] + result[status]
                   for status in ("failed", "created", "skipped", "overwritten", "merged")}
         values.update(rows_done=self.rows_done + len(rows), state="running",
                       failed_rows=(job.failed_rows or []) + result["failed_rows"],
-                      created_lead_ids=(job.created_lead_ids or []) + result["lead_ids"]["created"])
+                      created_lead_ids=(job.created_lead_ids or []) + (
+                          [] if self.dry_run else result["lead_ids"]["created"]))
         if values["rows_done"] >= self.rows_total:
             values["state"] = "done"
         job.write(values)
@@ -193,13 +218,20 @@ class LeadImportJob(models.Model):
     def _finish(self):
         """The failed rows as an XLSX file, and a notification to the user."""
         self._close({})
-        body = Markup("<p>%s</p>") % self.env._(
-            "Import of %(file)s done: %(created)s created, %(merged)s merged, %(overwritten)s overwritten, "
-            "%(skipped)s skipped, %(failed)s failed.", file=self.name, created=self.created_count,
-            merged=self.merged_count, overwritten=self.overwritten_count, skipped=self.skipped_count,
-            failed=self.failed_count)
-        self.message_notify(body=body, partner_ids=self.user_id.partner_id.ids,
-                            subject=self.env._("Import of %(file)s done", file=self.name))
+        counts = {"file": self.name, "created": self.created_count, "merged": self.merged_count,
+                  "overwritten": self.overwritten_count, "skipped": self.skipped_count, "failed": self.failed_count}
+        if self.dry_run:
+            body = self.env._(
+                "Test of %(file)s done, nothing imported: %(created)s would be created, %(merged)s merged, "
+                "%(overwritten)s overwritten, %(skipped)s skipped, %(failed)s would fail.", **counts)
+            subject = self.env._("Test of %(file)s done", file=self.name)
+        else:
+            body = self.env._(
+                "Import of %(file)s done: %(created)s created, %(merged)s merged, %(overwritten)s overwritten, "
+                "%(skipped)s skipped, %(failed)s failed.", **counts)
+            subject = self.env._("Import of %(file)s done", file=self.name)
+        self.message_notify(body=Markup("<p>%s</p>") % body, partner_ids=self.user_id.partner_id.ids,
+                            subject=subject)
 
     def action_open_failed_rows(self):
         self.ensure_one()

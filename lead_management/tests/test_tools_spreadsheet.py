@@ -6,6 +6,9 @@ from unittest import TestCase
 import openpyxl
 
 from ..tools.spreadsheet import (
+    SpreadsheetTooLarge,
+    check_ods,
+    check_size,
     guess_encoding,
     guess_mapping,
     is_ods,
@@ -90,7 +93,7 @@ class TestSpreadsheet(TestCase):
         output = io.BytesIO()
         book.save(output)
         self.assertEqual(list(read_xlsx(output.getvalue())),
-                         [["Name", "Amount", "Date"], ["A", "12", "2026-12-01"], ["B", "3.5", ""]])
+                         [["Name", "Amount", "Date"], ["A", "12", "2026-12-01"], ["B", "3.5"]])
         with self.assertRaises(ValueError):
             list(read_xlsx(b"PK\x03\x04 not a zip"))
 
@@ -106,3 +109,64 @@ class TestSpreadsheet(TestCase):
         self.assertFalse(is_ods(zipped(mimetype="application/vnd.oasis.opendocument.text")))
         self.assertFalse(is_ods(zipped(notes="hello")))
         self.assertFalse(is_xlsx(zipped(mimetype="application/vnd.oasis.opendocument.spreadsheet")))
+
+    def test_written_texts_are_never_formulas(self):
+        """A text that reads as a formula (a link, a DDE command) is a text
+        cell, marked as typed after a quote, its value as it was."""
+        texts = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+98 912 123 4567", "-2+3", "@SUM(A1)",
+                 "\t=1+1", "\r=1+1", "#N/A", "plain"]
+        content = write_xlsx(["=1+1", "Error"], [texts, [12, "bad\x01"]])
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        self.assertFalse([cell.coordinate for cell in cells if cell.data_type != "s" and cell.value != 12])
+        self.assertEqual([cell.value for cell in sheet[2]], texts)
+        self.assertEqual([cell.quotePrefix for cell in sheet[2]], [True] * 7 + [False, False])
+        self.assertTrue(sheet["A1"].quotePrefix)
+        self.assertEqual([sheet["A3"].value, sheet["B3"].value], [12, "bad"], "a number stays one")
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            self.assertNotIn(b"<f>", archive.read("xl/worksheets/sheet1.xml"))
+
+    def test_limits_of_rows_and_size(self):
+        rows = [["Name"], *([f"Lead {index}"] for index in range(10))]
+        content = write_xlsx(rows[0], rows[1:])
+        self.assertEqual(len(list(read_xlsx(content, max_rows=11))), 11)
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            list(read_xlsx(content, max_rows=10))
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("rows", 10))
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b" " * 100_000)
+        self.assertLess(len(output.getvalue()), 1000)
+        check_size(output.getvalue(), 100_000)
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_size(output.getvalue(), 99_999)
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("size", 99_999))
+        check_size(b"a,b\n" * 10, 40)
+        with self.assertRaises(SpreadsheetTooLarge):
+            check_size(b"a,b\n" * 10, 39)
+        check_size(b"PK\x03\x04 not a zip", 100)
+
+    def test_limits_of_opendocument_cells(self):
+        """Cells repeated as Odoo's reader repeats them: all but a row's
+        last one, which LibreOffice repeats to the end of the sheet."""
+        def ods(rows):
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+                archive.writestr("content.xml", '<office:document-content xmlns:table="t" xmlns:text="x">'
+                                 '<table:table>' + rows + "</table:table></office:document-content>")
+            return output.getvalue()
+
+        cell = '<table:table-cell table:number-columns-repeated="{}"><text:p>x</text:p></table:table-cell>'
+        trailing = '<table:table-row>{}<table:table-cell table:number-columns-repeated="1017"/></table:table-row>'
+        content = ods(trailing.format(cell.format(3)) * 1000)
+        check_ods(content, max_rows=1000, max_cells=4000)
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(content, max_rows=1000, max_cells=3999)
+        self.assertEqual(caught.exception.kind, "cells")
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(content, max_rows=999)
+        self.assertEqual(caught.exception.kind, "rows")
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_ods(ods(trailing.format(cell.format(1_000_000_000))), max_rows=10)
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("cells", 500_000))

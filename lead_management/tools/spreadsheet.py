@@ -2,7 +2,8 @@
 English, Persian and Georgian) and the lead field each one means, numbers
 and dates as typed (Persian digits and separators, Jalali dates), the
 leading zeros a number cell loses, the encoding of a CSV file, and XLSX
-files read in streaming mode and written.
+files read in streaming mode, within limits of rows and size, and written
+with every text a text cell, never a formula.
 """
 import io
 import re
@@ -12,7 +13,11 @@ from datetime import date, datetime
 import openpyxl
 import phonenumbers
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from . import national_id
 from .normalize import normalize_digits, normalize_text
@@ -53,9 +58,24 @@ HEADER_ALIASES = {
                       "დახურვის თარიღი"],
     "lang": ["language", "زبان", "ენა"],
 }
+#: rows of a file read at most, its header left out (see SpreadsheetTooLarge)
+MAX_ROWS = 100_000
+#: bytes of a file read at most: a CSV or XLS file's, a zip's (XLSX, ODS) once uncompressed
+MAX_SIZE = 50 * 1024 * 1024
+#: cells of an OpenDocument spreadsheet read at most: Odoo's reader holds the whole document
+MAX_ODS_CELLS = 500_000
+#: first characters that make a spreadsheet read a text as a formula (``=HYPERLINK(…)``,
+#: ``=cmd|' /C calc'!A0``, ``+``, ``-``, ``@``, and a tab or a carriage return before one)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_NOISE = re.compile(r"[\s\u200c\u200d_\-.:*()\[\]#/]+")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _DATE_PARTS = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+#: the start of a sheet's row element, with or without a namespace prefix
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+#: in an OpenDocument sheet: a row's start and end, a cell's start and the times it is repeated
+_ODS_TAG = re.compile(
+    rb"<(?:[\w.-]+:)?table-row(?=[\s/>])|</(?:[\w.-]+:)?table-row>"
+    rb"|<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])(?:[^<>]*?number-columns-repeated=[\"'](\d+))?")
 
 
 def normalize_header(value):
@@ -183,6 +203,34 @@ def guess_encoding(content):
     return "utf-8"
 
 
+class SpreadsheetTooLarge(ValueError):
+    """A file beyond a limit: ``limit`` rows, cells or bytes (``kind``
+    ``rows``, ``cells`` or ``size``)."""
+
+    def __init__(self, kind, limit):
+        super().__init__(f"more than {limit} {'bytes' if kind == 'size' else kind}")
+        self.kind = kind
+        self.limit = limit
+
+
+def check_size(content, max_size=MAX_SIZE):
+    """SpreadsheetTooLarge when ``content`` holds more than ``max_size``
+    bytes: a zip (XLSX, ODS) by the uncompressed sizes of its members, read
+    from its directory before anything is uncompressed (a member that grows
+    beyond the size it declares fails its CRC check instead), any other
+    file by its own size."""
+    if content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                size = sum(member.file_size for member in archive.infolist())
+        except zipfile.BadZipFile:
+            size = len(content)  # not a zip: the readers will say so
+    else:
+        size = len(content)
+    if size > max_size:
+        raise SpreadsheetTooLarge("size", max_size)
+
+
 def is_xlsx(content):
     """Whether ``content`` is an XLSX workbook (a zip with a workbook part),
     not any zip renamed."""
@@ -207,22 +255,100 @@ def is_ods(content):
         return False
 
 
-def read_xlsx(content):
+def read_xlsx(content, max_rows=None):
     """The rows of the first sheet of an XLSX workbook, read in streaming
     mode: texts, numbers as written (``12`` not ``12.0``), dates as ISO
-    dates; rows without any value left out. ValueError when the workbook
-    cannot be read."""
+    dates; rows without any value left out, each row ending at its last
+    cell (the sheet's dimensions are not trusted). ValueError when the workbook
+    cannot be read, SpreadsheetTooLarge as soon as the sheet has more than
+    ``max_rows`` rows, empty ones included (their reading takes time too).
+    Check the file's size first (check_size): openpyxl reads the shared
+    texts of a workbook at once.
+
+    The other sheets are not opened: openpyxl's read-only mode would read
+    each sheet without dimensions through, once, to find its size."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheet = next((_StreamedSheet(reader.wb, sheet.name, rel.target, reader.shared_strings)
+                      for sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type), None)
     except Exception as error:  # openpyxl raises many kinds, all mean "not a workbook"
         raise ValueError(str(error)) from error
+    if sheet is None:
+        reader.archive.close()
+        raise ValueError("the workbook has no sheet")
     try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        if max_rows is not None:
+            _check_rows(reader.archive, sheet._worksheet_path, max_rows)
+        for count, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if max_rows is not None and count > max_rows:
+                raise SpreadsheetTooLarge("rows", max_rows)
             values = [_cell_text(value) for value in row]
             if any(values):
                 yield values
     finally:
-        book.close()
+        reader.archive.close()
+
+
+def _check_rows(archive, path, max_rows):
+    """SpreadsheetTooLarge as soon as the sheet ``path`` has more than
+    ``max_rows`` row elements, counted in its text without parsing it: a
+    hundred times faster than openpyxl reads rows of texts."""
+    count = 0
+    for chunk in _xml_chunks(archive, path):
+        count += len(_ROW_TAG.findall(chunk))
+        if count > max_rows:
+            raise SpreadsheetTooLarge("rows", max_rows)
+
+
+def check_ods(content, max_rows, max_cells=MAX_ODS_CELLS):
+    """SpreadsheetTooLarge when the OpenDocument spreadsheet ``content``
+    has more than ``max_rows`` rows or ``max_cells`` cells (repeated ones
+    counted as many times as Odoo's reader repeats them), counted in its
+    text without parsing it: Odoo's reader holds the whole document in
+    memory, a cell repeated a billion times included."""
+    rows = cells = pending = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for chunk in _xml_chunks(archive, "content.xml"):
+            for match in _ODS_TAG.finditer(chunk):
+                tag = match.group()
+                if tag.startswith(b"</"):  # the row's last cell: read once, repeated or not
+                    cells, pending = cells + min(pending, 1), 0
+                elif tag.endswith(b"table-row"):
+                    rows += 1
+                else:  # the cell before was not the last: read as many times as repeated
+                    cells, pending = cells + pending, int(match.group(1) or 1)
+            if rows > max_rows:
+                raise SpreadsheetTooLarge("rows", max_rows)
+            if cells + pending > max_cells:
+                raise SpreadsheetTooLarge("cells", max_cells)
+
+
+def _xml_chunks(archive, path):
+    """The text of the zip member ``path``, uncompressed a megabyte at a
+    time, each chunk cut before a ``<``: an element's start tag (no ``<``
+    inside) is never cut in two."""
+    carry = b""
+    with archive.open(path) as source:
+        while chunk := source.read(1024 * 1024):
+            text = carry + chunk
+            cut = max(text.rfind(b"<"), 0)
+            yield text[:cut]
+            carry = text[cut:]
+    yield carry
+
+
+class _StreamedSheet(ReadOnlyWorksheet):
+    """A sheet read row by row, whose size is not looked for: without the
+    dimensions in its header, openpyxl would parse it all to find them, and
+    with them it pads every row to the width they claim (16,384 columns)."""
+
+    def _get_size(self):
+        return None
 
 
 def _cell_text(value):
@@ -239,19 +365,35 @@ def _cell_text(value):
 
 def write_xlsx(header, rows, rtl=False):
     """An XLSX workbook of one sheet: ``header`` in bold, then ``rows``;
-    right to left for Persian."""
+    right to left for Persian. Texts are text cells, never formulas: a
+    text starting as a formula (see FORMULA_START) is also marked as
+    Excel marks a text typed after a quote, so that editing the cell keeps
+    it a text, while its value stays as in the file imported (a corrected
+    row imports as typed); characters XLSX cannot hold are left out."""
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.sheet_view.rightToLeft = rtl
     bold = Font(bold=True)
-    cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append([_text_cell(sheet, text, font=bold) for text in header])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text_cell(sheet, value) for value in row])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _text_cell(sheet, value, font=None):
+    """A cell of ``value``, a text one (``t="inlineStr"``) when it is a
+    string: openpyxl would make a string starting with ``=`` a formula."""
+    if not isinstance(value, str) and font is None:
+        return value
+    cell = WriteOnlyCell(sheet)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(FORMULA_START)
+    else:
+        cell.value = value
+    if font is not None:
+        cell.font = font
+    return cell

@@ -108,7 +108,7 @@ class LeadImportWizard(models.TransientModel):
         without the user's confirmation (Replace Names and E-mails)."""
         if self.policy != "skip" and not self.replace_contacts and self.state == "draft":
             self._run(dry_run=True)
-            if self.replace_count:
+            if self.replace_count or self.job_id:  # a large file's test runs in the background
                 self.state = "tested"
                 return self._action_reopen()
         self._run(dry_run=False)
@@ -161,7 +161,7 @@ class LeadImportWizard(models.TransientModel):
         values = {f"{status}_count": result[status] for status in STATUSES}
         values.update(result_lead_ids={} if dry_run else result["lead_ids"], error_file=False, error_filename=False,
                       job_id=result.get("job_id", False), preview=False, replace_count=0)
-        if dry_run:
+        if dry_run and not result.get("job_id"):
             values.update(preview=self._render_preview(result["changes"]), replace_count=sum(
                 1 for lead in result["changes"][self.policy] if lead["replaces_contact"]))
         if result["failed_rows"]:
