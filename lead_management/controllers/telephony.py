@@ -16,7 +16,8 @@ CALLS_MAX_BODY = 256 * 1024
 class LeadTelephonyController(CaptureRequestMixin, http.Controller):
     """The telephone system's channel: it posts each call (Asterisk,
     Issabel, any PBX that can call a URL) with an API key of a technical
-    user."""
+    user of the group Lead Management: Integration; a salesperson's own key
+    posts the calls of his own extension."""
 
     @http.route("/lead_management/api/v1/calls", type="http", auth="bearer", methods=["POST"], csrf=False,
                 save_session=False)
@@ -24,7 +25,9 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         """Record one call (a JSON object) or up to 100 (a list). Answers
         201 when a caller became a new lead, 200 when the number was known
         (or the call already received), 422 with the field errors, 400 for
-        a body that is not JSON."""
+        a body that is not JSON, 403 for the call of an extension that is
+        not the key's user's (unless a sales manager or an integration
+        user)."""
         env = request.env
         remote_addr = request.httprequest.remote_addr
         body, events, single, refusal = self._read_api_json("call", CALLS_MAX_BODY, env._(
@@ -35,6 +38,10 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
                 body)
         if refusal:
             return refusal
+        foreign = env["crm.lead"]._get_foreign_call_extensions(events, env.user)
+        if foreign:
+            return self._json(403, {"errors": {"extension": env["crm.lead"]._get_foreign_extension_error(
+                foreign, env.user)}})
         # a concurrent request for the same call (OperationalError): Odoo retries the request
         results = call_in_savepoint(
             env.cr, lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
