@@ -54,8 +54,8 @@ class CrmLead(models.Model):
         _may_post_calls_of_others), a colleague's extension is refused, a
         call-back activity goes to the key's user only, a new caller's
         missed call is routed without the hot-lead urgency, and a lead the
-        key's user may not read gets the call (an incoming one) but is
-        answered as a new caller (``created``, without ``lead_id``).
+        key's user may not read gets an incoming call but no outgoing one
+        (the calls route answers it as a new caller's).
 
         :return: one dict per event: ``status`` (created, matched,
             rejected), ``lead_id`` and ``errors``
@@ -116,17 +116,10 @@ class CrmLead(models.Model):
             "idempotency_key": item["call_id"] if item.get("lead_id") and not item.get("replayed") else False,
         } for item in logged])
         Lead._notify_incoming_calls([item for item in pending if item.get("lead_id")])
-        results = [{
+        return [{
             "status": item.get("capture_status") or ("matched" if item.get("lead_id") else "rejected"),
             "lead_id": item.get("lead_id") or False, "errors": item["errors"],
         } for item in items]
-        if not trusted:
-            # what the key's user may not read is answered as a new caller's (a retry too)
-            readable = self._filter_readable_leads([result["lead_id"] for result in results], key_user)
-            for result in results:
-                if result["lead_id"] and result["lead_id"] not in readable.ids:
-                    result.update(status="created", lead_id=False)
-        return results
 
     @api.model
     def _may_post_calls_of_others(self, user):

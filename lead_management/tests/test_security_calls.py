@@ -150,6 +150,11 @@ class TestCallsKeys(HttpCase):
         self.assertIn("212 is not the extension of this API key's user", log.error)
         self.assertFalse(self.lead_sara.engagement_ids)
         self.assertFalse(self.urgent_activities(self.lead_sara))
+        log.payload = json.dumps({"caller": "09120002222", "extension": "211", "status": "missed"})
+        log.with_user(self.manager).action_replay()
+        self.assertEqual((log.status, log.lead_id), ("matched", self.lead_sara), "the log tells the manager")
+        self.assertEqual(self.lead_sara.engagement_ids.call_user_id, self.ali)
+        self.assertFalse(self.urgent_activities(self.lead_sara))
 
     @users("lm_call_pbx")
     def test_integration_user_reads_every_lead_and_configures_nothing(self):
