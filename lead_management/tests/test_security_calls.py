@@ -156,6 +156,13 @@ class TestCallsKeys(HttpCase):
         self.assertEqual(self.lead_sara.engagement_ids.call_user_id, self.ali)
         self.assertFalse(self.urgent_activities(self.lead_sara))
 
+    @users("lm_call_ali", "lm_call_manager", "lm_call_pbx")
+    def test_who_posts_the_calls_of_other_extensions(self):
+        calls = [{"caller": "0912", "extension": "211"}, {"caller": "0912", "called": "212"},
+                 {"called": "213", "direction": "outbound"}, "not a call"]
+        foreign = self.env["crm.lead"]._get_foreign_call_extensions(calls, self.env.user)
+        self.assertEqual(foreign, ["212"] if self.env.user == self.ali else [])
+
     @users("lm_call_pbx")
     def test_integration_user_reads_every_lead_and_configures_nothing(self):
         self.assertTrue(self.env.user.has_group("sales_team.group_sale_salesman_all_leads"))
