@@ -16,7 +16,8 @@ CALLS_MAX_BODY = 256 * 1024
 class LeadTelephonyController(CaptureRequestMixin, http.Controller):
     """The telephone system's channel: it posts each call (Asterisk,
     Issabel, any PBX that can call a URL) with an API key of a technical
-    user."""
+    user of the group Lead Management: Integration; a salesperson's own key
+    posts the calls of his own extension."""
 
     @http.route("/lead_management/api/v1/calls", type="http", auth="bearer", methods=["POST"], csrf=False,
                 save_session=False)
@@ -24,7 +25,10 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         """Record one call (a JSON object) or up to 100 (a list). Answers
         201 when a caller became a new lead, 200 when the number was known
         (or the call already received), 422 with the field errors, 400 for
-        a body that is not JSON."""
+        a body that is not JSON, 403 for the call of an extension that is
+        not the key's user's (unless a sales manager or an integration
+        user). A lead the key's user may not read is not revealed: the
+        call is answered as a new caller's (201, no ``lead_id``)."""
         env = request.env
         remote_addr = request.httprequest.remote_addr
         body, events, single, refusal = self._read_api_json("call", CALLS_MAX_BODY, env._(
@@ -35,6 +39,10 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
                 body)
         if refusal:
             return refusal
+        foreign = env["crm.lead"]._get_foreign_call_extensions(events, env.user)
+        if foreign:
+            return self._json(403, {"errors": {"extension": env["crm.lead"]._get_foreign_extension_error(
+                foreign, env.user)}})
         # a concurrent request for the same call (OperationalError): Odoo retries the request
         results = call_in_savepoint(
             env.cr, lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
@@ -44,6 +52,12 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
             error = env._("The call could not be recorded; it is kept in the capture log to be replayed.")
             self._keep_failed_capture(events, "call", error, api_user=env.user, remote_addr=remote_addr)
             return self._json(500, {"errors": {"__all__": error}})
+        # a lead the key's user may not read is answered as a new caller's (a retry too)
+        lead_ids = [result["lead_id"] for result in results if result["lead_id"]]
+        readable = set(env["crm.lead"].browse(lead_ids)._filtered_access("read").ids)
+        for result in results:
+            if result["lead_id"] and result["lead_id"] not in readable:
+                result.update(status="created", lead_id=False)
         statuses = {result["status"] for result in results}
         status = 201 if "created" in statuses else 200 if "matched" in statuses else 422
         return self._json(status, results[0] if single else {"results": results})

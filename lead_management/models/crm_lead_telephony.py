@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import html_escape
+from odoo.tools import groupby, html_escape
 
 from ..tools import matching
 from ..tools.normalize import clean_text, normalize_digits
@@ -26,7 +26,12 @@ class CrmLead(models.Model):
     """Telephony: the calls a telephone system posts (see the calls route)
     become engagement events and notes on the caller's lead, a call-back
     activity when missed, a new lead for an unknown caller, and a screen
-    pop for the salesperson whose extension rang."""
+    pop for the salesperson whose extension rang.
+
+    A salesperson's own API key posts the calls of his own extension only,
+    and what it causes or gets back is limited to him and to the leads he
+    may read; the keys of sales managers and of integration users (the
+    telephone system's) post the calls of every extension."""
 
     _inherit = "crm.lead"
 
@@ -45,6 +50,13 @@ class CrmLead(models.Model):
         call of the lead's salesperson is their first response. A call
         already received (same ``call_id``) is answered as the first time.
 
+        With a key that may not post the calls of others (see
+        _may_post_calls_of_others), a colleague's extension is refused, a
+        call-back activity goes to the key's user only, a new caller's
+        missed call is routed without the hot-lead urgency, and a lead the
+        key's user may not read gets an incoming call but no outgoing one
+        (the calls route answers it as a new caller's).
+
         :return: one dict per event: ``status`` (created, matched,
             rejected), ``lead_id`` and ``errors``
         """
@@ -52,7 +64,14 @@ class CrmLead(models.Model):
         # the controller checked that its user may create leads
         Lead = self.sudo()
         Log = self.env["lead.capture.log"].sudo()
+        key_user = api_user or self.env["res.users"]
+        trusted = self._may_post_calls_of_others(api_user)
         items = [Lead._prepare_call(event) for event in events]
+        for item in items:
+            item.update(key_user=key_user, trusted=trusted)
+            if not trusted and not item["errors"] and item["extension"] not in (False, key_user.phone_extension):
+                # the route refuses them; a replayed entry's payload may have been edited since
+                item["errors"]["extension"] = self._get_foreign_extension_error([item["extension"]], key_user)
         valid = [item for item in items if not item["errors"]]
         call_ids = [item["call_id"] for item in valid if item["call_id"]]
         Lead._capture_lock([("idempotency", call_id) for call_id in call_ids])
@@ -70,8 +89,11 @@ class CrmLead(models.Model):
                     first_of[item["call_id"]] = item
         Lead._resolve_call_users(pending)
         lead_ids = Lead._find_matching_leads([{"phone": item["number"]} for item in pending], ["phone"], days=0)
+        readable = set(lead_ids) if trusted else set(self._filter_readable_leads(lead_ids, key_user).ids)
         known, unknown = [], []
         for item, lead_id in zip(pending, lead_ids, strict=True):
+            if lead_id and lead_id not in readable and item["direction"] == "outbound":
+                lead_id = False   # a lead the key's user may not read: the call of a number of no open lead
             item["lead_id"] = lead_id
             (known if lead_id else unknown if item["direction"] == "inbound" else []).append(item)
             if not lead_id and item["direction"] == "outbound":
@@ -98,6 +120,52 @@ class CrmLead(models.Model):
             "status": item.get("capture_status") or ("matched" if item.get("lead_id") else "rejected"),
             "lead_id": item.get("lead_id") or False, "errors": item["errors"],
         } for item in items]
+
+    @api.model
+    def _may_post_calls_of_others(self, user):
+        """Whether ``user``'s API key posts the calls of every extension:
+        a sales manager's or an integration user's (no key: the system's)."""
+        return not user or user.has_group("sales_team.group_sale_manager") \
+            or user.has_group("lead_management.group_lead_management_integration")
+
+    @api.model
+    def _get_foreign_call_extensions(self, events, user):
+        """The extensions of the call ``events`` (dicts as posted) that
+        ``user``'s key may not post: those that are not his own, unless he
+        may post the calls of others."""
+        if self._may_post_calls_of_others(user):
+            return []
+        extensions = [self._read_call_extension(event) for event in events if isinstance(event, dict)]
+        return list(dict.fromkeys(
+            extension for extension in extensions if extension and extension != user.phone_extension))
+
+    @api.model
+    def _get_foreign_extension_error(self, extensions, user):
+        """The error of a key posting the calls of ``extensions``, not its user's."""
+        return self.env._(
+            "extension: %(extensions)s is not the extension of this API key's user (%(own)s); expected "
+            "yours or none. The calls of other extensions are posted with the key of a sales manager or of "
+            "an integration user.", extensions=", ".join(extensions), own=user.phone_extension or "-")
+
+    @api.model
+    def _filter_readable_leads(self, lead_ids, user):
+        """The leads of ``lead_ids`` that ``user`` may read (one query)."""
+        return self.with_user(user).browse(list({lead_id for lead_id in lead_ids if lead_id}))._filtered_access("read")
+
+    @api.model
+    def _read_call_extension(self, event):
+        """The extension of a call event (a dict as posted): its
+        ``extension``, else the short ``called`` number of an incoming call."""
+        def text(key):
+            value = event.get(key)
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                return ""
+            return clean_text(normalize_digits(str(value))).strip()
+
+        extension, called = text("extension"), text("called")
+        if not extension and (text("direction").lower() or "inbound") == "inbound" and _EXTENSION.fullmatch(called):
+            return called
+        return extension
 
     @api.model
     def _prepare_call(self, event):
@@ -158,10 +226,7 @@ class CrmLead(models.Model):
         if recording_url and urlsplit(recording_url).scheme not in ("http", "https"):
             errors["recording_url"] = self.env._("recording_url: expected an http or https address, got %(value)s.",
                                                  value=recording_url)
-        extension = texts.get("extension")
-        called = texts.get("called", "")
-        if not extension and direction == "inbound" and _EXTENSION.fullmatch(called):
-            extension = called
+        extension = self._read_call_extension(texts)
         if not errors:
             item.update(direction=direction, call_status=status, number=number, extension=extension or False,
                         start=start, duration=int(duration), recording_url=recording_url or False,
@@ -216,8 +281,9 @@ class CrmLead(models.Model):
     def _record_known_calls(self, items):
         """Calls of open leads: an event (not for an unanswered outgoing
         call), a note, a call-back activity for a missed incoming call (for
-        the salesperson, else the team leader), the first response for an
-        answered call of the salesperson."""
+        the salesperson, else the team leader; with a salesperson's own key,
+        for him only), the first response for an answered call of the
+        salesperson."""
         if not items:
             return
         leads = self.browse(list(dict.fromkeys(item["lead_id"] for item in items)))
@@ -235,7 +301,8 @@ class CrmLead(models.Model):
             lead = self.browse(item["lead_id"])
             # a lead of nobody yet: its team leader calls back
             owner = lead.user_id or lead.team_id.user_id
-            if item["direction"] == "inbound" and item["call_status"] != "answered" and owner:
+            if item["direction"] == "inbound" and item["call_status"] != "answered" and owner \
+                    and self._may_notify_of_call(item, owner):
                 lead = lead.with_context(lang=owner.lang)
                 activities.append(lead._prepare_activity_values(
                     call_type, owner, lead.env._("Urgent: call back %(number)s", number=item["number"]),
@@ -245,14 +312,23 @@ class CrmLead(models.Model):
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
         self._register_call_responses(items)
 
+    @api.model
+    def _may_notify_of_call(self, item, user):
+        """Whether the call of ``item`` may give ``user`` an activity or a
+        screen pop: a salesperson's own key notifies only him."""
+        return item["trusted"] or user == item["key_user"]
+
     def _register_call_responses(self, items):
-        """An answered call of the lead's salesperson (or of an unknown
-        extension, for an outgoing call) is their first response."""
+        """An answered call of the lead's salesperson is their first
+        response: the call of their extension, else of their own key (a
+        telephone system's outgoing call of no known extension is
+        theirs)."""
         by_date = defaultdict(list)
         for item in items:
             lead = self.browse(item["lead_id"])
+            caller = item["user"] or (item["key_user"] if not item["trusted"] else None)
             if item["call_status"] == "answered" and lead.user_id and (
-                    item["user"] == lead.user_id or (not item["user"] and item["direction"] == "outbound")):
+                    caller == lead.user_id or (caller is None and item["direction"] == "outbound")):
                 by_date[item["start"]].append(lead.id)
         for date, lead_ids in by_date.items():
             self.browse(lead_ids)._register_first_response(date=date)
@@ -305,7 +381,9 @@ class CrmLead(models.Model):
         missed = [item for item in items if item["capture_status"] == "created" and item["call_status"] != "answered"]
         leads = self.browse([item["lead_id"] for item in missed])
         if leads and self._is_auto_assign_enabled():
-            leads.with_context(lead_management_sla_temperature="hot")._route_new_leads()
+            # a salesperson's own key makes no colleague's lead urgent
+            hot = leads.with_context(lead_management_sla_temperature="hot") if items[0]["trusted"] else leads
+            hot._route_new_leads()
         unassigned = set(leads.filtered(lambda lead: not lead.user_id).ids)
         self._call_back_by_team_leader([item for item in missed if item["lead_id"] in unassigned])
         self._register_call_responses([item for item in items if item["lead_id"]])
@@ -326,7 +404,7 @@ class CrmLead(models.Model):
         activities = []
         for item, lead in zip(items, leads, strict=True):
             leader = lead.team_id.user_id
-            if leader:
+            if leader and self._may_notify_of_call(item, leader):
                 lead = lead.with_context(lang=leader.lang)
                 activities.append(lead._prepare_activity_values(
                     call_type, leader, lead.env._("Urgent: call back %(number)s", number=item["number"]),
@@ -337,8 +415,15 @@ class CrmLead(models.Model):
     @api.model
     def _notify_incoming_calls(self, items):
         """The screen pop: the salesperson whose extension rang gets the
-        caller's lead on their screen (bus notification)."""
-        items = [item for item in items if item["direction"] == "inbound" and item["user"]]
+        caller's lead on their screen (bus notification) when they may
+        read it."""
+        items = [item for item in items if item["direction"] == "inbound" and item["user"]
+                 and self._may_notify_of_call(item, item["user"])]
+        readable = set()
+        for user, user_items in groupby(items, key=lambda item: item["user"]):
+            readable.update((user.id, lead_id) for lead_id in self._filter_readable_leads(
+                [item["lead_id"] for item in user_items], user).ids)
+        items = [item for item in items if (item["user"].id, item["lead_id"]) in readable]
         leads = self.browse([item["lead_id"] for item in items])
         leads.fetch(["name", "contact_name", "partner_id"])
         by_id = {lead.id: lead for lead in leads}   # records of one prefetch set: the partners read once

@@ -22,7 +22,8 @@ class TestCallsApi(HttpCase):
         cls.env.company.country_id = cls.env.ref("base.ir")
         cls.env["ir.config_parameter"].set_param("lead_management.auto_assign", "False")
         cls.pbx = mail_new_test_user(
-            cls.env, login="lm_pbx", name="PBX", groups="base.group_user,sales_team.group_sale_salesman_all_leads")
+            cls.env, login="lm_pbx", name="PBX",
+            groups="base.group_user,lead_management.group_lead_management_integration")
         cls.key = cls.env["res.users.apikeys"].with_user(cls.pbx)._generate(
             None, "pbx", fields.Datetime.now() + timedelta(days=30))
         cls.reza = mail_new_test_user(
@@ -172,7 +173,8 @@ class TestMissedCallOfANewNumber(HttpCase):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.us")
         cls.pbx = mail_new_test_user(
-            cls.env, login="lm_pbx", name="PBX", groups="base.group_user,sales_team.group_sale_salesman_all_leads")
+            cls.env, login="lm_pbx", name="PBX",
+            groups="base.group_user,lead_management.group_lead_management_integration")
         cls.key = cls.env["res.users.apikeys"].with_user(cls.pbx)._generate(
             None, "pbx", fields.Datetime.now() + timedelta(days=30))
         cls.reza = mail_new_test_user(cls.env, login="lm_reza", name="Reza", lang="en_US",
