@@ -26,7 +26,8 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
                 save_session=False)
     def api_leads(self, **_kwargs):
         """Capture one lead (a JSON object) or up to 100 (a list). Answers
-        201 when a lead was created, 200 when the person was known, 422 with
+        201 when a lead was created, 200 when the person was known (a lead
+        the key's user may not read is answered as a new one), 422 with
         the field errors, 400 for a body that is not JSON, 413 for one that
         is too large, 429 beyond the key's rate."""
         env = request.env

@@ -31,6 +31,10 @@ CAPTURE_EXTRA_FIELDS = {
     "utm_source": 128, "utm_medium": 128, "utm_campaign": 128,
     "gclid": 255, "fbclid": 255, "referrer": 2048, "landing_page": 2048,
 }
+#: the fields by which the lead reaches its person: a public channel does not write them on a known
+#: person's lead (its salesperson applies them, see lead.engagement.action_apply_submitted_values)
+CONTACT_FIELDS = frozenset({"contact_name", "partner_name", "email_from", "phone", "mobile", "website",
+                            "national_id", "vat"})
 #: more keys than any lead has: refused as a whole, not field by field
 MAX_PAYLOAD_KEYS = 100
 #: what people write around a province's name: استان تهران, Tehran Province
@@ -40,10 +44,10 @@ _TEXT_CONTROLS = str.maketrans({chr(code): None for code in [*range(32), 127] if
 
 
 def capture_channel(label, source_xmlid, event_type="form_submit", medium_xmlid=False, lenient=False,
-                    phone_country_param=False):
+                    phone_country_param=False, public=False):
     """A capture channel as crm.lead._get_capture_channels describes it."""
     return {"label": label, "event_type": event_type, "source_xmlid": source_xmlid, "medium_xmlid": medium_xmlid,
-            "lenient": lenient, "phone_country_param": phone_country_param}
+            "lenient": lenient, "phone_country_param": phone_country_param, "public": public}
 
 
 class CaptureItem(TypedDict, total=False):
@@ -74,6 +78,9 @@ class CaptureItem(TypedDict, total=False):
     same_as: Any
     #: the idempotency key was answered before: the first answer, repeated
     replayed: bool
+    #: the fields its known person's lead does not take from it: all of them (True) when the caller may
+    #: not read the lead, the contact fields (CONTACT_FIELDS) from a public channel
+    withhold: bool | frozenset
 
 
 class CrmLead(models.Model):
@@ -135,18 +142,24 @@ class CrmLead(models.Model):
         description instead of refusing the lead, as long as a way to
         contact the person remains; ``phone_country_param``, the setting of
         the country of its numbers without a country code (else the
-        company's). A bridge declares its channel by overriding this method."""
+        company's); ``public``, whether anyone may send its submissions
+        (a web form, an ad's form), which then write no contact field on a
+        known person's lead, as a public user's submissions do not. A bridge
+        declares its channel by overriding this method."""
         return {
             "api": capture_channel(self.env._("Lead API"), "lead_management.utm_source_landing_page",
                                    phone_country_param="lead_management.api_phone_country_id"),
-            "web_form": capture_channel(self.env._("Web Form"), "lead_management.utm_source_website_form"),
+            "web_form": capture_channel(self.env._("Web Form"), "lead_management.utm_source_website_form",
+                                        public=True),
             "email": capture_channel(self.env._("Email"), "lead_management.utm_source_email",
                                      event_type="email_reply"),
             "import": capture_channel(self.env._("Import"), "lead_management.utm_source_import"),
             "google_ads": capture_channel(self.env._("Google Ads"), "lead_management.utm_source_google_ads",
-                                          medium_xmlid="lead_management.utm_medium_paid_search", lenient=True),
+                                          medium_xmlid="lead_management.utm_medium_paid_search", lenient=True,
+                                          public=True),
             "meta": capture_channel(self.env._("Meta Lead Ads"), "lead_management.utm_source_meta_ads",
-                                    medium_xmlid="lead_management.utm_medium_paid_social", lenient=True),
+                                    medium_xmlid="lead_management.utm_medium_paid_social", lenient=True,
+                                    public=True),
             "call": capture_channel(self.env._("Phone Call"), "lead_management.utm_source_incoming_call",
                                     event_type="call", lenient=True,
                                     phone_country_param="lead_management.call_phone_country_id"),
@@ -184,10 +197,18 @@ class CrmLead(models.Model):
             type (see _get_capture_type)
         :param events: for each payload, values of its engagement event
             besides the channel's (a call's direction and duration)
+        A known person's lead the caller may not read (a colleague's, for a
+        salesperson limited to his own documents) gets the event and the
+        note only, and the caller the answer of a new person; a public
+        channel (or a public user) writes no contact field on it. What is
+        not written is kept on the event, for its salesperson to apply.
+
         :return: one dict per payload: ``status`` (created, matched,
             rejected, error), ``lead_id``, ``errors`` ({field: message})
-            and ``log_id``
+            and ``log_id``; as the caller may know them (see
+            _capture_answers)
         """
+        caller = self.env
         # sudo: a capture creates and updates leads whoever sends them (a web
         # form's public user, an API key's salesperson); matching must see
         # every lead to avoid duplicates. Callers decide who may capture.
@@ -217,13 +238,54 @@ class CrmLead(models.Model):
             else:
                 pending.append(item)
         Lead._capture_match(pending)
+        Lead._capture_withhold(pending, channel, caller)
         Lead._capture_write(pending, channel, form)
         Lead._capture_log_notes([item for item in pending if item["status"] == "created"])
         logs = Log._log_captures(items, channel, form, api_user, remote_addr, replay_log)
-        return [{
-            "status": item["status"], "lead_id": item.get("lead_id") or False,
-            "errors": item["errors"], "log_id": log.id,
-        } for item, log in zip(items, logs, strict=True)]
+        return [dict(answer, log_id=log.id)
+                for answer, log in zip(self._capture_answers(items, caller), logs, strict=True)]
+
+    @api.model
+    def _capture_withhold(self, items, channel, caller):
+        """Set what each known person's lead does not take from its item
+        (item["withhold"]): no contact field from a public channel or user;
+        nothing from another caller who may not read the lead.
+
+        :param caller: the environment of the capture's caller
+        """
+        matched = [item for item in items if item["lead_id"]]
+        if not matched:
+            return
+        if caller.user._is_public() or self._get_capture_channels().get(channel, {}).get("public"):
+            for item in matched:
+                item["withhold"] = CONTACT_FIELDS
+            return
+        readable = set(caller["crm.lead"].browse({item["lead_id"] for item in matched})._filtered_access("read").ids)
+        for item in matched:
+            if item["lead_id"] not in readable:
+                item["withhold"] = True
+
+    @api.model
+    def _capture_answers(self, items, caller):
+        """The answers of ``items`` to their caller: a lead he may not read
+        is not named, and its known person is answered as a new one
+        (``created``); to a caller who may not read every lead, a new lead
+        is not named either, so that both answers read the same.
+
+        :param caller: the environment of the capture's caller
+        :return: one dict per item: ``status``, ``lead_id`` and ``errors``
+        """
+        lead_ids = {item["lead_id"] for item in items if item.get("lead_id")}
+        readable = set(caller["crm.lead"].browse(lead_ids)._filtered_access("read").ids)
+        sees_all = caller.su or caller.user.has_group("sales_team.group_sale_salesman_all_leads")
+        new_ids = {item["lead_id"] for item in items if item["status"] == "created"}
+        answers = []
+        for item in items:
+            status, lead_id = item["status"], item.get("lead_id") or False
+            if lead_id and (lead_id not in readable or (lead_id in new_ids and not sees_all)):
+                status, lead_id = "created", False
+            answers.append({"status": status, "lead_id": lead_id, "errors": item["errors"]})
+        return answers
 
     @api.model
     def _get_capture_phone_country(self, channel, form, company):
@@ -661,11 +723,17 @@ class CrmLead(models.Model):
                     + ["country_id", "state_id", "lang_id", "external_id", "gclid", "fbclid", "referrer",
                        "landing_page", "partner_id"])
         updates = defaultdict(list)
+        withheld = []
         for item in items:
             lead = self.browse(item["lead_id"])
             fill = {fname: value for fname, value in item["vals"].items()
                     if fname not in ("name", "team_id", "user_id", "type", "company_id", "source_id", "medium_id",
                                      "campaign_id", "is_returning_customer") and not lead[fname]}
+            withhold = item.get("withhold") or ()
+            held = {fname: value for fname, value in fill.items() if withhold is True or fname in withhold}
+            withheld.append(held)
+            if held:
+                fill = {fname: value for fname, value in fill.items() if fname not in held}
             if fill:
                 updates[repr(sorted(fill.items()))].append((fill, lead.id))
         for group in updates.values():
@@ -677,8 +745,10 @@ class CrmLead(models.Model):
         event = self._capture_event_values(channel)
         # sudo: the event follows the capture, whoever sent it
         self.env["lead.engagement"].sudo().create([
-            {**event, **item["event"], "lead_id": item["lead_id"]} for item in items])
-        bodies = {item["lead_id"]: self._capture_note_body(item) for item in items}
+            {**event, **item["event"], "lead_id": item["lead_id"], "submitted_values": held or False}
+            for item, held in zip(items, withheld, strict=True)])
+        bodies = {item["lead_id"]: self._capture_note_body(item, withheld=bool(held))
+                  for item, held in zip(items, withheld, strict=True)}
         leads._message_log_batch(bodies=bodies)
 
     def _capture_add_events(self, channel, date=None):
@@ -698,9 +768,12 @@ class CrmLead(models.Model):
         }
 
     @api.model
-    def _capture_note_body(self, item):
+    def _capture_note_body(self, item, withheld=False):
         """The chatter note of a known person's new submission: the values
-        submitted, escaped."""
+        submitted, escaped.
+
+        :param withheld: some of them were not written on the lead
+        """
         payload = item["payload"]
         lines = "".join(
             f"<li>{html_escape(self._get_capture_label(key))}: {html_escape(str(value)[:500])}</li>"
@@ -709,7 +782,12 @@ class CrmLead(models.Model):
             if value not in (None, "", False)
         )
         title = html_escape(self.env._("The same person submitted again:"))
-        return Markup(f"<p>{title}</p><ul>{lines}</ul>") + self._capture_notes_html(item)
+        body = Markup(f"<p>{title}</p><ul>{lines}</ul>") + self._capture_notes_html(item)
+        if withheld:
+            body += Markup("<p>%s</p>") % self.env._(
+                "Empty fields of the lead were not filled in from this submission; "
+                "apply its values from the Engagement tab.")
+        return body
 
     @api.model
     def _capture_log_email(self, msg_dict, lead, status):

@@ -41,6 +41,12 @@ class LeadEngagement(models.Model):
     call_user_id = fields.Many2one("res.users", string="Extension Of", help="The salesperson whose extension rang.")
     call_recording_url = fields.Char(string="Recording")
     call_id = fields.Char(string="Call Reference", help="The telephone system's id of the call.")
+    # set by the capture pipeline, see crm.lead._capture_update_matched
+    submitted_values = fields.Json(
+        readonly=True, copy=False,
+        help="Values of the submission not written on the lead (contact fields sent by an anonymous visitor, "
+             "or by a colleague who may not read the lead), for its salesperson to apply.")
+    has_submitted_values = fields.Boolean(compute="_compute_has_submitted_values")
 
     def init(self):
         # covering index: scoring reads a batch of leads' events with an index-only scan
@@ -52,6 +58,22 @@ class LeadEngagement(models.Model):
     def _compute_partner_id(self):
         for event in self:
             event.partner_id = event.lead_id.partner_id
+
+    @api.depends("submitted_values")
+    def _compute_has_submitted_values(self):
+        for event in self:
+            event.has_submitted_values = bool(event.submitted_values)
+
+    def action_apply_submitted_values(self):
+        """Write the submitted values of these events on their leads, with
+        the user's rights; they are then cleared."""
+        events = self.filtered("submitted_values")
+        Lead = self.env["crm.lead"]
+        for event in events:
+            event.lead_id.write({fname: value for fname, value in event.submitted_values.items()
+                                 if fname in Lead._fields})
+        events.submitted_values = False
+        return True
 
     def write(self, vals):
         result = super().write(vals)

@@ -42,3 +42,4 @@ from . import test_security_domain_access
 from . import test_security_import
 from . import test_security_spreadsheet
 from . import test_security_calls
+from . import test_security_capture
