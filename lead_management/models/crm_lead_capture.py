@@ -95,11 +95,14 @@ class CrmLead(models.Model):
         help="Captured from a person who is already a customer.")
     capture_log_ids = fields.One2many("lead.capture.log", "lead_id", string="Submissions")
 
+    @api.private
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """An e-mail to a sales team's alias goes through the capture
         pipeline: from the address of an open lead, it is attached to that
-        lead instead of opening a second one."""
+        lead instead of opening a second one. The mail gateway's entry
+        point (mail.thread.message_process), not an API: it finds leads the
+        caller may not read."""
         email = email_normalize(msg_dict.get("email_from") or msg_dict.get("from") or "")
         if email and not self.env.context.get("lead_management_capture"):
             lead = self.browse(self._find_matching_leads([{"email_from": email}], ["email_from"])[0])

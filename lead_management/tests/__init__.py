@@ -35,3 +35,4 @@ from . import test_ads_http
 from . import test_telephony_http
 from . import test_odoo_translations
 from . import test_ui_walkthrough
+from . import test_security_gateway

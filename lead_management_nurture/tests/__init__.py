@@ -9,3 +9,4 @@ from . import test_tools_send_window
 from . import test_tracking
 from . import test_translations
 from . import test_ui
+from . import test_security_rpc
