@@ -60,6 +60,8 @@ class CaptureItem(TypedDict, total=False):
     keys: list
     #: the payload's idempotency key, else False
     idempotency: str | bool
+    #: the payload keys sent as JSON numbers (a national id then gets back its leading zeros)
+    numbers: set
     #: why it is refused, {field: message}; ``__all__`` for the whole payload
     errors: dict
     #: what the lead kept without recognizing it, {field: message}, for the salespeople
@@ -253,7 +255,7 @@ class CrmLead(models.Model):
         :return: a CaptureItem
         """
         item = CaptureItem(payload=payload, vals={}, match={}, keys=[], idempotency=False, errors={}, notes={},
-                           status="rejected")
+                           numbers=set(), status="rejected")
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
@@ -276,6 +278,7 @@ class CrmLead(models.Model):
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool) and key in (
                     "phone", "mobile", "national_id", "vat", "zip", "external_id", "country_id", "state_id"):
+                item["numbers"].add(key)
                 value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
             if not isinstance(value, str):
                 errors[key] = self.env._("%(field)s: expected text, got %(type)s.",
@@ -406,9 +409,12 @@ class CrmLead(models.Model):
         for fname in ("national_id", "vat"):
             if vals.get(fname):
                 try:
-                    vals[fname] = match[fname] = self._clean_identifier_value(fname, vals[fname])
                     if fname == "national_id":
+                        vals[fname] = match[fname] = self._clean_national_id(
+                            vals[fname], country, from_number=fname in item["numbers"])
                         self._check_national_id_format(vals[fname], country)
+                    else:
+                        vals[fname] = match[fname] = self._clean_identifier_value(fname, vals[fname])
                 except ValidationError as error:
                     errors[fname] = error.args[0]
         for fname in ("external_id", "gclid", "fbclid", "referrer", "landing_page"):
