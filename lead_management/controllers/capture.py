@@ -23,7 +23,7 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
     public web forms, embedded on any site."""
 
     @http.route("/lead_management/api/v1/leads", type="http", auth="bearer", methods=["POST"], csrf=False,
-                save_session=False)
+                save_session=False, lead_management_max_body=API_MAX_BODY)
     def api_leads(self, **_kwargs):
         """Capture one lead (a JSON object) or up to 100 (a list). Answers
         201 when a lead was created, 200 when the person was known, 422 with
@@ -49,7 +49,7 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
         return self._json(status, answers[0] if single else {"results": answers})
 
     @http.route("/lead_management/form/<string:token>", type="http", auth="public", methods=["POST", "OPTIONS"],
-                csrf=False, save_session=False)
+                csrf=False, save_session=False, lead_management_max_body=FORM_MAX_BODY)
     def form_submit(self, token, **_kwargs):
         """A web form's submission (form-encoded, multipart or JSON). Known
         and new people get the same answer; refused values get 422 with the

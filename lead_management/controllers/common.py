@@ -3,6 +3,7 @@ import logging
 
 from odoo.http import request
 
+from ..models.ir_http import BODY_TOO_LARGE
 from ..tools.savepoint import call_in_savepoint
 
 _logger = logging.getLogger(__name__)
@@ -80,11 +81,18 @@ class CaptureRequestMixin:
             channel, error, body, api_user=env.user, remote_addr=request.httprequest.remote_addr)
         return self._json(400, {"errors": {"__all__": error}})
 
+    def _is_body_too_large(self, max_size):
+        """Whether the request's body is larger than ``max_size`` bytes: by
+        its Content-Length, or as read by ir.http._pre_dispatch (a chunked
+        body) on a route with ``lead_management_max_body``."""
+        httprequest = request.httprequest
+        return (httprequest.content_length or 0) > max_size or bool(httprequest.environ.get(BODY_TOO_LARGE))
+
     def _read_body(self, max_size):
         """The request body (a form's fields, already read by Odoo, as a
         dict), or None when it is larger than ``max_size``."""
         httprequest = request.httprequest
-        if httprequest.content_length and httprequest.content_length > max_size:
+        if self._is_body_too_large(max_size):
             return None
         if httprequest.mimetype in FORM_MIMETYPES:
             return {key: (values[0] if len(values) == 1 else " ".join(values))
