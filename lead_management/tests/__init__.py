@@ -39,3 +39,4 @@ from . import test_security_gateway
 from . import test_security_duplicates
 from . import test_security_national_id
 from . import test_security_form_body
+from . import test_security_form_timing
