@@ -16,7 +16,7 @@ API_MAX_LEADS = 100
 #: the largest body a web form posts
 FORM_MAX_BODY = 64 * 1024
 #: a form's answers are sent this long (ms) after the request arrived, known person or new
-FORM_ANSWER_MS = 400
+FORM_ANSWER_MS = 500
 FORM_ANSWER_MS_PARAM = "lead_management.form_answer_ms"
 #: what secrets.token_urlsafe() makes: anything else is not a form's token
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
