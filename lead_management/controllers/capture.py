@@ -7,17 +7,13 @@ from odoo.http import request
 from odoo.tools import html_escape
 
 from ..tools.normalize import clean_text
-from ..tools.timing import padded_duration
-from .common import FORM_MIMETYPES, RETRY_AFTER_SECONDS, CaptureRequestMixin
+from .common import FORM_MIMETYPES, RETRY_AFTER_SECONDS, CaptureRequestMixin, answer_in_constant_time
 
 #: the largest body the lead API reads (100 leads of a few kilobytes)
 API_MAX_BODY = 1024 * 1024
 API_MAX_LEADS = 100
 #: the largest body a web form posts
 FORM_MAX_BODY = 64 * 1024
-#: a form's answers are sent this long (ms) after the request arrived, known person or new
-FORM_ANSWER_MS = 500
-FORM_ANSWER_MS_PARAM = "lead_management.form_answer_ms"
 #: what secrets.token_urlsafe() makes: anything else is not a form's token
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -58,14 +54,14 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
     def form_submit(self, token, **_kwargs):
         """A web form's submission (form-encoded, multipart or JSON). Known
         and new people get the same answer, at the same time (see
-        _answer_in_constant_time); refused values get 422 with the field
+        answer_in_constant_time); refused values get 422 with the field
         errors; a visitor without JavaScript is redirected to the form's
         thank-you page."""
         start = time.monotonic()
         response = self._form_submit(token)
         if request.httprequest.method == "OPTIONS":
             return response
-        return self._answer_in_constant_time(response, start)
+        return answer_in_constant_time(response, start)
 
     def _form_submit(self, token):
         env = request.env
@@ -124,29 +120,6 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
         return self._form_answer(form, 200, cors)
 
     # helpers
-
-    def _answer_in_constant_time(self, response, start):
-        """``response``, sent FORM_ANSWER_MS_PARAM milliseconds after
-        ``start`` (time.monotonic()), or at the next multiple when the work
-        took longer: how long a known person's capture takes, compared with
-        a new one's, must not tell a visitor who is in the CRM. The wait is
-        in the body's iterator, which the server reads once Odoo has
-        committed and closed its cursor: it holds no transaction."""
-        # sudo: settings are readable by administrators only, and apply to every request
-        floor = int(request.env["ir.config_parameter"].sudo().get_param(FORM_ANSWER_MS_PARAM, FORM_ANSWER_MS)
-                    or 0) / 1000
-        if floor <= 0:
-            return response
-        body = response.get_data()
-
-        def answer_later():
-            elapsed = time.monotonic() - start
-            time.sleep(padded_duration(elapsed, floor) - elapsed)
-            yield body
-
-        response.response = answer_later()
-        response.headers["Content-Length"] = str(len(body))
-        return response
 
     def _parse_form_body(self, body):
         """(error, payload) of a form's body: form-encoded, multipart or JSON."""

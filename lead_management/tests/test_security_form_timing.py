@@ -3,7 +3,7 @@ import time
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
-from ..controllers.capture import FORM_ANSWER_MS_PARAM
+from ..controllers.common import FORM_ANSWER_MS_PARAM
 from ..tools.timing import padded_duration
 from .test_capture_http import CaptureHttpCase
 
