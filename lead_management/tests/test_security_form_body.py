@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from odoo.tests import tagged
 
 from ..controllers.capture import API_MAX_BODY, FORM_MAX_BODY
+from ..controllers.webhooks import WEBHOOK_MAX_BODY
 from .test_capture_http import API_PATH, CaptureHttpCase
 
 
@@ -48,3 +49,15 @@ class TestChunkedBodies(CaptureHttpCase):
             "Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"})
         self.assertEqual(status, 413, text)
         self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "chunked.api@example.com")]))
+
+    def test_chunked_webhook_body_larger_than_the_limit(self):
+        google = self.env["lead.capture.form"].create({"name": "Chunked ads", "channel": "google_ads"})
+        body = b'{"lead_id": "G-chunked", "google_key": "' + google.webhook_key.encode() + b'", "user_column_data": [' \
+            + b'{"column_id": "EMAIL", "string_value": "chunked.ads@example.com"}], "pad": "' \
+            + b"x" * (2 * WEBHOOK_MAX_BODY) + b'"}'
+        status, text = self.post_chunked(f"/lead_management/webhook/google_ads/{google.token}", body, {
+            "Content-Type": "application/json"})
+        self.assertEqual(status, 413, text)
+        log = self.Log.search([("form_id", "=", google.id)])
+        self.assertEqual((log.status, log.error), ("rejected", f"The request is larger than {WEBHOOK_MAX_BODY} bytes."))
+        self.assertFalse(self.env["crm.lead"].search([("email_from", "=", "chunked.ads@example.com")]))
