@@ -97,6 +97,7 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_import_limits.py --addons-path=$(ADDONS_PATH) $(BENCH_LIMITS_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_ads_calls.py --addons-path=$(ADDONS_PATH) $(BENCH_ADS_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_nurture.py --addons-path=$(ADDONS_PATH) $(BENCH_NURTURE_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_form_timing.py --addons-path=$(ADDONS_PATH) $(BENCH_TIMING_ARGS)
 
 clean:
 	rm -rf $(LOG_DIR)

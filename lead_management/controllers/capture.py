@@ -1,12 +1,13 @@
 import math
 import re
+import time
 
 from odoo import http
 from odoo.http import request
 from odoo.tools import html_escape
 
 from ..tools.normalize import clean_text
-from .common import FORM_MIMETYPES, RETRY_AFTER_SECONDS, CaptureRequestMixin
+from .common import FORM_MIMETYPES, RETRY_AFTER_SECONDS, CaptureRequestMixin, answer_in_constant_time
 
 #: the largest body the lead API reads (100 leads of a few kilobytes)
 API_MAX_BODY = 1024 * 1024
@@ -23,7 +24,7 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
     public web forms, embedded on any site."""
 
     @http.route("/lead_management/api/v1/leads", type="http", auth="bearer", methods=["POST"], csrf=False,
-                save_session=False)
+                save_session=False, lead_management_max_body=API_MAX_BODY)
     def api_leads(self, **_kwargs):
         """Capture one lead (a JSON object) or up to 100 (a list). Answers
         201 when a lead was created, 200 when the person was known (a lead
@@ -50,12 +51,20 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
         return self._json(status, answers[0] if single else {"results": answers})
 
     @http.route("/lead_management/form/<string:token>", type="http", auth="public", methods=["POST", "OPTIONS"],
-                csrf=False, save_session=False)
+                csrf=False, save_session=False, lead_management_max_body=FORM_MAX_BODY)
     def form_submit(self, token, **_kwargs):
         """A web form's submission (form-encoded, multipart or JSON). Known
-        and new people get the same answer; refused values get 422 with the
-        field errors; a visitor without JavaScript is redirected to the
-        form's thank-you page."""
+        and new people get the same answer, at the same time (see
+        answer_in_constant_time); refused values get 422 with the field
+        errors; a visitor without JavaScript is redirected to the form's
+        thank-you page."""
+        start = time.monotonic()
+        response = self._form_submit(token)
+        if request.httprequest.method == "OPTIONS":
+            return response
+        return answer_in_constant_time(response, start)
+
+    def _form_submit(self, token):
         env = request.env
         self._set_visitor_lang()
         Log = env["lead.capture.log"]

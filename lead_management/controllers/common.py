@@ -1,14 +1,44 @@
 import json
 import logging
+import time
 
 from odoo.http import request
 
+from ..models.ir_http import BODY_TOO_LARGE
 from ..tools.savepoint import call_in_savepoint
+from ..tools.timing import padded_duration
 
 _logger = logging.getLogger(__name__)
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 RETRY_AFTER_SECONDS = "60"
+#: a public form's answers are sent this long (ms) after the request arrived, known person or new
+FORM_ANSWER_MS = 500
+FORM_ANSWER_MS_PARAM = "lead_management.form_answer_ms"
+
+
+def answer_in_constant_time(response, start):
+    """``response`` of a public form, sent FORM_ANSWER_MS_PARAM
+    milliseconds after ``start`` (time.monotonic()), or at the next multiple
+    when the work took longer: how long a known person's capture takes,
+    compared with a new one's, must not tell a visitor who is in the CRM.
+    The wait is in the body's iterator, which the server reads once Odoo has
+    committed and closed its cursor: it holds no transaction."""
+    # sudo: settings are readable by administrators only, and apply to every request
+    floor = int(request.env["ir.config_parameter"].sudo().get_param(FORM_ANSWER_MS_PARAM, FORM_ANSWER_MS)
+                or 0) / 1000
+    if floor <= 0:
+        return response
+    body = response.get_data()
+
+    def answer_later():
+        elapsed = time.monotonic() - start
+        time.sleep(padded_duration(elapsed, floor) - elapsed)
+        yield body
+
+    response.response = answer_later()
+    response.headers["Content-Length"] = str(len(body))
+    return response
 
 
 class CaptureRequestMixin:
@@ -80,11 +110,18 @@ class CaptureRequestMixin:
             channel, error, body, api_user=env.user, remote_addr=request.httprequest.remote_addr)
         return self._json(400, {"errors": {"__all__": error}})
 
+    def _is_body_too_large(self, max_size):
+        """Whether the request's body is larger than ``max_size`` bytes: by
+        its Content-Length, or as read by ir.http._pre_dispatch (a chunked
+        body) on a route with ``lead_management_max_body``."""
+        httprequest = request.httprequest
+        return (httprequest.content_length or 0) > max_size or bool(httprequest.environ.get(BODY_TOO_LARGE))
+
     def _read_body(self, max_size):
         """The request body (a form's fields, already read by Odoo, as a
         dict), or None when it is larger than ``max_size``."""
         httprequest = request.httprequest
-        if httprequest.content_length and httprequest.content_length > max_size:
+        if self._is_body_too_large(max_size):
             return None
         if httprequest.mimetype in FORM_MIMETYPES:
             return {key: (values[0] if len(values) == 1 else " ".join(values))

@@ -20,7 +20,7 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
     posts the calls of his own extension."""
 
     @http.route("/lead_management/api/v1/calls", type="http", auth="bearer", methods=["POST"], csrf=False,
-                save_session=False)
+                save_session=False, lead_management_max_body=CALLS_MAX_BODY)
     def api_calls(self, **_kwargs):
         """Record one call (a JSON object) or up to 100 (a list). Answers
         201 when a caller became a new lead, 200 when the number was known

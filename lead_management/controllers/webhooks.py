@@ -18,7 +18,8 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
     request is in the capture log, accepted or refused."""
 
     @http.route("/lead_management/webhook/google_ads/<string:token>", type="http", auth="public",
-                methods=["POST"], csrf=False, save_session=False)
+                methods=["POST"], csrf=False, save_session=False,
+                lead_management_max_body=WEBHOOK_MAX_BODY)
     def google_ads(self, token, **_kwargs):
         """A Google Ads lead: 200 when captured (or a test lead), 403 for
         a wrong ``google_key``, 400 for a body that is not a lead, 422 when
@@ -62,7 +63,8 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         return self._webhook_answer(result)
 
     @http.route("/lead_management/webhook/meta/<string:token>", type="http", auth="public",
-                methods=["GET", "POST"], csrf=False, save_session=False)
+                methods=["GET", "POST"], csrf=False, save_session=False,
+                lead_management_max_body=WEBHOOK_MAX_BODY)
     def meta(self, token, **_kwargs):
         """Meta's verification handshake (GET), then its lead notifications
         (POST, signed with the app secret): leads carrying their answers are
@@ -121,7 +123,7 @@ class LeadWebhookController(CaptureRequestMixin, http.Controller):
         form = self._get_webhook_form(token, channel)
         if self._is_refusing(httprequest.remote_addr):
             return form, None, self._refuse_too_many()
-        too_large = (httprequest.content_length or 0) > WEBHOOK_MAX_BODY
+        too_large = self._is_body_too_large(WEBHOOK_MAX_BODY)
         body = b"" if too_large else httprequest.get_data(cache=True)
         if too_large or len(body) > WEBHOOK_MAX_BODY:
             env["lead.capture.log"]._log_refused(

@@ -139,6 +139,12 @@ class CrmLead(models.Model):
         user may read: whether a national id is known elsewhere is not for
         everyone to probe."""
         super()._compute_potential_lead_duplicates()
+        # Odoo searches as superuser: keep the duplicates the user may read, in one query
+        readable = set(self.duplicate_lead_ids._origin.with_context(active_test=False)._filtered_access("read").ids)
+        for lead in self:
+            others = lead.duplicate_lead_ids._origin.filtered(lambda dup: dup.id in readable) - lead._origin
+            lead.duplicate_lead_ids = others + lead
+            lead.duplicate_lead_count = len(others)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         for lead in self:
             domains = [

@@ -64,6 +64,8 @@ class CaptureItem(TypedDict, total=False):
     keys: list
     #: the payload's idempotency key, else False
     idempotency: str | bool
+    #: the payload keys sent as JSON numbers (a national id then gets back its leading zeros)
+    numbers: set
     #: why it is refused, {field: message}; ``__all__`` for the whole payload
     errors: dict
     #: what the lead kept without recognizing it, {field: message}, for the salespeople
@@ -102,11 +104,14 @@ class CrmLead(models.Model):
         help="Captured from a person who is already a customer.")
     capture_log_ids = fields.One2many("lead.capture.log", "lead_id", string="Submissions")
 
+    @api.private
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """An e-mail to a sales team's alias goes through the capture
         pipeline: from the address of an open lead, it is attached to that
-        lead instead of opening a second one."""
+        lead instead of opening a second one. The mail gateway's entry
+        point (mail.thread.message_process), not an API: it finds leads the
+        caller may not read."""
         email = email_normalize(msg_dict.get("email_from") or msg_dict.get("from") or "")
         if email and not self.env.context.get("lead_management_capture"):
             lead = self.browse(self._find_matching_leads([{"email_from": email}], ["email_from"])[0])
@@ -312,7 +317,7 @@ class CrmLead(models.Model):
         :return: a CaptureItem
         """
         item = CaptureItem(payload=payload, vals={}, match={}, keys=[], idempotency=False, errors={}, notes={},
-                           status="rejected")
+                           numbers=set(), status="rejected")
         if not isinstance(payload, dict):
             item["errors"]["__all__"] = self.env._("Expected a lead: a JSON object of field names and values.")
             return item
@@ -335,6 +340,7 @@ class CrmLead(models.Model):
                 continue
             if isinstance(value, (int, float)) and not isinstance(value, bool) and key in (
                     "phone", "mobile", "national_id", "vat", "zip", "external_id", "country_id", "state_id"):
+                item["numbers"].add(key)
                 value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
             if not isinstance(value, str):
                 errors[key] = self.env._("%(field)s: expected text, got %(type)s.",
@@ -465,9 +471,12 @@ class CrmLead(models.Model):
         for fname in ("national_id", "vat"):
             if vals.get(fname):
                 try:
-                    vals[fname] = match[fname] = self._clean_identifier_value(fname, vals[fname])
                     if fname == "national_id":
+                        vals[fname] = match[fname] = self._clean_national_id(
+                            vals[fname], country, from_number=fname in item["numbers"])
                         self._check_national_id_format(vals[fname], country)
+                    else:
+                        vals[fname] = match[fname] = self._clean_identifier_value(fname, vals[fname])
                 except ValidationError as error:
                     errors[fname] = error.args[0]
         for fname in ("external_id", "gclid", "fbclid", "referrer", "landing_page"):

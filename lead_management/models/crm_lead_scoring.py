@@ -101,8 +101,10 @@ class CrmLead(models.Model):
         for lead in self:
             lead.engagement_count = counts.get(lead._origin, 0)
 
+    @api.private
     def message_update(self, msg_dict, update_vals=None):
-        """An email from the customer on the lead is an engagement event."""
+        """An email from the customer on the lead is an engagement event.
+        The mail gateway's entry point, not an API (see message_new)."""
         result = super().message_update(msg_dict, update_vals=update_vals)
         self.env["lead.engagement"].create([{
             "lead_id": lead.id,

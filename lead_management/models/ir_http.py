@@ -1,10 +1,46 @@
 from odoo import api, models, tools
+from odoo.http import request
 from odoo.tools.misc import file_open
 from odoo.tools.translate import JAVASCRIPT_TRANSLATION_COMMENT, TranslationFileReader
+
+#: where _pre_dispatch marks, in the request's environ, a body larger than its route's limit
+BODY_TOO_LARGE = "lead_management.body_too_large"
 
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        """A route with ``lead_management_max_body=n`` gets at most n bytes
+        of body, whatever its Content-Length or transfer encoding says,
+        before Odoo parses its form: a larger body is not read further, is
+        marked BODY_TOO_LARGE in the environ, and parsed as empty (werkzeug
+        checks only a Content-Length, a chunked body would be parsed whole)."""
+        limit = rule.endpoint.routing.get("lead_management_max_body")
+        if limit:
+            cls._lead_management_read_body(limit)
+        super()._pre_dispatch(rule, args)
+
+    @classmethod
+    def _lead_management_read_body(cls, limit):
+        httprequest = request.httprequest
+        # werkzeug's request, which Odoo's wraps: where the body is read, then cached for the form parser
+        wrapped = httprequest._HTTPRequest__wrapped
+        if getattr(wrapped, "_cached_data", None) is not None or BODY_TOO_LARGE in httprequest.environ:
+            return  # read already: Odoo retries the request after a serialization failure
+        body, size = [], 0
+        if (httprequest.content_length or 0) <= limit:
+            while size <= limit:
+                chunk = wrapped.stream.read(limit + 1 - size)
+                if not chunk:
+                    break
+                body.append(chunk)
+                size += len(chunk)
+        if size > limit or (httprequest.content_length or 0) > limit:
+            httprequest.environ[BODY_TOO_LARGE] = True
+            body = []
+        wrapped._cached_data = b"".join(body)
 
     @api.model
     def get_translations_for_webclient(self, modules, lang):

@@ -25,14 +25,28 @@ class LeadIdentifierMixin(models.AbstractModel):
         written, else the company's)."""
         if not any(vals.get(fname) for fname in IDENTIFIER_FIELDS):
             return vals
-        from_number = isinstance(vals.get("national_id"), (int, float)) and not isinstance(vals["national_id"], bool)
-        vals = dict(vals, **{fname: self._clean_identifier_value(fname, vals[fname])
-                             for fname in IDENTIFIER_FIELDS if vals.get(fname)})
-        if from_number:
+        if not any(vals.get(fname) for fname in IDENTIFIER_FIELDS):
+            return vals
+        vals = dict(vals)
+        if vals.get("vat"):
+            vals["vat"] = self._clean_identifier_value("vat", vals["vat"])
+        if vals.get("national_id"):
             country = self.env["res.country"].browse(vals["country_id"]) if vals.get("country_id") \
                 else self.country_id if len(self.country_id) == 1 else self.env.company.country_id
-            vals["national_id"] = restore_leading_zeros(vals["national_id"], country.code)
+            vals["national_id"] = self._clean_national_id(vals["national_id"], country)
         return vals
+
+    @api.model
+    def _clean_national_id(self, value, country, from_number=None):
+        """The national id ``value`` cleaned (see _clean_identifier_value);
+        one given as a number (a spreadsheet cell, a JSON number), or
+        ``from_number``, gets back the leading zeros of ``country``'s
+        format: the one rule of JSON-RPC, the import and the capture
+        channels."""
+        if from_number is None:
+            from_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        cleaned = self._clean_identifier_value("national_id", value)
+        return restore_leading_zeros(cleaned, country.code) if from_number else cleaned
 
     @api.model
     def _clean_identifier_value(self, fname, value):

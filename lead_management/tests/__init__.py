@@ -43,3 +43,8 @@ from . import test_security_import
 from . import test_security_spreadsheet
 from . import test_security_calls
 from . import test_security_capture
+from . import test_security_gateway
+from . import test_security_duplicates
+from . import test_security_national_id
+from . import test_security_form_body
+from . import test_security_form_timing

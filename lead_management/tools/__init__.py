@@ -4,3 +4,4 @@ from . import scoring
 from . import territory
 from . import forecast
 from . import savepoint
+from . import timing

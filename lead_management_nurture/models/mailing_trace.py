@@ -1,12 +1,16 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailingTrace(models.Model):
     """Opens, clicks, replies and bounces of cadence e-mails feed the lead's
-    engagement (and so its score); a reply or a bounce ends the cadence."""
+    engagement (and so its score); a reply or a bounce ends the cadence.
+    The set_* methods are what the tracking routes and the mail gateway call
+    (as superuser), not an API: over RPC, they would add events to leads the
+    caller may not read."""
 
     _inherit = "mailing.trace"
 
+    @api.private
     def set_opened(self, domain=None):
         traces = self + (self.search(domain) if domain else self.browse())
         first_opens = traces.filtered(lambda t: t.trace_status not in ("open", "reply"))._filter_nurture()
@@ -14,12 +18,14 @@ class MailingTrace(models.Model):
         first_opens._log_nurture_engagement("email_open")
         return result
 
+    @api.private
     def set_clicked(self, domain=None):
         traces = self + (self.search(domain) if domain else self.browse())
         result = super(MailingTrace, traces).set_clicked()
         traces._filter_nurture()._log_nurture_engagement("email_click")
         return result
 
+    @api.private
     def set_replied(self, domain=None):
         """The reply itself is an engagement event of the lead when it reaches
         its thread (crm.lead.message_update); here the cadence ends."""
@@ -28,6 +34,7 @@ class MailingTrace(models.Model):
         traces._filter_nurture()._exit_nurture_enrollments("replied")
         return result
 
+    @api.private
     def set_bounced(self, domain=None, bounce_message=False):
         traces = self + (self.search(domain) if domain else self.browse())
         result = super(MailingTrace, traces).set_bounced(bounce_message=bounce_message)

@@ -10,3 +10,4 @@ from . import test_tracking
 from . import test_translations
 from . import test_ui
 from . import test_security_nurture
+from . import test_security_rpc

@@ -1,12 +1,27 @@
 import json
+import time
 
+from odoo import http
+from odoo.addons.lead_management.controllers.common import answer_in_constant_time
 from odoo.addons.website_crm.controllers.website_form import WebsiteForm
+from odoo.http import request
 from odoo.tools import html2plaintext, plaintext2html
 
 
 class WebsiteFormCapture(WebsiteForm):
     """A website form that creates a lead goes through the capture pipeline
     (see crm.lead._capture_website_form)."""
+
+    @http.route()
+    def website_form(self, model_name, **kwargs):
+        """A lead's form is answered at the same time whether its visitor
+        was known or new (see answer_in_constant_time)."""
+        start = time.monotonic()
+        response = super().website_form(model_name, **kwargs)
+        if model_name != "crm.lead":
+            return response
+        return answer_in_constant_time(
+            request.make_response(response) if isinstance(response, str) else response, start)
 
     def _handle_website_form(self, model_name, **kwargs):
         response = super()._handle_website_form(model_name, **kwargs)
