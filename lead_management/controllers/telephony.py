@@ -28,7 +28,8 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         a body that is not JSON, 403 for the call of an extension that is
         not the key's user's (unless a sales manager or an integration
         user). A lead the key's user may not read is not revealed: the
-        call is answered as a new caller's (201, no ``lead_id``)."""
+        call is answered as a new caller's (201, no ``lead_id``, as to every
+        new caller for a user who may read only his own leads)."""
         env = request.env
         remote_addr = request.httprequest.remote_addr
         body, events, single, refusal = self._read_api_json("call", CALLS_MAX_BODY, env._(
@@ -52,12 +53,9 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
             error = env._("The call could not be recorded; it is kept in the capture log to be replayed.")
             self._keep_failed_capture(events, "call", error, api_user=env.user, remote_addr=remote_addr)
             return self._json(500, {"errors": {"__all__": error}})
-        # a lead the key's user may not read is answered as a new caller's (a retry too)
-        lead_ids = [result["lead_id"] for result in results if result["lead_id"]]
-        readable = set(env["crm.lead"].browse(lead_ids)._filtered_access("read").ids)
-        for result in results:
-            if result["lead_id"] and result["lead_id"] not in readable:
-                result.update(status="created", lead_id=False)
+        # a lead the key's user may not read is answered as a new caller's (a retry too), and
+        # a new caller's lead is not named to a user limited to his own, so that both read the same
+        results = env["crm.lead"]._capture_answers(results, env)
         statuses = {result["status"] for result in results}
         status = 201 if "created" in statuses else 200 if "matched" in statuses else 422
         return self._json(status, results[0] if single else {"results": results})

@@ -236,7 +236,7 @@ class CrmLead(models.Model):
         items = [self._import_prepare_row(row, number, header, mapping, company, lookups, phone_country)
                  for number, row in enumerate(rows, start=first_row)]
         valid = [item for item in items if not item["error"]]
-        self._import_match(valid, match_keys)
+        self._import_match(valid, match_keys, own_lead_ids)
         lead_fields = {IMPORT_LEAD_FIELDS.get(fname, fname) for fname in mapping.values()}
         previews = {}
         if dry_run:
@@ -342,14 +342,16 @@ class CrmLead(models.Model):
             "%(value)s is not a date; expected a date such as 2026-12-31, 31/12/2026 or 1405/10/10.", value=text))
 
     @api.model
-    def _import_match(self, items, match_keys):
+    def _import_match(self, items, match_keys, own_lead_ids=()):
         """The existing lead of each row (any age, among the open leads the
-        user may read) or else the first row of the file it is the same
-        person as: item["target"] is ("lead", lead id) or ("new", the first
-        row's number). A row of a lead the user may not read is a new person
-        for him: the import tells nobody whose leads exist."""
+        user may read and ``own_lead_ids``, those the file's earlier rows
+        created) or else the first row of the file it is the same person as:
+        item["target"] is ("lead", lead id) or ("new", the first row's
+        number). A row of a lead the user may not read is a new person for
+        him: the import tells nobody whose leads exist."""
         leads = self._find_matching_leads(
-            [item["match"] for item in items], match_keys, days=0, readable=True) if items else []
+            [item["match"] for item in items], match_keys, days=0, readable=True,
+            created_ids=own_lead_ids) if items else []
         first_by_key = {}
         for item, lead_id in zip(items, leads, strict=True):
             item["lead_id"] = lead_id
@@ -397,8 +399,9 @@ class CrmLead(models.Model):
         other salespeople, unless the user is a sales manager."""
         if not writes or self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return set()
-        # matched among the leads the user may read (see _import_match)
-        return {lead.id for lead in self.browse(list(writes))
+        # sudo: matched among the leads the user may read and those his file created (see _import_match),
+        # which routing may have given to a colleague since; only their ids are kept
+        return {lead.id for lead in self.sudo().browse(list(writes))
                 if lead.user_id and lead.user_id != self.env.user}
 
     @api.model

@@ -18,7 +18,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     @api.model
-    def _find_matching_leads(self, values_list, keys, days=None, readable=False):
+    def _find_matching_leads(self, values_list, keys, days=None, readable=False, created_ids=()):
         """The open lead of the same person for each of ``values_list``
         (lead values), by the fields ``keys`` (among MATCH_FIELDS), among
         the leads updated within the matching window; in one query.
@@ -26,7 +26,9 @@ class CrmLead(models.Model):
         :param days: the matching window in days (0: any age), instead of
             the capture's setting
         :param readable: only among the leads the user may read (an import:
-            whether a colleague's lead exists is not for him to learn)
+            whether a colleague's lead exists is not for him to learn), and
+            the leads ``created_ids`` he created himself (an import's earlier
+            batches, routed to a colleague since)
 
         :return: a list of lead ids (``False`` when none), in the order of
             ``values_list``
@@ -58,7 +60,7 @@ class CrmLead(models.Model):
             SQL(" OR ").join(conditions)))
         if readable and rows:
             # the candidates the record rules let the user read, in one query
-            allowed = set(self.browse(row[0] for row in rows)._filtered_access("read").ids)
+            allowed = set(self.browse(row[0] for row in rows)._filtered_access("read").ids) | set(created_ids)
             rows = [row for row in rows if row[0] in allowed]
         index = matching.index_candidates((row[0], row[1], self._get_match_keys({
             "external_id": row[2], "national_id": row[3], "vat": row[4], "email_from": row[5],

@@ -44,6 +44,26 @@ class TestMailGatewayNotAnApi(HttpCase):
                 self.assertEqual(refused.exception.args[0], "odoo.exceptions.AccessError")
         self.assertEqual(self._counts(), before, "no engagement event nor capture log row")
 
+    def test_message_process_refused_over_rpc(self):
+        """mail.thread.message_process routes as the superuser: over RPC it
+        is the administrators' (Odoo's mailgate script), not any user's."""
+        before = self._counts()
+        message = (
+            f"From: Known <{self.email}>\r\nTo: nobody@lm-gateway.example\r\nSubject: x\r\n"
+            "Message-ID: <lm-gateway-rpc@example.com>\r\nContent-Type: text/plain\r\n\r\nx\r\n")
+        for label, user in self.users.items():
+            self.authenticate(user.login, user.login)
+            with self.subTest(user=label), self.assertRaises(JsonRpcException) as refused:
+                self.make_jsonrpc_request("/web/dataset/call_kw", {
+                    "model": "mail.thread", "method": "message_process", "args": ["crm.lead", message],
+                    "kwargs": {}})
+            self.assertEqual(refused.exception.args[0], "odoo.exceptions.AccessError")
+        self.assertEqual(self._counts(), before, "no engagement event nor capture log row")
+        self.authenticate("admin", "admin")
+        thread_id = self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": "mail.thread", "method": "message_process", "args": ["crm.lead", message], "kwargs": {}})
+        self.assertEqual(thread_id, self.lead.id, "an administrator's mailgate still delivers")
+
     def test_mail_gateway_still_captures(self):
         before_events, before_logs = self._counts()
         message = (

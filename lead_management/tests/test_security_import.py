@@ -122,6 +122,25 @@ class TestImportIsNoOracle(ImportSecurityCase):
         self.assertEqual((job.state, job.created_count, job.failed_count, job.overwritten_count), ("done", 2, 0, 0))
         self.assertFalse(job.error_file)
 
+    @users("lm_salesman")
+    def test_background_job_finds_the_lead_it_created_for_a_colleague(self):
+        """A person's rows in two batches: the lead the first one created,
+        routed to a colleague, is still the same person for the second (no
+        duplicate); it is the colleague's, so the row follows the policy."""
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.import_background_rows", "1")
+        self.env["ir.config_parameter"].sudo().set_param("lead_management.auto_assign", "True")
+        self.env["lead.territory"].sudo().create({
+            "name": "Colleague's territory", "sequence": 1, "team_id": self.team_iran.id,
+            "user_ids": [(6, 0, self.user_salesman_other.ids)], "country_ids": [(6, 0, self.country_ir.ids)]})
+        result = self.import_rows([NEW_ROW, NEW_ROW], "skip")
+        job = self.env["lead.import.job"].browse(result["job_id"])
+        job._process_batch(batch_size=1)
+        job._process_batch(batch_size=1)
+        self.flush_deferred()
+        created = self.env["crm.lead"].sudo().search([("mobile", "=", NEW_ROW[1])])
+        self.assertEqual(created.user_id, self.user_salesman_other, "one lead, routed to the colleague")
+        self.assertEqual((job.state, job.created_count, job.skipped_count), ("done", 1, 1))
+
 
 @tagged("post_install", "-at_install", "lead_management_security", "lead_management_import")
 class TestImportFilesArePrivate(ImportSecurityCase):
