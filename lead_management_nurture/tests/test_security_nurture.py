@@ -122,6 +122,9 @@ class TestSecurityNurtureEnrollment(NurtureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.user_marketing_salesman = mail_new_test_user(
+            cls.env, login="lm_marketing_salesman", name="Marketing Salesman",
+            groups="base.group_user,mass_mailing.group_mass_mailing_user,sales_team.group_sale_salesman")
         cls.company_other = cls.env["res.company"].create({"name": "LM Other Company"})
         cls.user_manager.company_ids |= cls.company_other
         cls.lead_other_company = cls._create_lead("Other company lead", company_id=cls.company_other.id)
@@ -202,3 +205,20 @@ class TestSecurityNurtureEnrollment(NurtureCase):
         self.env = self.env(context=dict(self.env.context, allowed_company_ids=self.env.user.company_ids.ids))
         self.assertEqual(self.env["lead.nurture.touch"].search(domain).lead_id, self.leads)
         self.assertEqual(self.env["lead.nurture.enrollment"].search(domain).lead_id, self.leads)
+
+    @users("lm_marketing_salesman")
+    def test_marketing_salesman_own_enrollments(self):
+        enrollments = self.env["lead.nurture.enrollment"].search([("cadence_id", "=", self.cadence.id)])
+        self.assertEqual(enrollments.lead_id, self.lead_unassigned, "no lead of another salesperson")
+        touches = self.env["lead.nurture.touch"].search([("cadence_id", "=", self.cadence.id)])
+        self.assertEqual(touches.lead_id, self.lead_unassigned)
+
+    def test_cron_sends_touches(self):
+        """The cadence cron, as its user, still reads the leads it nurtures."""
+        lead = self._create_nurtured_lead("Cron lead", temperature="cold")
+        enrollment = self._enroll(lead)
+        cron = self.env.ref("lead_management_nurture.ir_cron_nurture")
+        self.env["lead.nurture.enrollment"].with_user(cron.user_id)._cron_process()
+        self.assertEqual(enrollment.touch_ids.mapped("state"), ["done"])
+        self.assertEqual(enrollment.touch_ids.mailing_trace_id, self._trace(lead))
+        self.assertEqual(enrollment.step_id, self.step_second)
