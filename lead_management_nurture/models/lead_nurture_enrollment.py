@@ -316,10 +316,12 @@ class LeadNurtureEnrollment(models.Model):
             values["sql_date"] = now
         enrollments.write(values)
         label = dict(self._fields["exit_reason"]._description_selection(self.env))[reason]
-        enrollments.lead_id._message_log_batch(bodies={
+        # sudo: the note goes on each lead whoever ends its enrolment (a marketing user reads no lead); nothing returned
+        enrollments_sudo = enrollments.sudo()
+        enrollments_sudo.lead_id._message_log_batch(bodies={
             enrollment.lead_id.id: Markup("<p>%s</p>") % self.env._(
                 "Left the nurture cadence %(cadence)s: %(reason)s.", cadence=enrollment.cadence_id.name, reason=label)
-            for enrollment in enrollments
+            for enrollment in enrollments_sudo
         })
 
     @api.model

@@ -160,6 +160,10 @@ class TestSecurityNurtureEnrollment(NurtureCase):
             Enrollment.read_group([], ["state"], ["user_id"])
         [group] = Enrollment.read_group([("cadence_id", "=", self.cadence.id)], ["state"], ["state"])
         self.assertEqual(group["state_count"], 3)
+        self.env.invalidate_all()  # as a new request: the lead of the enrolments was cached at their creation
+        enrollments[0].action_remove()
+        self.assertEqual(enrollments[0].exit_reason, "removed")
+        self.assertIn("Left the nurture cadence", enrollments[0].sudo().lead_id.message_ids[0].body)
 
     @users("lm_marketing")
     def test_marketing_touches_figures_only(self):
