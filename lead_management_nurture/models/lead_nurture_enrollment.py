@@ -35,10 +35,12 @@ class LeadNurtureEnrollment(models.Model):
     _order = "enroll_date desc, id desc"
     _rec_name = "cadence_id"
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    # which lead and whose: for those who may read leads; marketing users follow the cadence's progress
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, ondelete="cascade", index=True, groups="sales_team.group_sale_salesman")
     cadence_id = fields.Many2one("lead.nurture.cadence", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="lead_id.company_id")
-    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson")
+    user_id = fields.Many2one(related="lead_id.user_id", string="Salesperson", groups="sales_team.group_sale_salesman")
     state = fields.Selection(
         [("active", "In Progress"), ("done", "Completed"), ("exited", "Exited")],
         required=True, default="active", readonly=True)
@@ -71,9 +73,23 @@ class LeadNurtureEnrollment(models.Model):
             " ON lead_nurture_enrollment (next_date) WHERE state = 'active'"))
 
     @api.depends("lead_id", "cadence_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        # the lead's name only for those who may read it: many2one values are named as superuser
+        user = self.env.user
+        if not (user._is_superuser() or user.has_group("sales_team.group_sale_salesman")):
+            for enrollment in self:
+                enrollment.display_name = enrollment.cadence_id.name
+            return
         for enrollment in self:
             enrollment.display_name = f"{enrollment.lead_id.name} - {enrollment.cadence_id.name}"
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # the salesperson, related to the lead, is converted as superuser, which skips its groups
+        # when grouping, aggregating or sorting by it: check them here
+        if fname == "user_id":
+            self.check_field_access_rights("read", [fname])
+        return super()._field_to_sql(alias, fname, query, flush)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -300,10 +316,12 @@ class LeadNurtureEnrollment(models.Model):
             values["sql_date"] = now
         enrollments.write(values)
         label = dict(self._fields["exit_reason"]._description_selection(self.env))[reason]
-        enrollments.lead_id._message_log_batch(bodies={
+        # sudo: the note goes on each lead whoever ends its enrolment (a marketing user reads no lead); nothing returned
+        enrollments_sudo = enrollments.sudo()
+        enrollments_sudo.lead_id._message_log_batch(bodies={
             enrollment.lead_id.id: Markup("<p>%s</p>") % self.env._(
                 "Left the nurture cadence %(cadence)s: %(reason)s.", cadence=enrollment.cadence_id.name, reason=label)
-            for enrollment in enrollments
+            for enrollment in enrollments_sudo
         })
 
     @api.model

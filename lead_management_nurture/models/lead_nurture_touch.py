@@ -12,7 +12,7 @@ class LeadNurtureTouch(models.Model):
 
     enrollment_id = fields.Many2one("lead.nurture.enrollment", required=True, ondelete="cascade", index=True)
     cadence_id = fields.Many2one(related="enrollment_id.cadence_id", store=True)
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", groups="sales_team.group_sale_salesman")
     step_id = fields.Many2one("lead.nurture.step", ondelete="set null", index="btree_not_null")
     kind = fields.Selection(related="step_id.kind")
     variant_id = fields.Many2one("lead.nurture.step.variant", ondelete="set null")

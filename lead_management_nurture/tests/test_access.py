@@ -19,6 +19,9 @@ class TestAccess(NurtureCase):
             {"cadence_id": cls.cadence.id, "lead_id": cls.lead_own.id})
         cls.enrollment_other = cls.env["lead.nurture.enrollment"].create(
             {"cadence_id": cls.cadence.id, "lead_id": cls.lead_other.id})
+        cls.touch_own, cls.touch_other = cls.env["lead.nurture.touch"].create([
+            {"enrollment_id": enrollment.id, "lead_id": enrollment.lead_id.id, "step_id": cls.step_welcome.id}
+            for enrollment in cls.enrollment_own | cls.enrollment_other])
 
     def test_matrix(self):
         roles = {"salesman": self.user_salesman, "salesman_all": self.user_salesman_all,
@@ -29,6 +32,8 @@ class TestAccess(NurtureCase):
             (self.step_welcome.variant_ids, "r", "r", "rw", "rw", ""),
             (self.enrollment_own, "rw", "rw", "rw", "rw", ""),
             (self.enrollment_other, "", "rw", "rw", "rw", ""),
+            (self.touch_own, "r", "r", "rw", "r", ""),
+            (self.touch_other, "", "r", "rw", "r", ""),
             # the analysis: marketing users read its figures, not its lead nor salesperson
             (self.env["lead.nurture.report"].browse(self.enrollment_own.id * 3), "r", "r", "r", "r", ""),
             (self.env["lead.nurture.report"].browse(self.enrollment_other.id * 3), "", "r", "r", "r", ""),
