@@ -182,8 +182,10 @@ class CrmLead(models.Model):
                 raise UserError(self.env._(
                     "%(file)s is not a spreadsheet: expected a CSV, XLSX, XLS or ODS file.", file=filename))
             else:
+                encoding = spreadsheet.guess_encoding(content)
+                spreadsheet.check_csv_rows(content, encoding, max_rows + 1)
                 rows = self._import_read_with_base_import(content, filename, {
-                    "encoding": spreadsheet.guess_encoding(content), "separator": "", "quoting": '"'})
+                    "encoding": encoding, "separator": "", "quoting": '"'})
             if len(rows) > max_rows + 1:
                 raise spreadsheet.SpreadsheetTooLarge("rows", max_rows)
         except UserError:

@@ -24,6 +24,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _lead_management_read_body(cls, limit):
+        """Read at most ``limit`` + 1 bytes of the request's body, whatever
+        its transfer encoding (chunked bodies have no Content-Length), and
+        cache them for Odoo's parsers; a larger body is marked too large
+        and none of it is parsed."""
         httprequest = request.httprequest
         # werkzeug's request, which Odoo's wraps: where the body is read, then cached for the form parser
         wrapped = httprequest._HTTPRequest__wrapped

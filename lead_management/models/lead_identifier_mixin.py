@@ -25,8 +25,6 @@ class LeadIdentifierMixin(models.AbstractModel):
         written, else the company's)."""
         if not any(vals.get(fname) for fname in IDENTIFIER_FIELDS):
             return vals
-        if not any(vals.get(fname) for fname in IDENTIFIER_FIELDS):
-            return vals
         vals = dict(vals)
         if vals.get("vat"):
             vals["vat"] = self._clean_identifier_value("vat", vals["vat"])

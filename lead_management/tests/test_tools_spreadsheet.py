@@ -7,6 +7,7 @@ import openpyxl
 
 from ..tools.spreadsheet import (
     SpreadsheetTooLarge,
+    check_csv_rows,
     check_ods,
     check_size,
     guess_encoding,
@@ -145,6 +146,17 @@ class TestSpreadsheet(TestCase):
         with self.assertRaises(SpreadsheetTooLarge):
             check_size(b"a,b\n" * 10, 39)
         check_size(b"PK\x03\x04 not a zip", 100)
+
+    def test_limits_of_csv_rows(self):
+        """Rows as the csv module reads them: a quoted cell's line breaks
+        are not rows."""
+        check_csv_rows(b"Name\n" + b"a\n" * 10, "utf-8", 11)
+        check_csv_rows(b"Name,Note\n" + b'a,"line 1\nline 2\nline 3"\n' * 10, "utf-8", 11)
+        with self.assertRaises(SpreadsheetTooLarge) as caught:
+            check_csv_rows(b"Name\n" + b"a\n" * 11, "utf-8", 11)
+        self.assertEqual((caught.exception.kind, caught.exception.limit), ("rows", 11))
+        with self.assertRaises(SpreadsheetTooLarge):
+            check_csv_rows(b"Name\r" + b"a\r\n" * 20, "utf-8", 11)
 
     def test_limits_of_opendocument_cells(self):
         """Cells repeated as Odoo's reader repeats them: all but a row's

@@ -54,6 +54,8 @@ def redact_secrets(payload, _depth=0):
 
 
 def _redact_text(text):
+    """``text`` with its secrets redacted: as JSON when it parses, else
+    pair by pair as a form-encoded body."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse: pair by pair

@@ -5,6 +5,7 @@ leading zeros a number cell loses, the encoding of a CSV file, and XLSX
 files read in streaming mode, within limits of rows and size, and written
 with every text a text cell, never a formula.
 """
+import csv
 import io
 import re
 import zipfile
@@ -229,6 +230,21 @@ def check_size(content, max_size=MAX_SIZE):
         size = len(content)
     if size > max_size:
         raise SpreadsheetTooLarge("size", max_size)
+
+
+def check_csv_rows(content, encoding, max_rows):
+    """SpreadsheetTooLarge when the CSV ``content`` holds more than
+    ``max_rows`` rows, counted one row at a time as the csv module reads
+    them (a quoted cell may hold line breaks), before it is parsed whole."""
+    if content.count(b"\n") + content.count(b"\r") < max_rows:
+        return
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding or "utf-8", errors="replace", newline="")
+    try:
+        for count, _row in enumerate(csv.reader(text), start=1):
+            if count > max_rows:
+                raise SpreadsheetTooLarge("rows", max_rows)
+    except csv.Error:
+        return  # not CSV as the csv module reads it: base_import's reader tells what is wrong
 
 
 def is_xlsx(content):

@@ -88,6 +88,7 @@ class AccountMove(models.Model):
 
     @api.model
     def _get_lead_access_error(self):
+        """The error of a link to an opportunity the user may not read."""
         return self.env._("Opportunity: an invoice can only be linked to an opportunity you may read; "
                           "ask its salesperson to link it.")
 
