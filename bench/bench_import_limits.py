@@ -40,48 +40,6 @@ READERS = {
     "unlimited": "ours without the limits",
     "odoo": "Odoo's base_import",
 }
-XLSX_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-        '<sheet name="Leads" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
-}
-
-
-def zip_bomb(rows):
-    """The XLSX file: a header (Name, Mobile), then ``rows`` rows of one
-    text, each as a spreadsheet writes it (an inline text)."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, text in XLSX_PARTS.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData><row><c t="inlineStr"><is><t>Name</t></is></c>'
-                        b'<c t="inlineStr"><is><t>Mobile</t></is></c></row>')
-            row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
-            for __ in range(rows // 10_000):
-                sheet.write(row * 10_000)
-            sheet.write(row * (rows % 10_000))
-            sheet.write(b"</sheetData></worksheet>")
-    return output.getvalue()
-
-
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -126,7 +84,9 @@ def main():
         return
     if args.database == ADDON_DB:
         ensure_database(ADDON_DB, ADDON_MODULES, args.addons_path)
-    content = zip_bomb(args.rows)
+    from odoo.addons.lead_management.tools.spreadsheet import write_repeated_xlsx  # the tests' file too
+
+    content = write_repeated_xlsx(["Name", "Mobile"], ["x"], args.rows)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         size = sum(member.file_size for member in archive.infolist())
     print(f"zip bomb: {len(content) / 1024:.0f} KB, {size / 1024 ** 2:.0f} MB uncompressed, {args.rows:,} rows")

@@ -7,49 +7,16 @@ import openpyxl
 from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
+from ..tools.spreadsheet import write_repeated_xlsx
 from .common import LeadManagementCase
 from .test_import import csv_file
-
-XLSX_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-        '<sheet name="Leads" sheetId="1" r:id="rId1"/></sheets></workbook>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
-}
 
 
 def zip_bomb(rows=1_000_000, cell="x"):
     """An XLSX file of a header (Name, Mobile) and ``rows`` rows of
-    ``cell``: its sheet, the same row again and again, compresses about
-    400 times (1,000,000 rows: some 140 KB)."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, text in XLSX_PARTS.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData><row><c t="inlineStr"><is><t>Name</t></is></c>'
-                        b'<c t="inlineStr"><is><t>Mobile</t></is></c></row>')
-            row = f'<row><c t="inlineStr"><is><t>{cell}</t></is></c></row>'.encode()
-            for __ in range(rows // 10_000):
-                sheet.write(row * 10_000)
-            sheet.write(b"</sheetData></worksheet>")
-    return output.getvalue()
+    ``cell``: the same row again and again compresses about 400 times
+    (1,000,000 rows: some 140 KB)."""
+    return write_repeated_xlsx(["Name", "Mobile"], [cell], rows)
 
 
 @tagged("post_install", "-at_install", "lead_management_import")

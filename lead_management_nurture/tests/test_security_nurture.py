@@ -8,13 +8,9 @@ from odoo.tests import Form, tagged, users
 from .common import MONDAY_MORNING, NurtureCase
 
 
-@tagged("post_install", "-at_install", "lead_management_nurture")
-@freeze_time(MONDAY_MORNING)
-class TestSecurityNurture(NurtureCase):
-    """Marketing users read the figures of the nurture analysis, not its
-    leads; salespeople its rows of the leads they may read. Audiences and
-    conditions, which run as superuser, name only fields their author (and
-    whoever enrols by them) may read."""
+class NurtureSecurityCase(NurtureCase):
+    """A user both in marketing and sales, a lead of another company that
+    the manager may read too, and the cadence's enrolments of ``leads``."""
 
     @classmethod
     def setUpClass(cls):
@@ -24,11 +20,24 @@ class TestSecurityNurture(NurtureCase):
             groups="base.group_user,mass_mailing.group_mass_mailing_user,sales_team.group_sale_salesman")
         cls.company_other = cls.env["res.company"].create({"name": "LM Other Company"})
         cls.user_manager.company_ids |= cls.company_other
-        cls.lead_secret = cls._create_nurtured_lead("Secret", national_id="0013542419", country_id=cls.country_ir.id)
         cls.lead_other_company = cls._create_lead("Other company lead", company_id=cls.company_other.id)
-        cls.env["lead.nurture.enrollment"].create([
-            {"cadence_id": cls.cadence.id, "lead_id": lead.id}
-            for lead in cls.lead_own | cls.lead_other | cls.lead_unassigned | cls.lead_other_company])
+        cls.leads = cls.lead_own | cls.lead_other | cls.lead_unassigned | cls.lead_other_company
+        cls.enrollments = cls.env["lead.nurture.enrollment"].create([
+            {"cadence_id": cls.cadence.id, "lead_id": lead.id} for lead in cls.leads])
+
+
+@tagged("post_install", "-at_install", "lead_management_nurture")
+@freeze_time(MONDAY_MORNING)
+class TestSecurityNurture(NurtureSecurityCase):
+    """Marketing users read the figures of the nurture analysis, not its
+    leads; salespeople its rows of the leads they may read. Audiences and
+    conditions, which run as superuser, name only fields their author (and
+    whoever enrols by them) may read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lead_secret = cls._create_nurtured_lead("Secret", national_id="0013542419", country_id=cls.country_ir.id)
 
     def _report_leads(self):
         return self.env["lead.nurture.report"].search([("cadence_id", "=", self.cadence.id)]).lead_id
@@ -114,7 +123,7 @@ class TestSecurityNurture(NurtureCase):
 
 @tagged("post_install", "-at_install", "lead_management_nurture")
 @freeze_time(MONDAY_MORNING)
-class TestSecurityNurtureEnrollment(NurtureCase):
+class TestSecurityNurtureEnrollment(NurtureSecurityCase):
     """Marketing users follow the enrolments and touches of their cadences
     without learning which leads are in them; salespeople see those of the
     leads they may read, managers all of their companies."""
@@ -122,15 +131,6 @@ class TestSecurityNurtureEnrollment(NurtureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_marketing_salesman = mail_new_test_user(
-            cls.env, login="lm_marketing_salesman", name="Marketing Salesman",
-            groups="base.group_user,mass_mailing.group_mass_mailing_user,sales_team.group_sale_salesman")
-        cls.company_other = cls.env["res.company"].create({"name": "LM Other Company"})
-        cls.user_manager.company_ids |= cls.company_other
-        cls.lead_other_company = cls._create_lead("Other company lead", company_id=cls.company_other.id)
-        cls.leads = cls.lead_own | cls.lead_other | cls.lead_unassigned | cls.lead_other_company
-        cls.enrollments = cls.env["lead.nurture.enrollment"].create([
-            {"cadence_id": cls.cadence.id, "lead_id": lead.id} for lead in cls.leads])
         cls.touches = cls.env["lead.nurture.touch"].create([
             {"enrollment_id": enrollment.id, "lead_id": enrollment.lead_id.id, "step_id": cls.step_welcome.id}
             for enrollment in cls.enrollments])
