@@ -264,6 +264,9 @@ class CrmLead(models.Model):
                 lead_ids[status].append(item["lead_id"])
         result = {
             **counts, "header": header, "lead_ids": lead_ids,
+            # every lead the rows created, readable or not: a background job matches its later rows with them
+            "created_ids": [item["lead_id"] for item in items
+                            if item["lead_id"] and not item["error"] and item["status"] == "created"],
             "failed_rows": [{"row": item["row"], "values": item["values"], "error": item["error"]}
                             for item in items if item["error"]],
         }

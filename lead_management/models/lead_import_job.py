@@ -164,7 +164,7 @@ class LeadImportJob(models.Model):
         values.update(rows_done=self.rows_done + len(rows), state="running",
                       failed_rows=(job.failed_rows or []) + result["failed_rows"],
                       created_lead_ids=(job.created_lead_ids or []) + (
-                          [] if self.dry_run else result["lead_ids"]["created"]))
+                          [] if self.dry_run else result["created_ids"]))
         if values["rows_done"] >= self.rows_total:
             values["state"] = "done"
         job.write(values)
