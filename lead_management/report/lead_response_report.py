@@ -3,7 +3,6 @@ from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 from ..models.crm_lead import TEMPERATURES
-from .common import create_report_view
 
 
 class LeadResponseReport(models.Model):
@@ -11,13 +10,11 @@ class LeadResponseReport(models.Model):
     first response (average and median) and the share of responses within the target."""
 
     _name = "lead.response.report"
+    _inherit = "lead.report.mixin"
     _description = "Response Time Analysis"
     _auto = False
-    _rec_name = "name"
     _order = "date_assigned desc, id desc"
 
-    lead_id = fields.Many2one("crm.lead", readonly=True)
-    name = fields.Char(string="Lead Name", readonly=True)
     date_assigned = fields.Datetime(
         string="Assignment Date", readonly=True,
         help="When the lead was assigned to its salesperson (its creation date if it never was).")
@@ -37,21 +34,14 @@ class LeadResponseReport(models.Model):
         string="SLA Met (%)", digits=(16, 1), readonly=True, aggregator="avg",
         help="Share of leads answered within their target, among those whose target is met or breached.")
     temperature = fields.Selection(TEMPERATURES, readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     territory_id = fields.Many2one("lead.territory", readonly=True)
-    source_id = fields.Many2one("utm.source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
 
     _depends = {
         "crm.lead": [
             "name", "date_open", "create_date", "sla_deadline", "first_response_date", "sla_status",
-            "temperature", "user_id", "team_id", "territory_id", "source_id", "medium_id", "campaign_id",
-            "company_id", "active",
+            "temperature", "territory_id", "company_id", "active",
         ],
     }
 
@@ -75,42 +65,27 @@ class LeadResponseReport(models.Model):
                END""",
             date_assigned,
         )
-        return SQL(
-            """
-            SELECT
-                lead.id AS id,
-                lead.id AS lead_id,
-                lead.name AS name,
-                %(date_assigned)s AS date_assigned,
-                lead.sla_deadline AS sla_deadline,
-                lead.first_response_date AS first_response_date,
-                %(response_time)s AS response_time,
-                %(response_time)s AS response_time_median,
-                lead.sla_status AS sla_status,
-                CASE lead.sla_status WHEN 'met' THEN 100.0 WHEN 'breached' THEN 0.0 END::float AS sla_met_rate,
-                lead.temperature AS temperature,
-                lead.user_id AS user_id,
-                lead.team_id AS team_id,
-                lead.territory_id AS territory_id,
-                lead.source_id AS source_id,
-                lead.medium_id AS medium_id,
-                lead.campaign_id AS campaign_id,
-                lead.company_id AS company_id,
-                lead.active AS active,
-                1 AS lead_count
-            """,
-            date_assigned=date_assigned,
-            response_time=response_time,
-        )
+        return [
+            SQL("lead.id AS id"),
+            SQL("lead.id AS lead_id"),
+            SQL("lead.name AS name"),
+            SQL("%s AS date_assigned", date_assigned),
+            SQL("lead.sla_deadline AS sla_deadline"),
+            SQL("lead.first_response_date AS first_response_date"),
+            SQL("%s AS response_time", response_time),
+            SQL("%s AS response_time_median", response_time),
+            SQL("lead.sla_status AS sla_status"),
+            SQL("CASE lead.sla_status WHEN 'met' THEN 100.0 WHEN 'breached' THEN 0.0 END::float AS sla_met_rate"),
+            SQL("lead.temperature AS temperature"),
+            *self._select_lead(),
+            SQL("lead.territory_id AS territory_id"),
+            SQL("lead.company_id AS company_id"),
+            SQL("lead.active AS active"),
+            SQL("1 AS lead_count"),
+        ]
 
     def _from(self):
-        return SQL("FROM crm_lead lead")
+        return [SQL("crm_lead lead")]
 
     def _where(self):
-        return SQL("WHERE lead.first_response_date IS NOT NULL OR lead.sla_status IN ('met', 'breached')")
-
-    def _query(self):
-        return SQL("%s %s %s", self._select(), self._from(), self._where())
-
-    def init(self):
-        create_report_view(self.env.cr, self._table, self._query())
+        return [SQL("lead.first_response_date IS NOT NULL OR lead.sla_status IN ('met', 'breached')")]

@@ -1,8 +1,6 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .common import create_report_view
-
 
 class LeadSalesCycleReport(models.Model):
     """One row per lead (active or archived): how long it took from creation to
@@ -10,13 +8,11 @@ class LeadSalesCycleReport(models.Model):
     the payment)."""
 
     _name = "lead.sales.cycle.report"
+    _inherit = "lead.report.mixin"
     _description = "Sales Cycle Analysis"
     _auto = False
-    _rec_name = "name"
     _order = "create_date desc, id desc"
 
-    lead_id = fields.Many2one("crm.lead", readonly=True)
-    name = fields.Char(string="Lead Name", readonly=True)
     create_date = fields.Datetime(string="Creation Date", readonly=True)
     date_conversion = fields.Datetime(string="Conversion Date", readonly=True)
     date_won = fields.Datetime(string="Won Date", readonly=True)
@@ -26,12 +22,6 @@ class LeadSalesCycleReport(models.Model):
     days_to_won = fields.Float(
         string="Days to Win", digits=(16, 2), readonly=True, aggregator="avg",
         help="Days from the creation of the lead to the day it was won.")
-    source_id = fields.Many2one("utm.source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     stage_id = fields.Many2one("crm.stage", readonly=True)
     type = fields.Selection(
         [("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
@@ -40,8 +30,7 @@ class LeadSalesCycleReport(models.Model):
 
     _depends = {
         "crm.lead": [
-            "name", "create_date", "date_conversion", "date_closed", "stage_id", "source_id", "medium_id",
-            "campaign_id", "user_id", "team_id", "company_id", "type", "active",
+            "name", "create_date", "date_conversion", "date_closed", "stage_id", "company_id", "type", "active",
         ],
         "crm.stage": ["is_won"],
     }
@@ -50,12 +39,7 @@ class LeadSalesCycleReport(models.Model):
         """Days (float) between two datetimes; NULL when ``date_sql`` is NULL."""
         return SQL("(EXTRACT(EPOCH FROM (%s - %s)) / 86400.0)::float", date_sql, start_sql)
 
-    def _with(self):
-        """Common table expressions of the query: [SQL]."""
-        return []
-
     def _select(self):
-        """The selected columns: [SQL]."""
         date_won = SQL("CASE WHEN stage.is_won THEN lead.date_closed END")
         return [
             SQL("lead.id AS id"),
@@ -66,11 +50,7 @@ class LeadSalesCycleReport(models.Model):
             SQL("%s AS date_won", date_won),
             SQL("%s AS days_to_convert", self._days_between(SQL("lead.date_conversion"), SQL("lead.create_date"))),
             SQL("%s AS days_to_won", self._days_between(date_won, SQL("lead.create_date"))),
-            SQL("lead.source_id AS source_id"),
-            SQL("lead.medium_id AS medium_id"),
-            SQL("lead.campaign_id AS campaign_id"),
-            SQL("lead.user_id AS user_id"),
-            SQL("lead.team_id AS team_id"),
+            *self._select_lead(),
             SQL("lead.company_id AS company_id"),
             SQL("lead.stage_id AS stage_id"),
             SQL("lead.type AS type"),
@@ -79,20 +59,7 @@ class LeadSalesCycleReport(models.Model):
         ]
 
     def _from(self):
-        """The table and its joins: [SQL]."""
         return [
             SQL("crm_lead lead"),
             SQL("LEFT JOIN crm_stage stage ON stage.id = lead.stage_id"),
         ]
-
-    def _query(self):
-        ctes = self._with()
-        return SQL(
-            "%s SELECT %s FROM %s",
-            SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(),
-            SQL(", ").join(self._select()),
-            SQL(" ").join(self._from()),
-        )
-
-    def init(self):
-        create_report_view(self.env.cr, self._table, self._query())
