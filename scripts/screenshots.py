@@ -2,8 +2,10 @@
 """Take the README screenshots from a running Odoo in headless Chromium.
 
     python3 scripts/screenshots.py --url http://localhost:8069 --db lead_management_demo
+    python3 scripts/screenshots.py --login reza --password reza --lang fa_IR --pages leads_kanban
 
-Logs in as admin/admin through Odoo's JSON-RPC, hands the session cookie to
+Logs in (admin/admin unless told) through Odoo's JSON-RPC, in the given language for the
+time of the screenshots, hands the session cookie to
 Chromium over the DevTools protocol and captures each page into
 docs/screenshots/.
 """
@@ -87,18 +89,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="lead_management_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
     parser.add_argument("--lang", default="en_US")
     parser.add_argument("--wait", type=float, default=8.0, help="seconds to let each page render")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "screenshots"))
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated names of the pages to take")
     args = parser.parse_args()
-    _result, set_cookie = rpc(args.url, "/web/session/authenticate",
-                              {"db": args.db, "login": "admin", "password": "admin"})
+    session, set_cookie = rpc(args.url, "/web/session/authenticate",
+                              {"db": args.db, "login": args.login, "password": args.password})
+    uid, user_lang = session["uid"], session["user_context"]["lang"]
     session_id = set_cookie.split("session_id=")[1].split(";")[0]
     cookie = f"session_id={session_id}"
-    if args.lang != "en_US":
+    if args.lang != user_lang:
         rpc(args.url, "/web/dataset/call_kw", {"model": "res.users", "method": "write",
-                                               "args": [[2], {"lang": args.lang}], "kwargs": {}}, cookie)
+                                               "args": [[uid], {"lang": args.lang}], "kwargs": {}}, cookie)
     ids = {
         "lead_id": first_id(args.url, cookie, "crm.lead", [("type", "=", "lead"), ("score", ">", 20)]),
         "model_id": first_id(args.url, cookie, "lead.scoring.model", []),
@@ -111,6 +116,8 @@ def main():
         browser.send("Network.enable")
         browser.send("Network.setCookie", name="session_id", value=session_id, domain=host, path="/")
         browser.send("Page.enable")
+        # the window's size includes the browser's frame: the page itself gets 1440x900
+        browser.send("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         # the first visit builds Odoo's asset bundles: wait for them once
         browser.send("Page.navigate", url=args.url + "/odoo")
         time.sleep(30)
@@ -131,9 +138,9 @@ def main():
             print(target)
     finally:
         browser.close()
-        if args.lang != "en_US":
+        if args.lang != user_lang:
             rpc(args.url, "/web/dataset/call_kw", {"model": "res.users", "method": "write",
-                                                   "args": [[2], {"lang": "en_US"}], "kwargs": {}}, cookie)
+                                                   "args": [[uid], {"lang": user_lang}], "kwargs": {}}, cookie)
 
 
 if __name__ == "__main__":
