@@ -78,6 +78,16 @@ class Chromium:
             if message.get("id") == self.counter:
                 return message.get("result", {})
 
+    def wait_for(self, expression, timeout):
+        """Wait until the JavaScript ``expression`` is true (at most ``timeout`` seconds)."""
+        end = time.time() + timeout
+        while time.time() < end:
+            result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+            if result.get("result", {}).get("value"):
+                return True
+            time.sleep(0.5)
+        return False
+
     def close(self):
         self.socket.close()
         self.process.terminate()
@@ -124,6 +134,9 @@ def main():
         for name in args.pages.split(","):
             path = PAGES[name]
             browser.send("Page.navigate", url=args.url + path.format(**ids))
+            # a language's first page may wait for its assets (right to left ones are built then)
+            if not browser.wait_for("Boolean(document.querySelector('.o_action_manager .o_view_controller'))", 120):
+                print(f"{name}: the view did not show within 120 seconds")
             time.sleep(args.wait)
             if name == "lead_form_qualification":
                 browser.send("Runtime.evaluate", expression=(
