@@ -2,9 +2,9 @@ import os
 
 import polib
 
+from odoo.exceptions import UserError
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
-from odoo.exceptions import UserError
 from odoo.tools.translate import (
     JAVASCRIPT_TRANSLATION_COMMENT,
     PYTHON_TRANSLATION_COMMENT,
