@@ -171,7 +171,8 @@ class TestOdooTranslations(TransactionCase):
 
     def test_python_messages_of_crm_and_sales_team(self):
         """The ``_()`` messages of Odoo's Python code come out in Georgian
-        (Persian is Odoo's own), Odoo's Georgian first where it has some."""
+        (Persian is Odoo's own), Odoo's Georgian first where it has some;
+        those of mail that our catalog has too."""
         lead = self.env["crm.lead"].with_context(lang="ka_GE").create({"name": "ერთი ლიდი"})
         self.assertEqual(self._raised(lead.merge_opportunity),
                          "შესარწყმელად სიიდან აირჩიეთ მინიმუმ ორი ლიდი/შესაძლებლობა.")
@@ -180,6 +181,8 @@ class TestOdooTranslations(TransactionCase):
                          "გაყიდვების გუნდის გრაფიკის მოდელი განსაზღვრული არ არის: Tbilisi")
         self.assertEqual(self._raised(team.with_context(lang="fa_IR")._graph_get_model),
                          "مدل نمودار تعریف نشده برای تیم فروش: Tbilisi")
+        # the chatter's, from our mail catalog
+        self.assertEqual(team.with_context(lang="ka_GE")._creation_message(), "გაყიდვების გუნდი შეიქმნა")
         odoo_ka = {e.msgid: e.msgstr for e in polib.pofile(os.path.join(get_module_path("crm"), "i18n", "ka.po"))
                    if e.msgstr and "odoo-python" in e.comment}
         python = code_translations.get_python_translations("crm", "ka_GE")
