@@ -168,6 +168,12 @@ class TestOdooTranslations(TransactionCase):
         self.assertFalse(javascript - set(messages), "every JavaScript term of crm")
         translations, _params = self.env["ir.http"].get_translations_for_webclient(["crm"], "fa_IR")
         self.assertFalse(javascript - {message["id"] for message in translations["crm"]["messages"]})
+        # the messaging menu of every screen (mail), where Odoo lacks them
+        for lang, src, value in (("ka_GE", "Mark all read", "ყველას წაკითხულად მონიშვნა"),
+                                 ("fa_IR", "Seen by everyone", "دیده‌شده توسط همه")):
+            translations, _params = self.env["ir.http"].get_translations_for_webclient(["mail"], lang)
+            messages = {message["id"]: message["string"] for message in translations["mail"]["messages"]}
+            self.assertEqual(messages[src], value)
 
     def test_python_messages_of_crm_and_sales_team(self):
         """The ``_()`` messages of Odoo's Python code come out in Georgian
