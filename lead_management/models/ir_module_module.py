@@ -2,7 +2,15 @@ import os
 
 from odoo import api, models
 from odoo.modules.module import get_module_path
-from odoo.tools.translate import TranslationImporter, get_po_paths
+from odoo.tools.misc import ReadonlyDict, file_open
+from odoo.tools.translate import (
+    PYTHON_TRANSLATION_COMMENT,
+    CodeTranslations,
+    TranslationFileReader,
+    TranslationImporter,
+    code_translations,
+    get_po_paths,
+)
 
 # Georgian (and the Persian Odoo lacks) of Odoo's own modules: i18n_odoo/<module>/<lang>.po
 ODOO_TERMS_DIR = "i18n_odoo"
@@ -12,8 +20,47 @@ RELABELED_FIELDS = ("field_crm_lead__state_id", "field_res_partner__state_id")
 RELABELED_FIELDS_MODULES = {"base", "crm", "lead_management"}
 
 
+
+
+def odoo_term_paths(module, lang):
+    """Our catalogs of the Odoo module ``module`` for ``lang``, the base
+    language first (ka.po, then ka_GE.po), as Odoo orders its own."""
+    root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR, module)
+    paths = (os.path.join(root, f"{name}.po") for name in dict.fromkeys((lang.split("_")[0], lang)))
+    return [path for path in paths if os.path.isfile(path)]
+
+
+def _load_python_translations(self, module_name, lang):
+    """Odoo's ``CodeTranslations._load_python_translations``, completed with
+    our translations of the module's Python terms; Odoo's win."""
+    _load_odoo_python_translations(self, module_name, lang)
+    ours = {}
+    for path in odoo_term_paths(module_name, lang):
+        with file_open(path, "rb") as po_file:
+            ours.update((row["src"], row["value"]) for row in TranslationFileReader(po_file)
+                        if row.get("type") == "code" and row.get("value")
+                        and PYTHON_TRANSLATION_COMMENT in row["comments"])
+    if ours:
+        odoo = self.python_translations[module_name, lang]
+        self.python_translations[module_name, lang] = ReadonlyDict({**ours, **odoo})
+
+
+_load_odoo_python_translations = CodeTranslations._load_python_translations
+
+
 class IrModuleModule(models.Model):
     _inherit = "ir.module.module"
+
+    def _register_hook(self):
+        """Odoo reads the translations of ``_()`` from each module's own i18n
+        folder, once per process (``code_translations``), with no hook: ours
+        are added where Odoo reads them, from the first registry that has our
+        addon installed on, for the whole process, as Odoo's own are."""
+        super()._register_hook()
+        if CodeTranslations._load_python_translations is not _load_python_translations:
+            CodeTranslations._load_python_translations = _load_python_translations
+            # read again, with ours, whatever was read before our addon was loaded
+            code_translations.python_translations.clear()
 
     @api.model
     def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
@@ -52,11 +99,8 @@ class IrModuleModule(models.Model):
 
     @api.model
     def _lead_management_odoo_term_paths(self, module, lang):
-        """Our catalogs of the Odoo module ``module`` for ``lang``, the base
-        language first (ka.po, then ka_GE.po), as Odoo orders its own."""
-        root = os.path.join(get_module_path("lead_management"), ODOO_TERMS_DIR, module)
-        paths = (os.path.join(root, f"{name}.po") for name in dict.fromkeys((lang.split("_")[0], lang)))
-        return [path for path in paths if os.path.isfile(path)]
+        """Our catalogs of the Odoo module ``module`` for ``lang`` (see odoo_term_paths)."""
+        return odoo_term_paths(module, lang)
 
     @api.model
     def _lead_management_odoo_term_modules(self, modules):

@@ -2,9 +2,15 @@ import os
 
 import polib
 
+from odoo.exceptions import UserError
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.translate import TranslationModuleReader
+from odoo.tools.translate import (
+    JAVASCRIPT_TRANSLATION_COMMENT,
+    PYTHON_TRANSLATION_COMMENT,
+    TranslationModuleReader,
+    code_translations,
+)
 
 LANGS = {"fa_IR": "fa", "ka_GE": "ka"}
 # Odoo modules whose model terms are complete in every language; the others
@@ -53,6 +59,22 @@ class TestOdooTranslations(TransactionCase):
         return [(row[1], row[2], row[3], row[4], row[5])
                 for row in TranslationModuleReader(self.env.cr, [module], lang) if row[1] != "code"]
 
+    def _code_terms(self, module, lang):
+        """{(kind, English term): term in lang or ''} of the ``_()`` terms of
+        ``module``'s Python and JavaScript, as they are shown: the Python ones
+        as ``_()`` translates them, the JavaScript ones as the web client gets them."""
+        web = self.env["ir.http"].get_translations_for_webclient([module], lang)[0][module]["messages"]
+        web = {message["id"]: message["string"] for message in web}
+        python = code_translations.get_python_translations(module, lang)
+        terms = {}
+        for row in TranslationModuleReader(self.env.cr, [module], lang):
+            comments = row[6]
+            if row[1] == "code" and PYTHON_TRANSLATION_COMMENT in comments:
+                terms["python", row[4]] = python.get(row[4], "")
+            elif row[1] == "code" and JAVASCRIPT_TRANSLATION_COMMENT in comments:
+                terms["javascript", row[4]] = web.get(row[4], "")
+        return terms
+
     def assertOdooTermsTranslated(self):
         checked = 0
         for module in self.modules:
@@ -65,6 +87,11 @@ class TestOdooTranslations(TransactionCase):
                                                if not value and src not in same})
                         self.assertEqual(untranslated, [], f"untranslated terms of {module} in {lang}")
                         self.assertGreater(len(rows), 100)
+                        code = self._code_terms(module, lang)
+                        untranslated = sorted((kind, src[:60]) for (kind, src), value in code.items()
+                                              if not value and src not in same)
+                        self.assertEqual(untranslated, [], f"untranslated code terms of {module} in {lang}")
+                        self.assertGreaterEqual(len(code), 8)
                     catalog = self.catalogs.get((module, lang), {})
                     wrong = sorted({(xmlid, src[:60], value[:60]) for _type, _field, xmlid, src, value in rows
                                     if src in catalog and catalog[src] != src and value != catalog[src]})
@@ -130,7 +157,7 @@ class TestOdooTranslations(TransactionCase):
 
     def test_javascript_terms_reach_the_web_client(self):
         """Odoo reads code terms from the module's own i18n folder only: the web
-        client gets ours added; the Python terms of crm stay as Odoo ships them."""
+        client gets ours added."""
         translations, _params = self.env["ir.http"].get_translations_for_webclient(["crm"], "ka_GE")
         messages = {message["id"]: message["string"] for message in translations["crm"]["messages"]}
         self.assertEqual(messages["<b>Create your first opportunity.</b>"],
@@ -141,3 +168,34 @@ class TestOdooTranslations(TransactionCase):
         self.assertFalse(javascript - set(messages), "every JavaScript term of crm")
         translations, _params = self.env["ir.http"].get_translations_for_webclient(["crm"], "fa_IR")
         self.assertFalse(javascript - {message["id"] for message in translations["crm"]["messages"]})
+        # the messaging menu of every screen (mail), where Odoo lacks them
+        for lang, src, value in (("ka_GE", "Mark all read", "ყველას წაკითხულად მონიშვნა"),
+                                 ("fa_IR", "Seen by everyone", "دیده‌شده توسط همه")):
+            translations, _params = self.env["ir.http"].get_translations_for_webclient(["mail"], lang)
+            messages = {message["id"]: message["string"] for message in translations["mail"]["messages"]}
+            self.assertEqual(messages[src], value)
+
+    def test_python_messages_of_crm_and_sales_team(self):
+        """The ``_()`` messages of Odoo's Python code come out in Georgian
+        (Persian is Odoo's own), Odoo's Georgian first where it has some;
+        those of mail that our catalog has too."""
+        lead = self.env["crm.lead"].with_context(lang="ka_GE").create({"name": "ერთი ლიდი"})
+        self.assertEqual(self._raised(lead.merge_opportunity),
+                         "შესარწყმელად სიიდან აირჩიეთ მინიმუმ ორი ლიდი/შესაძლებლობა.")
+        team = self.env["crm.team"].create({"name": "Tbilisi", "use_opportunities": False})
+        self.assertEqual(self._raised(team.with_context(lang="ka_GE")._graph_get_model),
+                         "გაყიდვების გუნდის გრაფიკის მოდელი განსაზღვრული არ არის: Tbilisi")
+        self.assertEqual(self._raised(team.with_context(lang="fa_IR")._graph_get_model),
+                         "مدل نمودار تعریف نشده برای تیم فروش: Tbilisi")
+        # the chatter's, from our mail catalog
+        self.assertEqual(team.with_context(lang="ka_GE")._creation_message(), "გაყიდვების გუნდი შეიქმნა")
+        odoo_ka = {e.msgid: e.msgstr for e in polib.pofile(os.path.join(get_module_path("crm"), "i18n", "ka.po"))
+                   if e.msgstr and "odoo-python" in e.comment}
+        python = code_translations.get_python_translations("crm", "ka_GE")
+        self.assertTrue(odoo_ka)
+        self.assertEqual({src: python[src] for src in odoo_ka}, odoo_ka)
+
+    def _raised(self, method):
+        with self.assertRaises(UserError) as error:
+            method()
+        return error.exception.args[0]
