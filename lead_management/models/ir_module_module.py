@@ -20,8 +20,6 @@ RELABELED_FIELDS = ("field_crm_lead__state_id", "field_res_partner__state_id")
 RELABELED_FIELDS_MODULES = {"base", "crm", "lead_management"}
 
 
-
-
 def odoo_term_paths(module, lang):
     """Our catalogs of the Odoo module ``module`` for ``lang``, the base
     language first (ka.po, then ka_GE.po), as Odoo orders its own."""
