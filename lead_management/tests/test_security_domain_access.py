@@ -13,7 +13,7 @@ class TestSecurityDomainAccess(LeadManagementCase):
     def test_scoring_sub_domains_name_only_readable_fields(self):
         model = self.env["lead.scoring.model"].create({"name": "Probe"})
         for domain in ("[('partner_id', 'any', [('credit_limit', '>', 0)])]",
-                       "[('partner_id', 'not any', [('user_id', 'any', [('totp_secret', '!=', False)])])]",
+                       "[('partner_id', 'not any', [('child_ids', 'any', [('credit_limit', '>', 0)])])]",
                        "[('partner_id.credit_limit', '>', 0)]"):
             with self.subTest(domain=domain), self.assertRaisesRegex(ValidationError, "you cannot read it"):
                 self.env["lead.scoring.rule"].create(
