@@ -2,6 +2,8 @@ from . import lead_phone_mixin
 from . import lead_identifier_mixin
 from . import lead_specialty
 from . import lead_engagement
+from . import lead_history
+from . import lead_marketing_cost
 from . import lead_scoring_model
 from . import lead_scoring_rule
 from . import lead_territory

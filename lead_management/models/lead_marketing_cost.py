@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+COST_ORIGINS = [("manual", "Manual"), ("import", "Import"), ("meta", "Meta Ads")]
+
+
+class LeadMarketingCost(models.Model):
+    """What was spent on a source, medium or campaign on one day: the cost
+    side of the source performance report (CPL, CAC, ROI)."""
+
+    _name = "lead.marketing.cost"
+    _description = "Marketing Cost"
+    _order = "date desc, id desc"
+    _rec_name = "date"
+
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    source_id = fields.Many2one("utm.source", string="Source", ondelete="restrict")
+    medium_id = fields.Many2one("utm.medium", string="Medium", ondelete="restrict")
+    campaign_id = fields.Many2one("utm.campaign", string="Campaign", ondelete="restrict")
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", string="Currency", required=True,
+        default=lambda self: self.env.company.currency_id)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True,
+        default=lambda self: self.env.company)
+    origin = fields.Selection(COST_ORIGINS, required=True, default="manual")
+    note = fields.Char()
