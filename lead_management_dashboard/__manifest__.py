@@ -10,5 +10,10 @@
     "data": [
         "data/spreadsheet_dashboard_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_management_dashboard/static/tests/tours/**/*",
+        ],
+    },
     "auto_install": True,
 }

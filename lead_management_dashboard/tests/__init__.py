@@ -1,1 +1,2 @@
 from . import test_dashboards
+from . import test_ui
