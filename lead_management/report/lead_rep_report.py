@@ -283,8 +283,11 @@ class LeadRepReport(models.Model):
             "user_id": SQL("lead.user_id"),
             "date": date_assigned,
             "assigned_count": SQL("1"),
+            # GREATEST ignores NULL: no response is no response time, not 0
             "response_time": SQL(
-                "GREATEST(EXTRACT(EPOCH FROM (lead.first_response_date - %s)) / 60.0, 0.0)::float", date_assigned),
+                "CASE WHEN lead.first_response_date IS NOT NULL"
+                " THEN GREATEST(EXTRACT(EPOCH FROM (lead.first_response_date - %s)) / 60.0, 0.0) END::float",
+                date_assigned),
             "target_met_count": SQL("(lead.sla_status = 'met')::int"),
             "target_count": SQL("(lead.sla_status IN ('met', 'breached'))::int"),
             "opportunity_count": SQL("(lead.type = 'opportunity' OR lead.date_conversion IS NOT NULL)::int"),
