@@ -112,7 +112,7 @@ class LeadRepReport(models.Model):
         string="Win Rate (%)", digits=(16, 1), readonly=True, aggregator="ratio",
         help="Won deals among the won and lost ones.")
     won_revenue = fields.Float(
-        string="Won Revenue", readonly=True, aggregator="sum", help="Expected revenue of the won deals.")
+        readonly=True, aggregator="sum", help="Expected revenue of the won deals.")
     deal_size_avg = fields.Float(
         string="Average Deal Size", readonly=True, aggregator="ratio",
         help="Won revenue divided by the number of won deals.")

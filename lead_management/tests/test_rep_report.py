@@ -142,9 +142,10 @@ class TestRepReport(LeadManagementCase):
             with self.subTest(measure=fname):
                 self.assertAlmostEqual(group[fname], value, places=6, msg=fname)
 
-    def _pivot(self, groupby, domain=None, measures=MEASURES + TEAM_MEASURES):
+    def _pivot(self, groupby, domain=None):
         """read_group as the pivot view asks it: each measure with the aggregator of its field."""
         report = self.env["lead.rep.report"]
+        measures = MEASURES + TEAM_MEASURES
         fields = report.fields_get(measures, ["aggregator"])
         return report.read_group(
             domain or self.domain, [f"{fname}:{fields[fname]['aggregator']}" for fname in measures], groupby,
