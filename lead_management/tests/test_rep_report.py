@@ -178,14 +178,16 @@ class TestRepReport(LeadManagementCase):
 
     def test_team_total_from_the_rows_not_an_average(self):
         """The team's cell recomputes medians and rates from all its rows."""
-        [total] = self._pivot(["team_id"])
-        self.assertFigures(total, {
-            "assigned_count": 7, "first_response_median": 20.0, "first_response_p90": 80.0,
-            "target_met_rate": 50.0, "activities_done_count": 3, "activities_overdue_count": 1, "call_count": 4,
-            "email_count": 2, "opportunity_rate": 400 / 7, "win_rate": 75.0, "won_revenue": 10000.0,
-            "deal_size_avg": 10000 / 3, "cycle_days_median": 10.0, "pipeline_weighted": 1200.0,
-            **FIGURES_TEAM,
-        })
+        [team_cell] = self._pivot(["team_id"])
+        [grand_total] = self._pivot([])
+        for total in (team_cell, grand_total):
+            self.assertFigures(total, {
+                "assigned_count": 7, "first_response_median": 20.0, "first_response_p90": 80.0,
+                "target_met_rate": 50.0, "activities_done_count": 3, "activities_overdue_count": 1, "call_count": 4,
+                "email_count": 2, "opportunity_rate": 400 / 7, "win_rate": 75.0, "won_revenue": 10000.0,
+                "deal_size_avg": 10000 / 3, "cycle_days_median": 10.0, "pipeline_weighted": 1200.0,
+                **FIGURES_TEAM,
+            })
         # the same through _read_group, as the pivot's web_read_group does
         [(team, median, p90, win_rate, team_win_rate)] = self.Report._read_group(
             self.domain, ["team_id"],
