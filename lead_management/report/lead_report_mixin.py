@@ -3,6 +3,14 @@ from odoo.tools import SQL
 
 from .common import create_report_view
 
+SCORE_BANDS = [
+    ("0_19", "0–19"),
+    ("20_39", "20–39"),
+    ("40_59", "40–59"),
+    ("60_79", "60–79"),
+    ("80_100", "80–100"),
+]
+
 
 class LeadReportMixin(models.AbstractModel):
     """Shared by the SQL-view reports on leads: the lead with its salesperson, team, company and
@@ -33,6 +41,27 @@ class LeadReportMixin(models.AbstractModel):
             SQL("lead.campaign_id AS campaign_id"),
             SQL("lead.user_id AS user_id"),
             SQL("lead.team_id AS team_id"),
+        ]
+
+    def _select_lead_place(self):
+        """Where the lead is (country, province, city), from the table aliased ``lead``: [SQL].
+        Reports declare the ``country_id``, ``state_id`` and ``city`` fields they select."""
+        return [
+            SQL("lead.country_id AS country_id"),
+            SQL("lead.state_id AS state_id"),
+            SQL("lead.city AS city"),
+        ]
+
+    def _select_lead_quality(self):
+        """The lead's temperature and score band (``SCORE_BANDS``), from the table aliased ``lead``:
+        [SQL]. Reports declare the ``temperature`` and ``score_band`` fields they select."""
+        return [
+            SQL("lead.temperature AS temperature"),
+            SQL("""CASE WHEN lead.score < 20 THEN '0_19'
+                        WHEN lead.score < 40 THEN '20_39'
+                        WHEN lead.score < 60 THEN '40_59'
+                        WHEN lead.score < 80 THEN '60_79'
+                        WHEN lead.score >= 80 THEN '80_100' END AS score_band"""),
         ]
 
     def _with(self):

@@ -3,6 +3,7 @@ from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 from ..models.crm_lead import TEMPERATURES
+from .lead_report_mixin import SCORE_BANDS
 
 
 class LeadResponseReport(models.Model):
@@ -34,6 +35,11 @@ class LeadResponseReport(models.Model):
         string="SLA Met (%)", digits=(16, 1), readonly=True, aggregator="avg",
         help="Share of leads answered within their target, among those whose target is met or breached.")
     temperature = fields.Selection(TEMPERATURES, readonly=True)
+    score_band = fields.Selection(
+        SCORE_BANDS, readonly=True, help="The lead's score today, by bands of 20 points.")
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
+    city = fields.Char(readonly=True)
     territory_id = fields.Many2one("lead.territory", readonly=True)
     active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
@@ -41,7 +47,7 @@ class LeadResponseReport(models.Model):
     _depends = {
         "crm.lead": [
             "name", "date_open", "create_date", "sla_deadline", "first_response_date", "sla_status",
-            "temperature", "territory_id", "company_id", "active",
+            "temperature", "territory_id", "company_id", "active", "score", "country_id", "state_id", "city",
         ],
     }
 
@@ -76,7 +82,8 @@ class LeadResponseReport(models.Model):
             SQL("%s AS response_time_median", response_time),
             SQL("lead.sla_status AS sla_status"),
             SQL("CASE lead.sla_status WHEN 'met' THEN 100.0 WHEN 'breached' THEN 0.0 END::float AS sla_met_rate"),
-            SQL("lead.temperature AS temperature"),
+            *self._select_lead_quality(),
+            *self._select_lead_place(),
             *self._select_lead(),
             SQL("lead.territory_id AS territory_id"),
             SQL("lead.company_id AS company_id"),

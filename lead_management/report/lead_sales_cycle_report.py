@@ -1,6 +1,9 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.crm_lead import TEMPERATURES
+from .lead_report_mixin import SCORE_BANDS
+
 
 class LeadSalesCycleReport(models.Model):
     """One row per lead (active or archived): how long it took from creation to
@@ -25,12 +28,19 @@ class LeadSalesCycleReport(models.Model):
     stage_id = fields.Many2one("crm.stage", readonly=True)
     type = fields.Selection(
         [("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
+    temperature = fields.Selection(TEMPERATURES, readonly=True)
+    score_band = fields.Selection(
+        SCORE_BANDS, readonly=True, help="The lead's score today, by bands of 20 points.")
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
+    city = fields.Char(readonly=True)
     active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
 
     _depends = {
         "crm.lead": [
             "name", "create_date", "date_conversion", "date_closed", "stage_id", "company_id", "type", "active",
+            "temperature", "score", "country_id", "state_id", "city",
         ],
         "crm.stage": ["is_won"],
     }
@@ -51,6 +61,8 @@ class LeadSalesCycleReport(models.Model):
             SQL("%s AS days_to_convert", self._days_between(SQL("lead.date_conversion"), SQL("lead.create_date"))),
             SQL("%s AS days_to_won", self._days_between(date_won, SQL("lead.create_date"))),
             *self._select_lead(),
+            *self._select_lead_quality(),
+            *self._select_lead_place(),
             SQL("lead.company_id AS company_id"),
             SQL("lead.stage_id AS stage_id"),
             SQL("lead.type AS type"),
