@@ -142,23 +142,38 @@ class LeadCaptureForm(models.Model):
             form._fetch_meta_spend()
         self.env["ir.cron"]._notify_progress(done=len(form), remaining=len(self._get_meta_spend_due()))
 
-    def _fetch_meta_spend(self, timeout=10):
-        """Fetch each form's campaign spend of yesterday and today from the
-        Graph API into the marketing costs; a failure writes nothing and is
-        logged, retried later, each time later (tools.ads.
-        retry_delay_minutes), then left until tomorrow."""
+    def _fetch_meta_spend(self, timeout=10, day=None):
+        """Fetch each form's campaign spend of the day before ``day`` and of
+        ``day`` (today) from the Graph API into the marketing costs; a
+        failure writes nothing and is logged, retried later, each time
+        later (tools.ads.retry_delay_minutes), then left until tomorrow."""
         Log = self.env["lead.capture.log"]
         base_url = Log._get_meta_graph_url()
         today = fields.Date.context_today(self)
+        day = day or today
         for form in self:
             try:
-                rows = form._get_meta_spend(base_url, today - timedelta(days=1), today, timeout)
+                rows = form._get_meta_spend(base_url, day - timedelta(days=1), day, timeout)
             except (requests.RequestException, ValueError) as error:
-                form._meta_spend_failed(today, Log._meta_error_reason(error))
+                form._meta_spend_failed(day, Log._meta_error_reason(error))
                 continue
-            self.env["lead.marketing.cost"]._save_meta_spend(form, rows)
-            # sudo: the fetch date is readable by sales managers only
-            form.sudo().meta_spend_date = today
+            costs = self.env["lead.marketing.cost"]._save_meta_spend(form, rows)
+            if day == today:
+                # sudo: the fetch date is readable by sales managers only
+                form.sudo().meta_spend_date = today
+            log = form._get_meta_spend_log(day)
+            if log:
+                log.write({"status": "created", "error": False, "next_fetch_date": False, "note": self.env._(
+                    "Spend fetched at attempt %(attempts)s: %(rows)s rows, %(new)s new costs.",
+                    attempts=log.fetch_attempts + 1, rows=len(rows), new=len(costs))})
+
+    def _get_meta_spend_log(self, day):
+        """The capture log's entry of this form's spend fetch of ``day``."""
+        self.ensure_one()
+        # sudo: the log records what the cron did, readable by sales managers
+        return self.env["lead.capture.log"].sudo().search([
+            ("form_id", "=", self.id), ("channel", "=", "meta"), ("idempotency_key", "=", META_SPEND_KEY % day)],
+            limit=1)
 
     def _get_meta_spend(self, base_url, since, until, timeout):
         """The ad account's spend per campaign and day from ``since`` to
@@ -210,14 +225,11 @@ class LeadCaptureForm(models.Model):
                          "currency": currencies[code]})
         return rows
 
-    def _meta_spend_failed(self, today, reason):
-        """Log a failed spend fetch on the capture log, one entry per form
-        and day: retry later, or give up until tomorrow."""
+    def _meta_spend_failed(self, day, reason):
+        """Log a failed spend fetch of ``day`` on the capture log, one entry
+        per form and day: retry later, or give up until tomorrow."""
         self.ensure_one()
-        # sudo: the log records what the cron did, readable by sales managers
-        Log = self.env["lead.capture.log"].sudo()
-        log = Log.search([("form_id", "=", self.id), ("channel", "=", "meta"),
-                          ("idempotency_key", "=", META_SPEND_KEY % today)], limit=1)
+        log = self._get_meta_spend_log(day)
         attempts = log.fetch_attempts + 1
         delay = ads.retry_delay_minutes(attempts)
         # sudo: the ad account is readable by sales managers only; the cron logs it
@@ -236,8 +248,24 @@ class LeadCaptureForm(models.Model):
             self.env.ref("lead_management.ir_cron_meta_spend_fetch").sudo()._trigger(at=values["next_fetch_date"])
         values["fetch_attempts"] = attempts
         if log:
-            log.write(values)
+            log.write({**values, "status": "error", "note": False})
         else:
-            Log.create({**values, "channel": "meta", "status": "error", "form_id": self.id,
+            log.create({**values, "channel": "meta", "status": "error", "form_id": self.id,
                         "team_id": self.team_id.id, "company_id": (self.company_id or self.env.company).id,
-                        "idempotency_key": META_SPEND_KEY % today})
+                        "idempotency_key": META_SPEND_KEY % day})
+
+
+class LeadCaptureLog(models.Model):
+    _inherit = "lead.capture.log"
+
+    def _requeue_meta_fetch(self):
+        """Fetch again, now, the Meta spend of these logs' failed spend
+        fetches (see action_replay), each of its own day and the day
+        before, as if never tried."""
+        spend_logs = self.filtered(lambda log: log.channel == "meta" and log.form_id
+                                   and (log.idempotency_key or "").startswith(META_SPEND_KEY % ""))
+        for log in spend_logs:
+            day = fields.Date.to_date(log.idempotency_key.removeprefix(META_SPEND_KEY % ""))
+            log.fetch_attempts = 0
+            log.form_id._fetch_meta_spend(day=day)
+        return super(LeadCaptureLog, self - spend_logs)._requeue_meta_fetch() | spend_logs

@@ -168,6 +168,8 @@ class TestMarketingCostMeta(TransactionCase):
             for _run in range(3):
                 self.env["lead.capture.form"]._cron_fetch_meta_spend()
             self.assertEqual(broken_paging.meta_spend_date.isoformat(), "2026-03-02")
+            self.assertEqual((logs[1].status, logs[1].error, logs[1].next_fetch_date), ("created", False, False))
+            self.assertEqual(logs[1].note, "Spend fetched at attempt 2: 2 rows, 2 new costs.")
             spring = self.meta_costs().filtered(lambda cost: cost.campaign_id.title == "Spring")
             self.assertEqual(spring.mapped("amount"), [7.00, 2.00])
             self.assertEqual(logs[0].fetch_attempts, 2)
@@ -177,6 +179,23 @@ class TestMarketingCostMeta(TransactionCase):
             self.assertFalse(logs[0].next_fetch_date)
             self.assertIn("could not be fetched after 7 attempts", logs[0].error)
             self.assertNotIn(bad_token, self.env["lead.capture.form"]._get_meta_spend_due(), "until tomorrow")
+
+    def test_failed_fetch_replayed_by_a_sales_manager(self):
+        self.graph.insights["act_111"] = [(400, {"error": {"message": "Invalid OAuth access token."}})]
+        self.form._fetch_meta_spend()
+        log = self.Log.search([("form_id", "=", self.form.id)])
+        self.assertEqual((log.status, log.fetch_attempts), ("error", 1))
+        with freeze_time("2026-03-03 10:00:00"):
+            # the marketer renews the token the next day, then replays the failed fetch of March 2nd
+            self.graph.insights["act_111"] = [(200, {"data": [insights_row("2026-03-01", "Yalda retargeting", "3")]})]
+            manager = self.env["res.users"].create({
+                "name": "Sales Manager", "login": "lm_spend_manager",
+                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)]})
+            log.with_user(manager).action_replay()
+        self.assertEqual(json.loads(self.graph.requests[-1][1]["time_range"]),
+                         {"since": "2026-03-01", "until": "2026-03-02"}, "the failed fetch's days")
+        self.assertEqual(log.status, "created")
+        self.assertEqual(self.meta_costs().mapped("amount"), [3.0])
 
     def test_ad_account_id_checked(self):
         with self.assertRaisesRegex(ValidationError, "Ad Account ID"):
