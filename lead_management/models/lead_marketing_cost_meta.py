@@ -15,6 +15,8 @@ from ..tools import ads
 META_AD_ACCOUNT_ID = re.compile(r"(?:act_)?([0-9]{1,32})")
 #: the log entry of a form's spend fetch of one day (retries and failures)
 META_SPEND_KEY = "meta_spend:%s"
+#: pages of insights read at most in one fetch (100 rows each: a day of 50 campaigns is one page)
+META_SPEND_MAX_PAGES = 100
 
 
 class LeadMarketingCost(models.Model):
@@ -116,9 +118,9 @@ class LeadCaptureForm(models.Model):
         up today."""
         today = fields.Date.context_today(self)
         # sudo: the ad accounts and tokens are readable by sales managers only; the cron runs as superuser
-        forms = self.sudo().search([("channel", "=", "meta"), ("meta_ad_account_id", "!=", False),
-                             ("meta_page_token", "!=", False),
-                             "|", ("meta_spend_date", "=", False), ("meta_spend_date", "<", today)])
+        forms = self.sudo().search([
+            ("channel", "=", "meta"), ("meta_ad_account_id", "!=", False), ("meta_page_token", "!=", False),
+            "|", ("meta_spend_date", "=", False), ("meta_spend_date", "<", today)])
         now = fields.Datetime.now()
         waiting = self.env["lead.capture.log"].search([
             ("form_id", "in", forms.ids), ("channel", "=", "meta"), ("idempotency_key", "=", META_SPEND_KEY % today),
@@ -196,13 +198,20 @@ class LeadCaptureForm(models.Model):
             "limit": 100,
         }
         data = []
-        while url:
+        for _page in range(META_SPEND_MAX_PAGES):
             page = Log._meta_graph_get(url, form.meta_page_token or "", timeout, params=params)
+            if not isinstance(page.get("data", []), list):
+                raise ValueError(self.env._("the Graph API answered data that is not a list"))
             data += page.get("data") or []
             url, params = (page.get("paging") or {}).get("next"), None
+            if not url:
+                break
             # the token goes to the Graph API only, whatever the next page's address
-            if url and not url.startswith(f"{base_url}/"):
+            if not str(url).startswith(f"{base_url}/"):
                 raise ValueError(self.env._("the Graph API's next page is not on the Graph API"))
+        else:
+            raise ValueError(self.env._("the Graph API's answer goes on beyond %(pages)s pages",
+                                        pages=META_SPEND_MAX_PAGES))
         codes = {str(row.get("account_currency") or "").upper() for row in data if isinstance(row, dict)}
         currencies = {currency.name: currency for currency in self.env["res.currency"].with_context(
             active_test=False).search([("name", "in", list(codes))])}
@@ -227,14 +236,21 @@ class LeadCaptureForm(models.Model):
 
     def _meta_spend_failed(self, day, reason):
         """Log a failed spend fetch of ``day`` on the capture log, one entry
-        per form and day: retry later, or give up until tomorrow."""
+        per form and day: retry later, or give up until tomorrow (a
+        replayed day is not retried)."""
         self.ensure_one()
+        reason = reason.rstrip(". ")
         log = self._get_meta_spend_log(day)
         attempts = log.fetch_attempts + 1
         delay = ads.retry_delay_minutes(attempts)
         # sudo: the ad account is readable by sales managers only; the cron logs it
         account = self.sudo().meta_ad_account_id
-        if delay is None:
+        if day != fields.Date.context_today(self):
+            # a replayed day: the cron retries today's fetches only
+            values = {"next_fetch_date": False, "error": self.env._(
+                "Attempt %(attempts)s to fetch the spend of Meta ad account %(account)s failed: %(reason)s. "
+                "Replay to try again.", attempts=attempts, account=account, reason=reason)}
+        elif delay is None:
             values = {"next_fetch_date": False, "error": self.env._(
                 "The spend of Meta ad account %(account)s could not be fetched after %(attempts)s attempts: "
                 "%(reason)s. Check the ad account id and the form's access token (it needs the ads_read "

@@ -186,11 +186,14 @@ class TestMarketingCostMeta(TransactionCase):
         log = self.Log.search([("form_id", "=", self.form.id)])
         self.assertEqual((log.status, log.fetch_attempts), ("error", 1))
         with freeze_time("2026-03-03 10:00:00"):
-            # the marketer renews the token the next day, then replays the failed fetch of March 2nd
-            self.graph.insights["act_111"] = [(200, {"data": [insights_row("2026-03-01", "Yalda retargeting", "3")]})]
+            # the next day, a sales manager replays the failed fetch of March 2nd, then again once the token is renewed
             manager = self.env["res.users"].create({
                 "name": "Sales Manager", "login": "lm_spend_manager",
                 "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_manager").ids)]})
+            log.with_user(manager).action_replay()
+            self.assertEqual((log.status, log.fetch_attempts, log.next_fetch_date), ("error", 1, False))
+            self.assertIn("Invalid OAuth access token. Replay to try again.", log.error)
+            self.graph.insights["act_111"] = [(200, {"data": [insights_row("2026-03-01", "Yalda retargeting", "3")]})]
             log.with_user(manager).action_replay()
         self.assertEqual(json.loads(self.graph.requests[-1][1]["time_range"]),
                          {"since": "2026-03-01", "until": "2026-03-02"}, "the failed fetch's days")
