@@ -3,7 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .test_ads_http import _GraphApi, start_graph_api
@@ -204,3 +204,14 @@ class TestMarketingCostMeta(TransactionCase):
         with self.assertRaisesRegex(ValidationError, "Ad Account ID"):
             self.form.meta_ad_account_id = "111/../me"
         self.form.meta_ad_account_id = "1234567890"
+
+    def test_ad_account_and_spend_for_sales_managers_only(self):
+        salesman = self.env["res.users"].create({
+            "name": "Salesman", "login": "lm_spend_salesman",
+            "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)]})
+        form = self.form.with_user(salesman)
+        self.assertEqual(form.name, "Instagram lead ads")
+        with self.assertRaises(AccessError):
+            form.read(["meta_ad_account_id"])
+        with self.assertRaises(AccessError):
+            self.Cost.with_user(salesman).search([])
