@@ -26,6 +26,7 @@ from . import lead_capture_log
 from . import lead_capture_log_meta
 from . import lead_capture_form
 from . import lead_capture_form_field
+from . import lead_marketing_cost_meta
 from . import mail_activity
 from . import mail_activity_plan
 from . import mail_activity_plan_template

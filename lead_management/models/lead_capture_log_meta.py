@@ -106,9 +106,7 @@ class LeadCaptureLog(models.Model):
         each time later (tools.ads.retry_delay_minutes), then left as an
         error that can be replayed; an answer that cannot be captured is an
         error at once."""
-        # sudo: settings are readable by administrators only
-        base_url = (self.env["ir.config_parameter"].sudo().get_param("lead_management.meta_graph_url")
-                    or META_GRAPH_URL).rstrip("/")
+        base_url = self._get_meta_graph_url()
         for log in self:
             try:
                 data = log._get_meta_lead(base_url, timeout)
@@ -117,23 +115,43 @@ class LeadCaptureLog(models.Model):
                 continue
             log._capture_meta_lead(data)
 
-    def _get_meta_lead(self, base_url, timeout):
-        """The Graph API's lead of this log (its answers and the ad's ids);
-        the page token goes in a header, never in a URL an error could
-        show."""
-        self.ensure_one()
-        response = requests.get(
-            f"{base_url}/{self.idempotency_key}", timeout=timeout,
-            params={"fields": "created_time,field_data,ad_id,adgroup_id,campaign_id,form_id"},
-            # sudo: the page token is readable by sales managers only; the cron uses it
-            headers={"Authorization": f"Bearer {self.form_id.sudo().meta_page_token or ''}"})
+    @api.model
+    def _get_meta_graph_url(self):
+        """The Graph API's base URL (a setting, for a local stand-in)."""
+        # sudo: settings are readable by administrators only
+        return (self.env["ir.config_parameter"].sudo().get_param("lead_management.meta_graph_url")
+                or META_GRAPH_URL).rstrip("/")
+
+    @api.model
+    def _meta_graph_get(self, url, token, timeout, params=None):
+        """The JSON object the Graph API answers to a GET of ``url``; the
+        token goes in a header, never in a URL an error could show.
+
+        :raise requests.RequestException: on a network error
+        :raise ValueError: on an HTTP error or a Graph error object
+        """
+        response = requests.get(url, params=params, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
         data = response.json() if response.content else {}
-        if response.status_code != 200 or not isinstance(data, dict):
+        if response.status_code != 200 or not isinstance(data, dict) or "error" in data:
             message = data.get("error", {}).get("message") if isinstance(data, dict) \
                 and isinstance(data.get("error"), dict) else None
             raise ValueError(self.env._("the Graph API answered %(status)s %(message)s",
                                         status=response.status_code, message=str(message or "")[:200]))
         return data
+
+    @api.model
+    def _meta_error_reason(self, error):
+        """What a failed Graph API request may show: for a network error,
+        its kind only (its text may hold addresses)."""
+        return type(error).__name__ if isinstance(error, requests.RequestException) else str(error)
+
+    def _get_meta_lead(self, base_url, timeout):
+        """The Graph API's lead of this log (its answers and the ad's ids)."""
+        self.ensure_one()
+        # sudo: the page token is readable by sales managers only; the cron uses it
+        token = self.form_id.sudo().meta_page_token or ""
+        return self._meta_graph_get(f"{base_url}/{self.idempotency_key}", token, timeout, params={
+            "fields": "created_time,field_data,ad_id,adgroup_id,campaign_id,form_id"})
 
     def _capture_meta_lead(self, data):
         """Capture the fetched lead ``data`` through the pipeline, this log
@@ -156,9 +174,9 @@ class LeadCaptureLog(models.Model):
 
     def _meta_fetch_failed(self, error):
         """Count a failed fetch: retry later, or give up with the reason
-        (for a network error, its kind only: its text may hold addresses)."""
+        (see _meta_error_reason)."""
         self.ensure_one()
-        reason = type(error).__name__ if isinstance(error, requests.RequestException) else str(error)
+        reason = self._meta_error_reason(error)
         attempts = self.fetch_attempts + 1
         delay = ads.retry_delay_minutes(attempts)
         if delay is None:

@@ -37,6 +37,9 @@ class _GraphApi(BaseHTTPRequestHandler):
             status, body = 400, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException"}}
         else:
             status, body = 500, {"error": {"message": "Please retry your request later."}}
+        self.answer(status, body)
+
+    def answer(self, status, body):
         data = json.dumps(body).encode()
         with contextlib.suppress(OSError):  # the client may have given up (timeout)
             self.send_response(status)
@@ -47,6 +50,20 @@ class _GraphApi(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def start_graph_api(case, handler=_GraphApi):
+    """Serve ``handler`` (a Graph API stand-in) on a free local port for
+    the test ``case`` and point the Meta client at it: the server, whose
+    ``requests`` list what it was asked."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.requests = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    case.addCleanup(server.server_close)
+    case.addCleanup(server.shutdown)
+    case.env["ir.config_parameter"].set_param(
+        "lead_management.meta_graph_url", f"http://127.0.0.1:{server.server_address[1]}/v21.0")
+    return server
 
 
 class AdsHttpCase(HttpCase):
@@ -186,13 +203,7 @@ class TestMetaWebhook(AdsHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.graph = ThreadingHTTPServer(("127.0.0.1", 0), _GraphApi)
-        self.graph.requests = []
-        threading.Thread(target=self.graph.serve_forever, daemon=True).start()
-        self.addCleanup(self.graph.server_close)
-        self.addCleanup(self.graph.shutdown)
-        self.env["ir.config_parameter"].set_param(
-            "lead_management.meta_graph_url", f"http://127.0.0.1:{self.graph.server_address[1]}/v21.0")
+        self.graph = start_graph_api(self)
 
     def test_verification_handshake(self):
         url = f"/lead_management/webhook/meta/{self.meta.token}?hub.mode=subscribe&hub.challenge=1158201444"
