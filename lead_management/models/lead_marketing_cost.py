@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 COST_ORIGINS = [("manual", "Manual"), ("import", "Import"), ("meta", "Meta Ads")]
 
@@ -25,3 +26,11 @@ class LeadMarketingCost(models.Model):
         default=lambda self: self.env.company)
     origin = fields.Selection(COST_ORIGINS, required=True, default="manual")
     note = fields.Char()
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for cost in self:
+            if cost.amount < 0:
+                raise ValidationError(self.env._(
+                    "Amount: %(amount)s on %(date)s is negative; expected zero or more (a refund is a smaller cost "
+                    "on its day, not a negative one).", amount=cost.amount, date=cost.date))

@@ -110,13 +110,14 @@ def guess_mapping(headers, labels=None):
 
 
 def parse_number(value):
-    """The number written in ``value`` (Persian digits, Persian or Latin
-    thousands separators and decimal marks, a currency after or before), or
+    """The number written in ``value`` (Persian digits, Persian, Arabic or
+    Latin thousands separators and decimal marks, a currency after or before), or
     ``None`` when it is not one."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     text = normalize_digits(str(value or "")).strip()
     text = text.replace("\u066b", ".").replace("\u066c", "").replace("\u00a0", "").replace(" ", "")
+    text = text.replace("\u060c", ",")  # the Arabic comma, written as a thousands separator (۱۲،۵۰۰)
     text = re.sub(r"^[^\d+-]+|[^\d]+$", "", text)  # a currency symbol or code
     if "," in text and "." in text:
         text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
