@@ -134,7 +134,7 @@ class TestMarketingCost(LeadManagementCase):
         again.action_import()
         self.assertEqual((again.imported_count, again.replaced_count), (3, 3))
         self.assertEqual(len(self._costs(self.google_ads)), 4)
-        corrected = [row[:3] + ["2000"] if row[0] == "LM Brand Search" and row[1] == "2026-12-01" else row
+        corrected = [[*row[:3], "2000"] if row[0] == "LM Brand Search" and row[1] == "2026-12-01" else row
                      for row in GOOGLE_ADS_ROWS]
         self._wizard(xlsx_file(corrected), "Campaign report (1).xlsx").action_import()
         costs = self._costs(self.google_ads)

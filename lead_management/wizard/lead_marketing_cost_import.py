@@ -43,7 +43,7 @@ class LeadMarketingCostImport(models.TransientModel):
     layout = fields.Selection(
         [("google_ads", "Google Ads campaign report"), ("meta", "Meta Ads Manager export")],
         compute="_compute_analysis", store=True)
-    source_id = fields.Many2one("utm.source", string="Source", compute="_compute_analysis", store=True,
+    source_id = fields.Many2one("utm.source", compute="_compute_analysis", store=True,
                                 readonly=False, help="The source the costs are recorded on.")
     file_error = fields.Char(compute="_compute_analysis", store=True)
     row_count = fields.Integer(string="Costs to Import", compute="_compute_analysis", store=True)
@@ -60,8 +60,8 @@ class LeadMarketingCostImport(models.TransientModel):
     @api.depends("file", "filename")
     def _compute_analysis(self):
         for wizard in self:
-            values = dict(layout=False, file_error=False, row_count=0, error_count=0, errors=False,
-                          unmatched_campaigns=False, source_id=False)
+            values = {"layout": False, "file_error": False, "row_count": 0, "error_count": 0, "errors": False,
+                      "unmatched_campaigns": False, "source_id": False}
             if wizard.file:
                 try:
                     parsed = wizard._parse_file()
@@ -129,16 +129,14 @@ class LeadMarketingCostImport(models.TransientModel):
         filename = self.filename or "file"
         header, rows = self.env["crm.lead"]._import_read_file(base64.b64decode(self.file), filename)
         rows = [header, *rows]
-        for index, row in enumerate(rows[:HEADER_ROWS]):
-            found = self._find_columns(row)
-            if found:
-                layout, columns = found
-                break
-        else:
+        index, found = next(((index, found) for index, row in enumerate(rows[:HEADER_ROWS])
+                             if (found := self._find_columns(row))), (None, None))
+        if not found:
             raise UserError(self.env._(
                 "%(file)s is neither a Google Ads campaign report nor a Meta Ads Manager export: expected the columns "
                 "Campaign, Day, Cost and Currency code (Google Ads), or Campaign name, Day or Reporting starts, and "
                 "Amount spent (currency) (Meta).", file=filename))
+        layout, columns = found
         header = rows[index]
         currency_code = columns.pop("currency_code", None)
         if currency_code == "":
