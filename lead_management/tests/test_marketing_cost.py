@@ -97,6 +97,16 @@ class TestMarketingCost(LeadManagementCase):
         self.assertEqual(set(costs.mapped("origin")), {"import"})
         self.assertEqual(costs.medium_id, self.google_ads.medium_id)
 
+    def test_google_ads_excel_csv(self):
+        """Google Ads' "Excel .csv" download: UTF-16, tab separated, a comma
+        in the title row."""
+        output = io.StringIO()
+        csv.writer(output, delimiter="\t").writerows(GOOGLE_ADS_ROWS)
+        wizard = self._wizard(output.getvalue().encode("utf-16"), "Campaign report.csv")
+        self.assertEqual((wizard.layout, wizard.row_count, wizard.error_count), ("google_ads", 3, 0))
+        wizard.action_import()
+        self.assertEqual(sorted(self._costs(self.google_ads).mapped("amount")), [1234.5, 12500, 12500.75])
+
     def test_meta_ads_export(self):
         """XLSX, a title row above the header, the currency in the header,
         the summary row left out, a campaign named in Persian."""

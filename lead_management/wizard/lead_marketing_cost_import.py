@@ -127,7 +127,10 @@ class LeadMarketingCostImport(models.TransientModel):
         a UserError when the file is unreadable or of another layout."""
         self.ensure_one()
         filename = self.filename or "file"
-        header, rows = self.env["crm.lead"]._import_read_file(base64.b64decode(self.file), filename)
+        content = base64.b64decode(self.file)
+        # the title rows above the header leave base_import's guess of the separator to a comma
+        separator = spreadsheet.guess_separator(content, spreadsheet.guess_encoding(content))
+        header, rows = self.env["crm.lead"]._import_read_file(content, filename, separator=separator)
         rows = [header, *rows]
         index, found = next(((index, found) for index, row in enumerate(rows[:HEADER_ROWS])
                              if (found := self._find_columns(row))), (None, None))
