@@ -34,6 +34,8 @@
         "wizard/lead_import_wizard_views.xml",
         "wizard/lead_management_settings_views.xml",
         "views/lead_import_job_views.xml",
+        "wizard/lead_marketing_cost_import_views.xml",
+        "views/lead_marketing_cost_views.xml",
         "views/lead_management_menus.xml",
         "security/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",

@@ -154,12 +154,13 @@ class CrmLead(models.Model):
         return mapping
 
     @api.model
-    def _import_read_file(self, content, filename):
+    def _import_read_file(self, content, filename, separator=""):
         """The header and the rows of a spreadsheet; a UserError naming the
         file when it cannot be read, or when it is beyond the limits of rows
         and size (see lead.import.job._get_file_limits): a zip's uncompressed
         size is checked before anything is read, the rows of an XLSX file
-        (and the cells of an ODS file) before their cells are parsed."""
+        (and the cells of an ODS file) before their cells are parsed.
+        ``separator``: a CSV file's, else base_import guesses it."""
         filename = filename or "file"
         if not content:
             raise UserError(self.env._("%(file)s is empty.", file=filename))
@@ -185,7 +186,7 @@ class CrmLead(models.Model):
                 encoding = spreadsheet.guess_encoding(content)
                 spreadsheet.check_csv_rows(content, encoding, max_rows + 1)
                 rows = self._import_read_with_base_import(content, filename, {
-                    "encoding": encoding, "separator": "", "quoting": '"'})
+                    "encoding": encoding, "separator": separator, "quoting": '"'})
             if len(rows) > max_rows + 1:
                 raise spreadsheet.SpreadsheetTooLarge("rows", max_rows)
         except UserError:

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 COST_ORIGINS = [("manual", "Manual"), ("import", "Import"), ("meta", "Meta Ads")]
 
@@ -13,15 +14,23 @@ class LeadMarketingCost(models.Model):
     _rec_name = "date"
 
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    source_id = fields.Many2one("utm.source", string="Source", ondelete="restrict")
-    medium_id = fields.Many2one("utm.medium", string="Medium", ondelete="restrict")
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", ondelete="restrict")
+    source_id = fields.Many2one("utm.source", ondelete="restrict")
+    medium_id = fields.Many2one("utm.medium", ondelete="restrict")
+    campaign_id = fields.Many2one("utm.campaign", ondelete="restrict")
     amount = fields.Monetary(required=True, currency_field="currency_id")
     currency_id = fields.Many2one(
-        "res.currency", string="Currency", required=True,
+        "res.currency", required=True,
         default=lambda self: self.env.company.currency_id)
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True,
+        "res.company", required=True, index=True,
         default=lambda self: self.env.company)
     origin = fields.Selection(COST_ORIGINS, required=True, default="manual")
     note = fields.Char()
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for cost in self:
+            if cost.amount < 0:
+                raise ValidationError(self.env._(
+                    "Amount: %(amount)s on %(date)s is negative; expected zero or more (a refund is a smaller cost "
+                    "on its day, not a negative one).", amount=cost.amount, date=cost.date))

@@ -11,3 +11,4 @@ from . import test_translations
 from . import test_ui
 from . import test_security_nurture
 from . import test_security_rpc
+from . import test_marketing_cost_access
