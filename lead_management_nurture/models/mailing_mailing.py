@@ -58,11 +58,12 @@ class MailingMailing(models.Model):
     def _send_nurture_emails(self, template, res_ids):
         """Send ``template`` to the leads ``res_ids`` under this mailing,
         through Odoo's mass mailing composer: one e-mail per lead in the
-        lead's language, links tracked, unsubscribe links, a trace per lead,
-        the blacklist applied. The e-mails join Odoo's outgoing queue."""
+        lead's language, links tracked, a hidden link for machines only
+        (see mail.render.mixin), unsubscribe links, a trace per lead, the
+        blacklist applied. The e-mails join Odoo's outgoing queue."""
         self.ensure_one()
         composer = self.env["mail.compose.message"].with_context(
-            active_ids=res_ids, default_composition_mode="mass_mail",
+            active_ids=res_ids, default_composition_mode="mass_mail", lead_nurture_honeypot=True,
             **self._get_mass_mailing_context(),
         ).create({
             "auto_delete": not self.keep_archives,
