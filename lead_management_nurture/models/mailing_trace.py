@@ -88,6 +88,14 @@ class MailingTrace(models.Model):
         client = self.env.context.get("lead_engagement_client") or {}
         ip, user_agent = client.get("ip"), client.get("user_agent")
         bot_markers = self.env["ir.http"].bots
+        if event_type == "email_open" and self.env.context.get("lead_engagement_link_code"):
+            # the open a click implies: judged as the click (a person browsing through
+            # iCloud Private Relay comes from Apple's addresses too)
+            seconds = self._get_bot_seconds("open")
+            honeypot = self._is_honeypot_click()
+            return {trace.id: bot_detection.click_reason(
+                user_agent, trace.sent_datetime, now, bot_markers, seconds, honeypot=honeypot) or False
+                for trace in self}
         if event_type == "email_open":
             seconds = self._get_bot_seconds("open")
             apple_ranges = self._get_apple_ranges() if ip else bot_detection.RangeIndex()

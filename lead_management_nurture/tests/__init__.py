@@ -11,3 +11,5 @@ from . import test_translations
 from . import test_ui
 from . import test_security_nurture
 from . import test_security_rpc
+from . import test_tools_bot_detection
+from . import test_bot_engagement
