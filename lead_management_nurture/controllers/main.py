@@ -1,7 +1,6 @@
 from odoo import http
-from odoo.http import request
-
 from odoo.addons.mass_mailing.controllers.main import MassMailController
+from odoo.http import request
 
 
 class NurtureMassMailController(MassMailController):

@@ -5,5 +5,5 @@ class LeadEngagement(models.Model):
     _inherit = "lead.engagement"
 
     mailing_trace_id = fields.Many2one(
-        "mailing.trace", string="Mailing Trace", readonly=True, index="btree_not_null", ondelete="set null",
+        "mailing.trace", readonly=True, index="btree_not_null", ondelete="set null",
         help="The e-mail of a cadence this open or click is of.")

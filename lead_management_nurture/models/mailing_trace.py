@@ -128,7 +128,7 @@ class MailingTrace(models.Model):
         for link in links:
             link_counts[link.mass_mailing_id.id] = link_counts.get(link.mass_mailing_id.id, 0) + 1
         first_clicks = {}
-        for trace, link, first_click in self.env["link.tracker.click"].sudo()._read_group(
+        for trace, _link, first_click in self.env["link.tracker.click"].sudo()._read_group(
                 [("mailing_trace_id", "in", self.ids), ("link_id", "in", links.ids)],
                 ["mailing_trace_id", "link_id"], ["create_date:min"]):
             first_clicks.setdefault(trace.id, []).append(first_click)

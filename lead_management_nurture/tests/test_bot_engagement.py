@@ -11,7 +11,8 @@ from odoo.tools import config
 
 from .common import MONDAY_MORNING, NurtureCase
 
-IPHONE_MAIL = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+IPHONE_MAIL = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+               "(KHTML, like Gecko) Mobile/15E148")
 PERSON = {"ip": "5.160.10.20", "user_agent": IPHONE_MAIL}
 LATER = MONDAY_MORNING + timedelta(minutes=10)
 
@@ -52,12 +53,13 @@ class BotCase(NurtureCase):
         return by_url["https://www.example.com/case"], by_url["https://www.example.com/prices"], \
             links.filtered(lambda link: "lm_honeypot" in link.url)
 
-    def _click(self, trace, link, client=PERSON):
+    def _click(self, trace, link, client=None):
+        client = client or PERSON
         self.env["link.tracker.click"].sudo().with_context(lead_engagement_client=client).add_click(
             link.code, ip=client["ip"], country_code="IR", mailing_trace_id=trace.id)
 
-    def _open(self, trace, client=PERSON):
-        trace.with_context(lead_engagement_client=client).set_opened()
+    def _open(self, trace, client=None):
+        trace.with_context(lead_engagement_client=client or PERSON).set_opened()
 
     def _state(self, lead):
         """(event type, is machine, reason) of the lead's events, oldest first."""
@@ -125,7 +127,8 @@ class TestBotEngagement(BotCase):
 
     def test_scanner_user_agent(self):
         with freeze_time(LATER):
-            self._click(self.trace, self.case, {"ip": "40.107.1.1", "user_agent": "Mozilla/5.0 (compatible; bingbot/2.0)"})
+            self._click(self.trace, self.case,
+                        {"ip": "40.107.1.1", "user_agent": "Mozilla/5.0 (compatible; bingbot/2.0)"})
         self.assertEqual(self._state(self.lead),
                          [("email_open", True, "scanner_agent"), ("email_click", True, "scanner_agent")])
 

@@ -7,7 +7,8 @@ from odoo.addons.lead_management_nurture.tools import bot_detection
 
 SENT = datetime(2026, 3, 2, 8, 0)
 ODOO_BOTS = ("bot", "crawl", "curl", "preview")
-IPHONE_MAIL = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"
+IPHONE_MAIL = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+               "(KHTML, like Gecko) Mobile/15E148")
 
 
 class TestBotDetection(unittest.TestCase):
@@ -45,7 +46,7 @@ class TestBotDetection(unittest.TestCase):
 
     def test_lookup_is_fast(self):
         networks = [ipaddress.ip_network(f"{a}.{b}.{c}.0/27") for a in range(100, 104)
-                    for b in range(0, 250) for c in range(0, 250, 2)]
+                    for b in range(250) for c in range(0, 250, 2)]
         ranges = bot_detection.RangeIndex(networks)
         self.assertEqual(len(ranges), len(networks))
         start = time.process_time()

@@ -52,7 +52,7 @@ class RangeIndex:
         """The merged ranges, one CIDR per line."""
         lines = []
         for version, address_class in ((4, ipaddress.IPv4Address), (6, ipaddress.IPv6Address)):
-            for start, end in zip(self._starts[version], self._ends[version]):
+            for start, end in zip(self._starts[version], self._ends[version], strict=True):
                 lines.extend(str(network) for network in ipaddress.summarize_address_range(
                     address_class(start), address_class(end)))
         return "\n".join(lines) + "\n"
@@ -140,7 +140,8 @@ def honeypot_html(url):
     return (
         '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;font-size:0;line-height:0" '
         'aria-hidden="true">'
-        f'<a href="{html.escape(url)}" tabindex="-1" aria-hidden="true" style="display:none;color:transparent;font-size:0"></a>'
+        f'<a href="{html.escape(url)}" tabindex="-1" aria-hidden="true" '
+        'style="display:none;color:transparent;font-size:0"></a>'
         '</div>'
     )
 
