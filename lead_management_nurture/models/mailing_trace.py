@@ -142,8 +142,8 @@ class MailingTrace(models.Model):
         events = self.env["lead.engagement"].sudo().search([
             ("mailing_trace_id", "in", self.ids), ("is_machine", "=", False),
             ("event_type", "in", ("email_open", "email_click")), ("create_date", ">=", since)])
-        for trace, trace_events in events.grouped("mailing_trace_id").items():
-            trace_events.write({"is_machine": True, "machine_reason": reasons[trace.id]})
+        for reason, reason_events in events.grouped(lambda event: reasons[event.mailing_trace_id.id]).items():
+            reason_events.write({"is_machine": True, "machine_reason": reason})
 
     def _filter_first_human_open(self):
         """Traces opened before only by machines, opened now by a person:
