@@ -12,6 +12,8 @@
         "security/ir.model.access.csv",
         "security/lead_management_nurture_security.xml",
         "data/ir_cron_data.xml",
+        "data/apple_egress_ranges_data.xml",
+        "wizard/lead_nurture_bot_ranges_upload_views.xml",
         "views/lead_nurture_cadence_views.xml",
         "views/lead_nurture_enrollment_views.xml",
         "views/crm_lead_views.xml",

@@ -50,7 +50,8 @@ class CrmLead(models.Model):
     engagement_ids = fields.One2many("lead.engagement", "lead_id", string="Engagement Events")
     engagement_count = fields.Integer(compute="_compute_engagement_count")
 
-    @api.depends("engagement_ids.event_type", "engagement_ids.date", "engagement_ids.points")
+    @api.depends("engagement_ids.event_type", "engagement_ids.date", "engagement_ids.points",
+                 "engagement_ids.is_machine")
     def _compute_score(self):
         """The lead fields the scoring models use trigger this compute too
         (see _scoring_on_write); the ORM runs it once per batch of leads."""

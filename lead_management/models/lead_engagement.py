@@ -12,6 +12,14 @@ EVENT_TYPES = [
     ("meeting", "Meeting"),
     ("campaign_response", "Campaign Response"),
 ]
+# why an open or click is a machine's, not the person's (see lead_management_nurture)
+MACHINE_REASONS = [
+    ("too_fast", "Too Soon After Sending"),
+    ("apple_proxy", "Apple Mail Privacy Proxy"),
+    ("scanner_agent", "Scanner or Proxy User Agent"),
+    ("all_links", "All Links Clicked at Once"),
+    ("honeypot", "Hidden Link Clicked"),
+]
 
 
 class LeadEngagement(models.Model):
@@ -33,6 +41,11 @@ class LeadEngagement(models.Model):
     points = fields.Integer(
         help="Points of this event before decay; 0 uses the points of the scoring rule for its type.")
     note = fields.Char()
+    is_machine = fields.Boolean(
+        string="Machine", default=False, readonly=True,
+        help="An open or click by a mail privacy proxy or a link scanner, not by the person: kept, "
+             "but it scores no points.")
+    machine_reason = fields.Selection(MACHINE_REASONS, readonly=True)
     call_direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")])
     call_status = fields.Selection(
         [("answered", "Answered"), ("missed", "Missed"), ("voicemail", "Voicemail")])
@@ -49,10 +62,16 @@ class LeadEngagement(models.Model):
     has_submitted_values = fields.Boolean(compute="_compute_has_submitted_values")
 
     def init(self):
-        # covering index: scoring reads a batch of leads' events with an index-only scan
+        # covering index: scoring reads a batch of leads' events with an index-only scan;
+        # an index of an older version, without is_machine, is rebuilt
+        self.env.cr.execute(SQL(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'lead_engagement_lead_scoring_index'"))
+        row = self.env.cr.fetchone()
+        if row and "is_machine" not in row[0]:
+            self.env.cr.execute(SQL("DROP INDEX lead_engagement_lead_scoring_index"))
         self.env.cr.execute(SQL(
             "CREATE INDEX IF NOT EXISTS lead_engagement_lead_scoring_index"
-            " ON lead_engagement (lead_id) INCLUDE (event_type, date, points)"))
+            " ON lead_engagement (lead_id) INCLUDE (event_type, date, points, is_machine)"))
 
     @api.depends("lead_id")
     def _compute_partner_id(self):

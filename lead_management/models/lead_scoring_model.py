@@ -160,8 +160,9 @@ class LeadScoringModel(models.Model):
 
     def _get_engagement_sums(self, leads, rules, now):
         """Decayed engagement points per lead and rule, in one query:
-        [(lead id, rule id, event count, decayed points)]."""
-        self.env["lead.engagement"].flush_model(["lead_id", "event_type", "date", "points"])
+        [(lead id, rule id, event count, decayed points)]. Machine opens and
+        clicks (is_machine) count for nothing."""
+        self.env["lead.engagement"].flush_model(["lead_id", "event_type", "date", "points", "is_machine"])
         rows = SQL(", ").join(SQL("(%s, %s, %s)", rule.id, rule.event_type, rule.points) for rule in rules)
         self.env.cr.execute(SQL(
             """SELECT e.lead_id, r.rule_id, COUNT(*),
@@ -169,7 +170,7 @@ class LeadScoringModel(models.Model):
                           * power(0.5, GREATEST(date_part('epoch', %(now)s - e.date), 0) / 86400.0 / %(half_life)s))
                  FROM lead_engagement e
                  JOIN (VALUES %(rows)s) AS r(rule_id, event_type, points) ON r.event_type = e.event_type
-                WHERE e.lead_id = ANY(%(lead_ids)s)
+                WHERE e.lead_id = ANY(%(lead_ids)s) AND e.is_machine IS NOT TRUE
              GROUP BY e.lead_id, r.rule_id""",
             now=now, half_life=self.engagement_half_life_days, rows=rows, lead_ids=leads.ids))
         return self.env.cr.fetchall()

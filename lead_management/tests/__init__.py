@@ -51,3 +51,4 @@ from . import test_security_form_timing
 from . import test_rep_report
 from . import test_marketing_cost_meta
 from . import test_marketing_cost
+from . import test_engagement_machine

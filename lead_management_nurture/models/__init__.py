@@ -8,3 +8,6 @@ from . import mail_blacklist
 from . import mailing_mailing
 from . import mailing_trace
 from . import res_config_settings
+from . import lead_engagement
+from . import link_tracker_click
+from . import mail_render_mixin

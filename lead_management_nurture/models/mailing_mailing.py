@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import bot_detection
+
 
 class MailingMailing(models.Model):
     _inherit = "mailing.mailing"
@@ -58,11 +60,13 @@ class MailingMailing(models.Model):
     def _send_nurture_emails(self, template, res_ids):
         """Send ``template`` to the leads ``res_ids`` under this mailing,
         through Odoo's mass mailing composer: one e-mail per lead in the
-        lead's language, links tracked, unsubscribe links, a trace per lead,
-        the blacklist applied. The e-mails join Odoo's outgoing queue."""
+        lead's language, links tracked, a hidden link for machines only
+        (see mail.render.mixin), unsubscribe links, a trace per lead, the
+        blacklist applied. The e-mails join Odoo's outgoing queue."""
         self.ensure_one()
         composer = self.env["mail.compose.message"].with_context(
             active_ids=res_ids, default_composition_mode="mass_mail",
+            lead_nurture_honeypot=self._get_nurture_honeypot().short_url,
             **self._get_mass_mailing_context(),
         ).create({
             "auto_delete": not self.keep_archives,
@@ -76,3 +80,11 @@ class MailingMailing(models.Model):
             "template_id": template.id,
         })
         composer._action_send_mail(auto_commit=False)
+
+    def _get_nurture_honeypot(self):
+        """The tracker of the hidden link of this mailing's e-mails, found
+        or created once per batch (the e-mails get its short URL as is)."""
+        self.ensure_one()
+        return self.env["link.tracker"].search_or_create([dict(
+            self._get_link_tracker_values(), url=bot_detection.honeypot_url(self.get_base_url()),
+            title=self.env._("Hidden link (machines only)"))])

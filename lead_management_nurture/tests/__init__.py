@@ -12,3 +12,5 @@ from . import test_ui
 from . import test_security_nurture
 from . import test_security_rpc
 from . import test_marketing_cost_access
+from . import test_tools_bot_detection
+from . import test_bot_engagement
