@@ -100,7 +100,7 @@ class LeadFunnelReport(models.Model):
             "name", "create_date", "active", "probability", "lead_status", "company_id", "country_id",
             "state_id", "city", "industry_id", "temperature",
         ],
-        "crm.stage": ["sequence"],
+        "crm.stage": ["sequence", "team_id"],
     }
 
     def _read_group_select(self, aggregate_spec, query):
@@ -183,23 +183,26 @@ class LeadFunnelReport(models.Model):
     def _with(self):
         funnel_values = [
             SQL(
-                """SELECT %s::varchar AS dimension, step.key::varchar AS key, step.position::int AS position
+                """SELECT %s::varchar AS dimension, 0 AS team_id, step.key::varchar AS key,
+                          step.position::int AS position
                    FROM unnest(%s::varchar[]) WITH ORDINALITY AS step(key, position)""",
                 dimension, keys,
             )
             for dimension, keys in FUNNEL_STEPS.items()
         ]
+        # the pipeline of each team (0: no team): the stages of all teams and its own
         funnel_values.append(SQL(
-            """SELECT 'stage'::varchar, stage.id::varchar,
-                      (ROW_NUMBER() OVER (ORDER BY stage.sequence, stage.id))::int
-               FROM crm_stage stage"""))
+            """SELECT 'stage'::varchar, team.id, stage.id::varchar,
+                      (ROW_NUMBER() OVER (PARTITION BY team.id ORDER BY stage.sequence, stage.id))::int
+               FROM (SELECT id FROM crm_team UNION ALL SELECT 0) team
+               JOIN crm_stage stage ON stage.team_id IS NULL OR stage.team_id = team.id"""))
         return [
             # the steps of each funnel, ranked from 1
             SQL("funnel_value AS (%s)", SQL(" UNION ALL ").join(funnel_values)),
             # each period of a lead in a step; exit values are left out, so that the step after
             # a period is the next step the lead entered
             SQL("""funnel_period AS (
-                SELECT history.lead_id, history.dimension, fv.position, history.date_from, history.date_to,
+                SELECT history.lead_id, history.dimension, fv.position, fv.key, history.date_from, history.date_to,
                        LEAD(fv.position) OVER (
                            PARTITION BY history.lead_id, history.dimension
                            ORDER BY history.date_from, history.id) AS next_position,
@@ -210,14 +213,17 @@ class LeadFunnelReport(models.Model):
                            PARTITION BY history.lead_id, history.dimension, fv.position
                            ORDER BY history.date_from DESC, history.id DESC) AS value_recency
                 FROM lead_history history
+                JOIN crm_lead history_lead ON history_lead.id = history.lead_id
                 JOIN funnel_value fv ON fv.dimension = history.dimension
+                    AND fv.team_id = CASE WHEN history.dimension = 'stage'
+                                          THEN COALESCE(history_lead.team_id, 0) ELSE 0 END
                     AND fv.key = CASE WHEN history.dimension = 'stage'
                                       THEN history.stage_id::varchar ELSE history.value END
             )"""),
             # each step a lead entered: first and last entry, whether it is the lead's last step,
             # the step it went to when it last left, days in it once every period is closed
             SQL("""lead_value AS (
-                SELECT lead_id, dimension, position,
+                SELECT lead_id, dimension, position, key,
                        MIN(date_from) AS date_entered,
                        MAX(date_from) AS date_last_entered,
                        BOOL_OR(recency = 1) AS is_last,
@@ -225,7 +231,7 @@ class LeadFunnelReport(models.Model):
                        CASE WHEN BOOL_AND(date_to IS NOT NULL)
                             THEN SUM(EXTRACT(EPOCH FROM (date_to - date_from))) / 86400.0 END AS days_in
                 FROM funnel_period
-                GROUP BY lead_id, dimension, position
+                GROUP BY lead_id, dimension, position, key
             )"""),
             # strict order: every earlier step entered, each one first entered no later than the next
             SQL("""lead_value_order AS (
@@ -261,8 +267,8 @@ class LeadFunnelReport(models.Model):
             SQL("lead.name AS name"),
             SQL("step.dimension AS dimension"),
             SQL("mode.mode AS mode"),
-            SQL("CASE WHEN step.dimension = 'stage' THEN NULL ELSE fv.key END AS value"),
-            SQL("CASE WHEN step.dimension = 'stage' THEN fv.key::int END AS stage_id"),
+            SQL("CASE WHEN step.dimension = 'stage' THEN NULL ELSE step.key END AS value"),
+            SQL("CASE WHEN step.dimension = 'stage' THEN step.key::int END AS stage_id"),
             SQL("step.position AS position"),
             SQL("date_trunc('month', lead.create_date)::date AS cohort_month"),
             SQL("step.date_entered AS date_entered"),
@@ -289,7 +295,6 @@ class LeadFunnelReport(models.Model):
         return [
             SQL("lead_step step"),
             SQL("CROSS JOIN (VALUES ('strict'), ('any')) AS mode(mode)"),
-            SQL("JOIN funnel_value fv ON fv.dimension = step.dimension AND fv.position = step.position"),
             SQL("JOIN crm_lead lead ON lead.id = step.lead_id"),
             SQL("""LEFT JOIN lead_step step_next ON step_next.lead_id = step.lead_id
                    AND step_next.dimension = step.dimension AND step_next.position = step.position + 1"""),

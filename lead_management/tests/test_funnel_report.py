@@ -61,6 +61,25 @@ class TestFunnelReport(LeadManagementCase):
         periods(cls.lead_c, "lifecycle_stage", ("lead", (2, 10), (2, 11)), ("sql", (2, 11), None))
         periods(cls.lead_d, "lifecycle_stage", ("lead", (2, 1), (2, 5)), ("mql", (2, 5), None))
         periods(cls.lead_e, "lifecycle_stage", ("lead", (1, 10), None))
+
+        # pipelines: Iran's is New, Contacted, Qualified...; Georgia's has its own stage after Contacted
+        Stage = cls.env["crm.stage"]
+        cls.stage_new, cls.stage_contacted, cls.stage_qualified = (
+            cls.env.ref("crm.stage_lead1"), Stage.search([("name", "=", "Contacted")]), cls.env.ref("crm.stage_lead2"))
+        cls.stage_georgia = Stage.create({"name": "Georgia Visit", "sequence": 2, "team_id": cls.team_georgia.id})
+        cls.deal_iran = lead("Funnel Iran deal", "2024-01-01 08:00:00", cls.user_salesman)
+        cls.deal_georgia = cls._create_lead("Funnel Georgia deal", user=cls.user_salesman_all, team=cls.team_georgia)
+        # lead status: new, attempted, contacted, then junk
+        cls.junk = lead("Funnel junk", "2024-01-01 08:00:00", cls.user_salesman, lead_status="junk")
+        cls.env.flush_all()
+        cls.env.cr.execute(SQL("DELETE FROM lead_history WHERE lead_id IN %s",
+                               (cls.deal_iran.id, cls.deal_georgia.id, cls.junk.id)))
+        periods(cls.deal_iran, "stage", (cls.stage_new, (1, 1), (1, 2)), (cls.stage_contacted, (1, 2), (1, 4)),
+                (cls.stage_qualified, (1, 4), None))
+        periods(cls.deal_georgia, "stage", (cls.stage_new, (1, 1), (1, 3)), (cls.stage_contacted, (1, 3), (1, 5)),
+                (cls.stage_georgia, (1, 5), None))
+        periods(cls.junk, "lead_status", ("new", (1, 1), (1, 2)), ("attempted", (1, 2), (1, 3)),
+                ("contacted", (1, 3), (1, 6)), ("junk", (1, 6), None))
         cls.env.flush_all()
 
     def _groups(self, mode, groupby, domain=(), measures=None):
@@ -146,6 +165,34 @@ class TestFunnelReport(LeadManagementCase):
             "team_id": self.team_iran.id, "country_id": self.country_ir.id, "company_id": self.company.id,
             "entered_count": 1, "moved_on_count": 1, "next_rate": 100.0, "days_in_median": 5.0,
         }])
+
+    def test_pipeline_stages_in_each_team_order(self):
+        """Stages in sequence order, each team's pipeline being the shared stages and its own: the
+        Georgian stage is no step the Iranian deal skipped."""
+        groups = self.Report.read_group(
+            [("lead_id", "in", (self.deal_iran | self.deal_georgia).ids), ("mode", "=", "strict")],
+            ["entered_count", "moved_on_count", "current_count", "next_rate", "cumulative_rate", "days_in_median"],
+            ["stage_id"], lazy=False)
+        self.assertEqual([group["stage_id"][0] for group in groups], [
+            self.stage_new.id, self.stage_contacted.id, self.stage_georgia.id, self.stage_qualified.id])
+        new, contacted, georgia, qualified = groups
+        self.assertFigures(new, entered_count=2, moved_on_count=2, next_rate=100.0, cumulative_rate=100.0,
+                           days_in_median=1.5)
+        self.assertFigures(contacted, entered_count=2, moved_on_count=2, next_rate=100.0, days_in_median=2.0)
+        self.assertFigures(georgia, entered_count=1, current_count=1, cumulative_rate=50.0)
+        self.assertFigures(qualified, entered_count=1, current_count=1, cumulative_rate=50.0)
+
+    def test_lead_status_dropped_at_its_last_step(self):
+        """Junk is where the lead left the funnel, not a step: it dropped out at contacted."""
+        rows = self.Report.search([("lead_id", "=", self.junk.id), ("mode", "=", "strict")])
+        self.assertRecordValues(rows.sorted("position"), [
+            {"dimension": "lead_status", "value": "new", "moved_on_count": 1, "dropped_count": 0,
+             "current_count": 0, "next_rate": 100.0, "days_in_median": 1.0},
+            {"dimension": "lead_status", "value": "attempted", "moved_on_count": 1, "dropped_count": 0,
+             "current_count": 0, "next_rate": 100.0, "days_in_median": 1.0},
+            {"dimension": "lead_status", "value": "contacted", "moved_on_count": 0, "dropped_count": 1,
+             "current_count": 0, "next_rate": 0.0, "days_in_median": 3.0},
+        ])
 
     @users("lm_salesman")
     def test_salesman_sees_own_and_unassigned_rows(self):
