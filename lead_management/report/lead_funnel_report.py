@@ -50,10 +50,10 @@ class LeadFunnelReport(models.Model):
         [(key, label) for key, label in LIFECYCLE_STAGES if key in FUNNEL_STEPS["lifecycle_stage"]]
         + [(key, label) for key, label in LEAD_STATUSES if key in FUNNEL_STEPS["lead_status"]],
         readonly=True, help="The lifecycle stage or lead status of the step (empty for pipeline stages).")
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     position = fields.Integer(string="Step", readonly=True, aggregator=False,
                               help="The rank of the value in its funnel, from 1.")
-    cohort_month = fields.Date(string="Cohort Month", readonly=True, help="The month the lead was created.")
+    cohort_month = fields.Date(readonly=True, help="The month the lead was created.")
     date_entered = fields.Datetime(string="Entry Date", readonly=True,
                                    help="When the lead first entered this value.")
     country_id = fields.Many2one("res.country", readonly=True)
@@ -146,14 +146,14 @@ class LeadFunnelReport(models.Model):
         # entries per value of each group
         entries = defaultdict(lambda: defaultdict(dict))
         for *keys, entered in super()._read_group(domain, [*groupby, *extra], ["entered_count:sum"]):
-            values = dict(zip([*groupby, *extra], keys))
+            values = dict(zip([*groupby, *extra], keys, strict=True))
             entries[tuple(keys[:len(groupby)])][(values["dimension"], values["mode"])][values["position"]] = entered
         # leads that entered the funnel, without the conditions on the value
         starts = {}
         rest_extra = [spec for spec in funnel if spec not in rest]
         for *keys, started in super()._read_group(
                 self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
-            values = dict(zip([*rest, *rest_extra], keys))
+            values = dict(zip([*rest, *rest_extra], keys, strict=True))
             starts[tuple(keys[:len(rest)]), values["dimension"], values["mode"]] = started
         rest_indexes = [index for index, spec in enumerate(groupby) if spec in rest]
         result = []
