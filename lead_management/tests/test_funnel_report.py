@@ -216,6 +216,21 @@ class TestFunnelReport(LeadManagementCase):
         rows = self.env["lead.funnel.report"].search([("lead_id", "in", self.leads.ids)])
         self.assertEqual(set(rows.lead_id.ids), set(self.leads.ids))
 
+    def test_other_company_rows_hidden(self):
+        company = self.env["res.company"].create({"name": "LM Funnel Tbilisi"})
+        foreign = self.env["crm.lead"].create({"name": "Funnel Tbilisi", "company_id": company.id})
+        self.env.flush_all()
+        self.env.cr.execute(SQL("DELETE FROM lead_history WHERE lead_id = %s", foreign.id))
+        self.env["lead.history"].create({
+            "lead_id": foreign.id, "dimension": "lifecycle_stage", "value": "lead",
+            "date_from": datetime(2024, 1, 1), "company_id": company.id})
+        self.env.flush_all()
+        Report = self.env["lead.funnel.report"].with_user(self.user_manager)
+        self.assertFalse(Report.search([("lead_id", "=", foreign.id)]))
+        self.user_manager.company_ids |= company
+        self.assertEqual(len(Report.with_context(allowed_company_ids=[self.company.id, company.id]).search(
+            [("lead_id", "=", foreign.id)])), 2, "strict and any order")
+
     @users("lm_employee")
     def test_funnel_report_needs_sales_rights(self):
         with self.assertRaises(AccessError):
