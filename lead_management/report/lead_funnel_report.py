@@ -233,21 +233,26 @@ class LeadFunnelReport(models.Model):
                 FROM funnel_period
                 GROUP BY lead_id, dimension, position, key
             )"""),
-            # strict order: every earlier step entered, each one first entered no later than the next
+            # strict order: every earlier step entered, each one first entered no later than the
+            # next; and the step entered after this one (window functions, no self-join)
             SQL("""lead_value_order AS (
                 SELECT lead_value.*,
-                       position = ROW_NUMBER() OVER (PARTITION BY lead_id, dimension ORDER BY position)
+                       position = ROW_NUMBER() OVER by_position
                        AND date_entered >= COALESCE(MAX(date_entered) OVER (
                            PARTITION BY lead_id, dimension ORDER BY position
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), date_entered) AS in_order,
                        ROW_NUMBER() OVER (
-                           PARTITION BY lead_id, dimension ORDER BY date_entered, position) = 1 AS is_first
+                           PARTITION BY lead_id, dimension ORDER BY date_entered, position) = 1 AS is_first,
+                       LEAD(position) OVER by_position AS following_position,
+                       LEAD(date_last_entered) OVER by_position AS following_last_entered
                 FROM lead_value
+                WINDOW by_position AS (PARTITION BY lead_id, dimension ORDER BY position)
             )"""),
             SQL("""lead_step AS (
                 SELECT lead_value_order.*,
                        BOOL_AND(in_order) OVER (
-                           PARTITION BY lead_id, dimension ORDER BY position ROWS UNBOUNDED PRECEDING) AS is_strict
+                           PARTITION BY lead_id, dimension ORDER BY position ROWS UNBOUNDED PRECEDING) AS is_strict,
+                       LEAD(in_order) OVER (PARTITION BY lead_id, dimension ORDER BY position) AS following_in_order
                 FROM lead_value_order
             )"""),
         ]
@@ -255,9 +260,11 @@ class LeadFunnelReport(models.Model):
     def _select(self):
         ended = SQL("((NOT lead.active AND COALESCE(lead.probability, 0) = 0) "
                     "OR lead.lead_status IN ('junk', 'not_interested'))")
+        # the next step entered after this one; in strict order, in order (this step is)
         reached_next = SQL(
-            """CASE WHEN mode.mode = 'strict' THEN COALESCE(step_next.is_strict, FALSE)
-                    ELSE COALESCE(step_next.date_last_entered >= step.date_entered, FALSE) END""")
+            """COALESCE(step.following_position = step.position + 1 AND CASE WHEN mode.mode = 'strict'
+                    THEN step.following_in_order
+                    ELSE step.following_last_entered >= step.date_entered END, FALSE)""")
         return [
             # unique and stable: lead, funnel, mode and step
             SQL("""(step.lead_id::bigint * 10000
@@ -296,8 +303,6 @@ class LeadFunnelReport(models.Model):
             SQL("lead_step step"),
             SQL("CROSS JOIN (VALUES ('strict'), ('any')) AS mode(mode)"),
             SQL("JOIN crm_lead lead ON lead.id = step.lead_id"),
-            SQL("""LEFT JOIN lead_step step_next ON step_next.lead_id = step.lead_id
-                   AND step_next.dimension = step.dimension AND step_next.position = step.position + 1"""),
         ]
 
     def _where(self):
