@@ -202,23 +202,29 @@ class LeadFunnelReport(models.Model):
             # each period of a lead in a step; exit values are left out, so that the step after
             # a period is the next step the lead entered
             SQL("""funnel_period AS (
-                SELECT history.lead_id, history.dimension, fv.position, fv.key, history.date_from, history.date_to,
-                       LEAD(fv.position) OVER (
-                           PARTITION BY history.lead_id, history.dimension
-                           ORDER BY history.date_from, history.id) AS next_position,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY history.lead_id, history.dimension
-                           ORDER BY history.date_from DESC, history.id DESC) AS recency,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY history.lead_id, history.dimension, fv.position
-                           ORDER BY history.date_from DESC, history.id DESC) AS value_recency
+                SELECT history.id, history.lead_id, history.dimension, fv.position, fv.key,
+                       history.date_from, history.date_to
+                FROM lead_history history
+                JOIN funnel_value fv ON fv.dimension = history.dimension AND fv.team_id = 0
+                    AND fv.key = history.value
+                WHERE history.dimension != 'stage'
+                UNION ALL
+                SELECT history.id, history.lead_id, history.dimension, fv.position, fv.key,
+                       history.date_from, history.date_to
                 FROM lead_history history
                 JOIN crm_lead history_lead ON history_lead.id = history.lead_id
-                JOIN funnel_value fv ON fv.dimension = history.dimension
-                    AND fv.team_id = CASE WHEN history.dimension = 'stage'
-                                          THEN COALESCE(history_lead.team_id, 0) ELSE 0 END
-                    AND fv.key = CASE WHEN history.dimension = 'stage'
-                                      THEN history.stage_id::varchar ELSE history.value END
+                JOIN funnel_value fv ON fv.dimension = 'stage' AND fv.team_id = COALESCE(history_lead.team_id, 0)
+                    AND fv.key = history.stage_id::varchar
+                WHERE history.dimension = 'stage'
+            )"""),
+            # the step after each period (the one before it, from the latest: one sort), and how
+            # recent the period is
+            SQL("""funnel_period_next AS (
+                SELECT funnel_period.*,
+                       LAG(position) OVER latest_first AS next_position,
+                       ROW_NUMBER() OVER latest_first AS recency
+                FROM funnel_period
+                WINDOW latest_first AS (PARTITION BY lead_id, dimension ORDER BY date_from DESC, id DESC)
             )"""),
             # each step a lead entered: first and last entry, whether it is the lead's last step,
             # the step it went to when it last left, days in it once every period is closed
@@ -227,10 +233,10 @@ class LeadFunnelReport(models.Model):
                        MIN(date_from) AS date_entered,
                        MAX(date_from) AS date_last_entered,
                        BOOL_OR(recency = 1) AS is_last,
-                       MAX(next_position) FILTER (WHERE value_recency = 1) AS next_position,
+                       (MIN(ARRAY[recency, next_position]))[2] AS next_position,
                        CASE WHEN BOOL_AND(date_to IS NOT NULL)
                             THEN SUM(EXTRACT(EPOCH FROM (date_to - date_from))) / 86400.0 END AS days_in
-                FROM funnel_period
+                FROM funnel_period_next
                 GROUP BY lead_id, dimension, position, key
             )"""),
             # strict order: every earlier step entered, each one first entered no later than the
