@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.osv import expression
@@ -135,22 +133,38 @@ class LeadFunnelReport(models.Model):
         """Fill in the cumulative rate of each group: the entries into the group's last value ÷
         the leads that entered the funnel among the same leads (the group and the domain without
         their conditions on the value). Empty when the group mixes funnels or modes."""
-        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         columns = [index for index, spec in enumerate(aggregates)
                    if spec != "__count" and parse_read_group_spec(spec)[0] == "cumulative_rate"]
-        if not rows or not columns:
+        if not columns:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        probes = ["dimension:min", "dimension:max", "mode:min", "mode:max", "position:min", "position:max",
+                  "entered_count:sum"]
+        rows = super()._read_group(domain, groupby, [*aggregates, *probes], having, offset, limit, order)
+        if not rows:
             return rows
-        funnel = ["dimension", "mode"]
-        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
-        extra = [spec for spec in [*funnel, "position"] if spec not in groupby]
-        # entries per value of each group
-        entries = defaultdict(lambda: defaultdict(dict))
-        for *keys, entered in super()._read_group(domain, [*groupby, *extra], ["entered_count:sum"]):
-            values = dict(zip([*groupby, *extra], keys, strict=True))
-            entries[tuple(keys[:len(groupby)])][(values["dimension"], values["mode"])][values["position"]] = entered
+        size = len(groupby) + len(aggregates)
+        # the funnel, mode and entries of the last value of each group of one funnel and mode
+        funnels = {}
+        for row in rows:
+            dimension, dimension_max, mode, mode_max, first, last, entered = row[size:]
+            if dimension == dimension_max and mode == mode_max:
+                funnels[row[:len(groupby)]] = [dimension, mode, entered if first == last else None]
+        if any(entered is None for __, __, entered in funnels.values()):
+            # groups over several values: the entries of each value
+            extra = [spec for spec in ("dimension", "mode", "position") if spec not in groupby]
+            last_entries = {}
+            for *keys, entered in super()._read_group(domain, [*groupby, *extra], ["entered_count:sum"]):
+                position = dict(zip([*groupby, *extra], keys, strict=True))["position"]
+                key = tuple(keys[:len(groupby)])
+                if position >= last_entries.get(key, (0, 0))[0]:
+                    last_entries[key] = (position, entered)
+            for key, funnel in funnels.items():
+                if funnel[2] is None:
+                    funnel[2] = last_entries[key][1]
         # leads that entered the funnel, without the conditions on the value
+        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
+        rest_extra = [spec for spec in ("dimension", "mode") if spec not in rest]
         starts = {}
-        rest_extra = [spec for spec in funnel if spec not in rest]
         for *keys, started in super()._read_group(
                 self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
             values = dict(zip([*rest, *rest_extra], keys, strict=True))
@@ -158,14 +172,13 @@ class LeadFunnelReport(models.Model):
         rest_indexes = [index for index, spec in enumerate(groupby) if spec in rest]
         result = []
         for row in rows:
-            row = list(row)
-            by_funnel = entries[tuple(row[:len(groupby)])]
+            row = list(row[:size])
             rate = False
-            if len(by_funnel) == 1:
-                (dimension, mode), by_position = next(iter(by_funnel.items()))
+            if funnel := funnels.get(tuple(row[:len(groupby)])):
+                dimension, mode, entered = funnel
                 started = starts.get((tuple(row[index] for index in rest_indexes), dimension, mode))
                 if started:
-                    rate = by_position[max(by_position)] * 100.0 / started
+                    rate = entered * 100.0 / started
             for column in columns:
                 row[len(groupby) + column] = rate
             result.append(tuple(row))
