@@ -38,6 +38,7 @@
         "security/lead_report_security.xml",
         "report/lead_sales_cycle_report_views.xml",
         "report/lead_response_report_views.xml",
+        "report/lead_source_report_views.xml",
         "data/ir_actions_server_data.xml",
     ],
     "demo": [

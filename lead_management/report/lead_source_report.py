@@ -1,0 +1,363 @@
+from odoo import fields, models
+from odoo.models import parse_read_group_spec
+from odoo.tools import SQL
+
+from ..models.crm_lead import TEMPERATURES
+
+ATTRIBUTION_MODELS = [
+    ("first", "First Touch"),
+    ("last", "Last Touch"),
+    ("linear", "Linear"),
+    ("u_shaped", "U-Shaped"),
+]
+SCORE_BANDS = [
+    ("0_19", "0-19"),
+    ("20_39", "20-39"),
+    ("40_59", "40-59"),
+    ("60_79", "60-79"),
+    ("80_100", "80-100"),
+]
+#: measures summed over the group (as float: the view keeps exact numeric shares)
+SUM_MEASURES = (
+    "share", "lead_count", "mql_count", "sql_count", "opportunity_count", "won_count", "lost_count",
+    "new_customer_count", "won_revenue", "cost",
+)
+#: ratio measures: (numerator, denominator, factor), computed from the group's sums
+RATIO_MEASURES = {
+    "cost_per_lead": ("cost", "lead_count", 1),
+    "cost_per_sql": ("cost", "sql_count", 1),
+    "cac": ("cost", "new_customer_count", 1),
+    "lead_to_sql_rate": ("sql_count", "lead_count", 100),
+    "lead_to_won_rate": ("won_count", "lead_count", 100),
+}
+#: digits of a share: the rest of a lead's 1 goes to its first touch, so that its shares sum to exactly 1
+SHARE_SCALE = 10
+
+
+class LeadSourceReport(models.Model):
+    """Source performance: one row per lead, touch and attribution model, weighted by the touch's
+    share of the lead, and one row per marketing cost and attribution model (in the company's
+    currency at the cost's date), so that leads, qualified leads, won deals and costs add up per
+    source, medium, campaign and period.
+
+    The touches of a lead are its creation (its source, medium and campaign) and the later
+    submissions matched to it that carry a source, medium or campaign (``lead.capture.log``), up
+    to its conversion into an opportunity. ``lead.engagement`` carries no origin and adds none.
+    """
+
+    _name = "lead.source.report"
+    _inherit = "lead.report.mixin"
+    _description = "Source Performance"
+    _auto = False
+    _order = "date desc, id desc"
+
+    attribution_model = fields.Selection(
+        ATTRIBUTION_MODELS, readonly=True,
+        help="How a lead is shared between its touches: all to the first (its origin at creation), all to the "
+             "last before it became an opportunity, equally (linear), or 40% to the first, 40% to the last and "
+             "20% spread over the others (U-shaped).")
+    date = fields.Date(
+        string="Period", readonly=True,
+        help="The day the lead was created, or the day of the marketing cost.")
+    share = fields.Float(
+        string="Attribution Share", digits=(16, 4), readonly=True, aggregator="sum",
+        help="The part of the lead given to this touch by the attribution model; the shares of a lead sum to 1.")
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="State/Province", readonly=True)
+    city = fields.Char(readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    temperature = fields.Selection(TEMPERATURES, readonly=True)
+    score_band = fields.Selection(SCORE_BANDS, readonly=True)
+    lead_count = fields.Float(string="# Leads", digits=(16, 2), readonly=True, aggregator="sum")
+    mql_count = fields.Float(
+        string="# MQL", digits=(16, 2), readonly=True, aggregator="sum",
+        help="Leads marketing qualified or further (sales qualified, opportunity, customer).")
+    sql_count = fields.Float(
+        string="# SQL", digits=(16, 2), readonly=True, aggregator="sum",
+        help="Leads sales qualified or further (opportunity, customer).")
+    opportunity_count = fields.Float(string="# Opportunities", digits=(16, 2), readonly=True, aggregator="sum")
+    won_count = fields.Float(string="# Won", digits=(16, 2), readonly=True, aggregator="sum")
+    lost_count = fields.Float(string="# Lost", digits=(16, 2), readonly=True, aggregator="sum")
+    new_customer_count = fields.Float(
+        string="# New Customers", digits=(16, 2), readonly=True, aggregator="sum",
+        help="Won deals of customers who were not customers before.")
+    won_revenue = fields.Monetary(
+        readonly=True, aggregator="sum",
+        help="Expected revenue of the won deals, weighted by the attribution share.")
+    cost = fields.Monetary(
+        readonly=True, aggregator="sum", groups="sales_team.group_sale_manager",
+        help="Marketing costs, in the company's currency at the rate of their date.")
+    cost_per_lead = fields.Monetary(
+        string="Cost per Lead", readonly=True, aggregator="sum", groups="sales_team.group_sale_manager",
+        help="Cost divided by the number of leads of the group.")
+    cost_per_sql = fields.Monetary(
+        string="Cost per SQL", readonly=True, aggregator="sum", groups="sales_team.group_sale_manager",
+        help="Cost divided by the number of sales qualified leads of the group.")
+    cac = fields.Monetary(
+        string="CAC", readonly=True, aggregator="sum", groups="sales_team.group_sale_manager",
+        help="Customer acquisition cost: cost divided by the number of new customers won.")
+    roi = fields.Float(
+        string="ROI (%)", digits=(16, 1), readonly=True, aggregator="sum", groups="sales_team.group_sale_manager",
+        help="Return on investment: won revenue minus cost, divided by cost.")
+    lead_to_sql_rate = fields.Float(
+        string="Lead to SQL (%)", digits=(16, 1), readonly=True, aggregator="sum",
+        help="Share of the leads that became sales qualified.")
+    lead_to_won_rate = fields.Float(
+        string="Lead to Won (%)", digits=(16, 1), readonly=True, aggregator="sum",
+        help="Share of the leads that were won.")
+    days_to_won_median = fields.Float(
+        string="Median Days to Won", digits=(16, 1), readonly=True, aggregator="median",
+        help="Median of the days from the creation of the lead to its win, over the won deals of the group.")
+
+    _depends = {
+        "crm.lead": [
+            "name", "create_date", "date_conversion", "date_closed", "stage_id", "type", "active", "probability",
+            "lifecycle_stage", "expected_revenue", "is_returning_customer", "company_id", "country_id", "state_id",
+            "city", "industry_id", "temperature", "score",
+        ],
+        "crm.stage": ["is_won"],
+        "lead.capture.log": ["lead_id", "status", "source_id", "medium_id", "campaign_id"],
+        "lead.marketing.cost": ["date", "source_id", "medium_id", "campaign_id", "amount", "currency_id",
+                                "company_id"],
+        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
+    }
+
+    # ------------------------------------------------------------
+    # Aggregates
+    # ------------------------------------------------------------
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Ratios from the group's sums (never an average of the rows' ratios), the median of the days
+        to win (``median``, not offered by ``read_group``), and sums as float (the view's numeric)."""
+        if aggregate_spec != "__count":
+            fname, property_name, func = parse_read_group_spec(aggregate_spec)
+            if not property_name:
+                def total(name):
+                    return SQL("COALESCE(SUM(%s), 0)", self._field_to_sql(self._table, name, query))
+
+                if fname in RATIO_MEASURES:
+                    numerator, denominator, factor = RATIO_MEASURES[fname]
+                    return SQL("(%s * %s / NULLIF(%s, 0))::float", factor, total(numerator), total(denominator))
+                if fname == "roi":
+                    return SQL("(100 * (%s - %s) / NULLIF(%s, 0))::float",
+                               total("won_revenue"), total("cost"), total("cost"))
+                if fname == "days_to_won_median":
+                    return SQL("percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+                               self._field_to_sql(self._table, fname, query))
+                if func == "sum" and fname in self._sum_measures():
+                    return SQL("SUM(%s)::float", self._field_to_sql(self._table, fname, query))
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _sum_measures(self):
+        """The summed measures (numeric in the view): [field name]."""
+        return list(SUM_MEASURES)
+
+    # ------------------------------------------------------------
+    # Query
+    # ------------------------------------------------------------
+
+    def _query(self):
+        """Three parts: first-touch rows straight from the leads (the default filter reads no touch), the
+        rows of the other models from the touches, and the cost rows."""
+        ctes = self._with()
+        return SQL(
+            "%s %s UNION ALL %s UNION ALL %s",
+            SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(),
+            self._query_first_touch(),
+            self._query_touches(),
+            self._query_costs(),
+        )
+
+    def _touch_dimensions(self, alias):
+        return [
+            SQL("%s.source_id AS source_id", SQL.identifier(alias)),
+            SQL("%s.medium_id AS medium_id", SQL.identifier(alias)),
+            SQL("%s.campaign_id AS campaign_id", SQL.identifier(alias)),
+        ]
+
+    def _select_lead_row(self, share):
+        """The columns of a lead row after ``id``, ``attribution_model``, ``share`` and the touch's
+        source, medium and campaign, with the lead measures weighted by ``share``: [SQL]."""
+        won = SQL("(stage.is_won AND lead.active)")
+
+        def weighted(condition):
+            return SQL("CASE WHEN %s THEN %s ELSE 0 END::numeric", condition, share)
+
+        return [
+            SQL("lead.id AS lead_id"),
+            SQL("lead.name AS name"),
+            SQL("lead.create_date::date AS date"),
+            SQL("lead.user_id AS user_id"),
+            SQL("lead.team_id AS team_id"),
+            SQL("lead.company_id AS company_id"),
+            SQL("company.currency_id AS currency_id"),
+            SQL("lead.country_id AS country_id"),
+            SQL("lead.state_id AS state_id"),
+            SQL("lead.city AS city"),
+            SQL("lead.industry_id AS industry_id"),
+            SQL("lead.temperature AS temperature"),
+            SQL("""CASE WHEN lead.score < 20 THEN '0_19' WHEN lead.score < 40 THEN '20_39'
+                        WHEN lead.score < 60 THEN '40_59' WHEN lead.score < 80 THEN '60_79'
+                        WHEN lead.score IS NOT NULL THEN '80_100' END AS score_band"""),
+            SQL("%s::numeric AS lead_count", share),
+            SQL("%s AS mql_count", weighted(SQL("lead.lifecycle_stage IN ('mql', 'sql', 'opportunity', 'customer')"))),
+            SQL("%s AS sql_count", weighted(SQL("lead.lifecycle_stage IN ('sql', 'opportunity', 'customer')"))),
+            SQL("%s AS opportunity_count",
+                weighted(SQL("lead.type = 'opportunity' OR lead.date_conversion IS NOT NULL"))),
+            SQL("%s AS won_count", weighted(won)),
+            # lost as in Odoo's "Lost" filter: archived with a zero probability
+            SQL("%s AS lost_count", weighted(SQL("NOT lead.active AND lead.probability = 0"))),
+            SQL("%s AS new_customer_count",
+                weighted(SQL("%s AND NOT COALESCE(lead.is_returning_customer, FALSE)", won))),
+            SQL("CASE WHEN %s THEN %s * COALESCE(lead.expected_revenue, 0) ELSE 0 END::numeric AS won_revenue",
+                won, share),
+            SQL("0::numeric AS cost"),
+            SQL("NULL::numeric AS cost_per_lead"),
+            SQL("NULL::numeric AS cost_per_sql"),
+            SQL("NULL::numeric AS cac"),
+            SQL("NULL::float AS roi"),
+            SQL("CASE WHEN lead.lifecycle_stage IN ('sql', 'opportunity', 'customer') THEN 100.0 ELSE 0.0 END::float"
+                " AS lead_to_sql_rate"),
+            SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END::float AS lead_to_won_rate", won),
+            SQL("CASE WHEN %s THEN (EXTRACT(EPOCH FROM (lead.date_closed - lead.create_date)) / 86400.0) END::float"
+                " AS days_to_won_median", won),
+        ]
+
+    def _from_lead_row(self):
+        """Joins of a lead row, after the table aliased ``lead``: [SQL]."""
+        return [
+            SQL("LEFT JOIN res_company company ON company.id = lead.company_id"),
+            SQL("LEFT JOIN crm_stage stage ON stage.id = lead.stage_id"),
+        ]
+
+    def _query_first_touch(self):
+        # ids: a touch key (lead id * 2 for a creation, log id * 2 + 1 for a submission) * 8 + the model's
+        # index (0-3), and a cost id * 8 + 4 + the model's index: unique over the three parts
+        return SQL(
+            "SELECT %s FROM crm_lead lead %s",
+            SQL(", ").join([
+                SQL("lead.id::bigint * 16 AS id"),
+                SQL("'first'::varchar AS attribution_model"),
+                SQL("1::numeric AS share"),
+                *self._touch_dimensions("lead"),
+                *self._select_lead_row(SQL("1")),
+            ]),
+            SQL(" ").join(self._from_lead_row()),
+        )
+
+    def _query_touches(self):
+        """Rows of the last-touch, linear and U-shaped models; a share rounds to SHARE_SCALE digits and
+        the first touch takes the rest of 1."""
+        scale = SHARE_SCALE
+        share = SQL(
+            """CASE attribution.model
+                 WHEN 'last' THEN CASE WHEN touch.rank = touch.total THEN 1 ELSE 0 END
+                 WHEN 'linear' THEN CASE WHEN touch.rank = 1
+                                         THEN 1 - (touch.total - 1) * ROUND(1::numeric / touch.total, %(scale)s)
+                                         ELSE ROUND(1::numeric / touch.total, %(scale)s) END
+                 ELSE CASE WHEN touch.total = 1 THEN 1
+                           WHEN touch.total = 2 THEN 0.5
+                           WHEN touch.rank = touch.total THEN 0.4
+                           WHEN touch.rank = 1
+                           THEN 0.6 - (touch.total - 2) * ROUND(0.2 / (touch.total - 2), %(scale)s)
+                           ELSE ROUND(0.2 / (touch.total - 2), %(scale)s) END
+               END::numeric""",
+            scale=scale,
+        )
+        touches = SQL("""
+            SELECT touch.*,
+                   ROW_NUMBER() OVER (PARTITION BY touch.lead_id ORDER BY touch.touch_date, touch.touch_key) AS rank,
+                   COUNT(*) OVER (PARTITION BY touch.lead_id) AS total
+              FROM (
+                    SELECT lead.id AS lead_id, lead.id::bigint * 2 AS touch_key, lead.create_date AS touch_date,
+                           lead.source_id, lead.medium_id, lead.campaign_id
+                      FROM crm_lead lead
+                 UNION ALL
+                    SELECT log.lead_id, log.id::bigint * 2 + 1, log.create_date,
+                           log.source_id, log.medium_id, log.campaign_id
+                      FROM lead_capture_log log
+                      JOIN crm_lead lead ON lead.id = log.lead_id
+                     WHERE log.status = 'matched'
+                       AND COALESCE(log.source_id, log.medium_id, log.campaign_id) IS NOT NULL
+                       AND (lead.date_conversion IS NULL OR log.create_date <= lead.date_conversion)
+                   ) touch""")
+        weighted = SQL("""
+            SELECT touch.lead_id, touch.touch_key, touch.source_id, touch.medium_id, touch.campaign_id,
+                   attribution.model, attribution.model_index, %s AS share
+              FROM (%s) touch
+        CROSS JOIN (VALUES ('last', 1), ('linear', 2), ('u_shaped', 3)) AS attribution (model, model_index)""",
+                       share, touches)
+        return SQL(
+            "SELECT %s FROM (%s) touch JOIN crm_lead lead ON lead.id = touch.lead_id %s WHERE touch.share > 0",
+            SQL(", ").join([
+                SQL("touch.touch_key * 8 + touch.model_index AS id"),
+                SQL("touch.model::varchar AS attribution_model"),
+                SQL("touch.share AS share"),
+                *self._touch_dimensions("touch"),
+                *self._select_lead_row(SQL("touch.share")),
+            ]),
+            weighted,
+            SQL(" ").join(self._from_lead_row()),
+        )
+
+    def _select_cost_row(self):
+        """The columns of a cost row after ``id``, ``attribution_model``, ``share`` and the cost's
+        source, medium and campaign: the lead columns empty, the cost in the company's currency: [SQL]."""
+        amount = SQL("cost.amount::numeric * %s / NULLIF(%s, 0)",
+                     self._currency_rate(SQL("company.currency_id")), self._currency_rate(SQL("cost.currency_id")))
+        return [
+            SQL("NULL::integer AS lead_id"),
+            SQL("NULL::varchar AS name"),
+            SQL("cost.date AS date"),
+            SQL("NULL::integer AS user_id"),
+            SQL("NULL::integer AS team_id"),
+            SQL("cost.company_id AS company_id"),
+            SQL("company.currency_id AS currency_id"),
+            SQL("NULL::integer AS country_id"),
+            SQL("NULL::integer AS state_id"),
+            SQL("NULL::varchar AS city"),
+            SQL("NULL::integer AS industry_id"),
+            SQL("NULL::varchar AS temperature"),
+            SQL("NULL::text AS score_band"),
+            *(SQL("0::numeric AS %s", SQL.identifier(name)) for name in (
+                "lead_count", "mql_count", "sql_count", "opportunity_count", "won_count", "lost_count",
+                "new_customer_count", "won_revenue")),
+            SQL("COALESCE(%s, 0) AS cost", amount),
+            SQL("NULL::numeric AS cost_per_lead"),
+            SQL("NULL::numeric AS cost_per_sql"),
+            SQL("NULL::numeric AS cac"),
+            SQL("NULL::float AS roi"),
+            SQL("NULL::float AS lead_to_sql_rate"),
+            SQL("NULL::float AS lead_to_won_rate"),
+            SQL("NULL::float AS days_to_won_median"),
+        ]
+
+    def _currency_rate(self, currency):
+        """The rate of ``currency`` at the cost's date, as Odoo looks it up (res.currency._get_rates):
+        the company's or a shared rate of the day or before, else the first one after, else 1."""
+        return SQL("""COALESCE(
+                (SELECT rate.rate FROM res_currency_rate rate
+                  WHERE rate.currency_id = %(currency)s AND rate.name <= cost.date
+                    AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
+               ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1),
+                (SELECT rate.rate FROM res_currency_rate rate
+                  WHERE rate.currency_id = %(currency)s
+                    AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
+               ORDER BY rate.company_id NULLS LAST, rate.name ASC LIMIT 1),
+                1)::numeric""", currency=currency, root=SQL("split_part(company.parent_path, '/', 1)::integer"))
+
+    def _query_costs(self):
+        return SQL(
+            """SELECT %s FROM lead_marketing_cost cost
+                 JOIN res_company company ON company.id = cost.company_id
+           CROSS JOIN (VALUES ('first', 0), ('last', 1), ('linear', 2), ('u_shaped', 3))
+                      AS attribution (model, model_index)""",
+            SQL(", ").join([
+                SQL("cost.id::bigint * 8 + 4 + attribution.model_index AS id"),
+                SQL("attribution.model::varchar AS attribution_model"),
+                SQL("0::numeric AS share"),
+                *self._touch_dimensions("cost"),
+                *self._select_cost_row(),
+            ]),
+        )
