@@ -151,6 +151,9 @@ class TestSourceReport(LeadManagementCase):
         self.assertEqual(set(rows.lead_id.ids), set(own_or_unassigned.ids))
         self.assertFalse(rows.filtered(lambda row: not row.lead_id), "cost rows are for sales managers")
         self.assertNotIn("cost", self.env["lead.source.report"].fields_get())
+        pivot = self.env["lead.source.report"].get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        self.assertNotIn('name="cost"', pivot)
+        self.assertIn('name="lead_count"', pivot)
         with self.assertRaises(AccessError):
             self._groups(["source_id"], ["cac"])
 
