@@ -158,15 +158,30 @@ class LeadSourceReport(models.Model):
     # ------------------------------------------------------------
 
     def _query(self):
-        """Three parts: first-touch rows straight from the leads (the default filter reads no touch), the
-        rows of the other models from the touches, and the cost rows."""
+        """One part per attribution model and kind of touch, each with its model as a constant (a filter on
+        the model skips the other parts: the default first-touch filter reads the leads alone), and the
+        cost rows."""
         ctes = self._with()
-        return SQL(
-            "%s %s UNION ALL %s UNION ALL %s",
-            SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(),
+        n = SQL("COALESCE(touch_count.total, 1)")
+        middle = SQL("ROUND(0.2 / (%s - 2), %s)", n, SHARE_SCALE)
+        parts = [
             self._query_first_touch(),
-            self._query_touches(),
+            self._query_creation_touch("last", 1, SQL("1"), SQL("touch_count.lead_id IS NULL")),
+            self._query_log_touch("last", 1, SQL("1"), SQL("touch.rank_desc = 1")),
+            # a share rounds to SHARE_SCALE digits and the creation (the first touch) takes the rest of 1
+            self._query_creation_touch(
+                "linear", 2, SQL("1 - (%s - 1) * ROUND(1::numeric / %s, %s)", n, n, SHARE_SCALE)),
+            self._query_log_touch("linear", 2, SQL("ROUND(1::numeric / %s, %s)", n, SHARE_SCALE)),
+            self._query_creation_touch("u_shaped", 3, SQL(
+                "CASE %s WHEN 1 THEN 1 WHEN 2 THEN 0.5 ELSE 0.6 - (%s - 2) * %s END", n, n, middle)),
+            self._query_log_touch("u_shaped", 3, SQL(
+                "CASE WHEN %s = 2 THEN 0.5 WHEN touch.rank_desc = 1 THEN 0.4 ELSE %s END", n, middle)),
             self._query_costs(),
+        ]
+        return SQL(
+            "%s %s",
+            SQL("WITH %s", SQL(", ").join(ctes)) if ctes else SQL(),
+            SQL(" UNION ALL ").join(parts),
         )
 
     def _touch_dimensions(self, alias):
@@ -246,59 +261,62 @@ class LeadSourceReport(models.Model):
             SQL(" ").join(self._from_lead_row()),
         )
 
-    def _query_touches(self):
-        """Rows of the last-touch, linear and U-shaped models; a share rounds to SHARE_SCALE digits and
-        the first touch takes the rest of 1."""
-        scale = SHARE_SCALE
-        share = SQL(
-            """CASE attribution.model
-                 WHEN 'last' THEN CASE WHEN touch.rank = touch.total THEN 1 ELSE 0 END
-                 WHEN 'linear' THEN CASE WHEN touch.rank = 1
-                                         THEN 1 - (touch.total - 1) * ROUND(1::numeric / touch.total, %(scale)s)
-                                         ELSE ROUND(1::numeric / touch.total, %(scale)s) END
-                 ELSE CASE WHEN touch.total = 1 THEN 1
-                           WHEN touch.total = 2 THEN 0.5
-                           WHEN touch.rank = touch.total THEN 0.4
-                           WHEN touch.rank = 1
-                           THEN 0.6 - (touch.total - 2) * ROUND(0.2 / (touch.total - 2), %(scale)s)
-                           ELSE ROUND(0.2 / (touch.total - 2), %(scale)s) END
-               END::numeric""",
-            scale=scale,
-        )
-        touches = SQL("""
-            SELECT touch.*,
-                   ROW_NUMBER() OVER (PARTITION BY touch.lead_id ORDER BY touch.touch_date, touch.touch_key) AS rank,
-                   COUNT(*) OVER (PARTITION BY touch.lead_id) AS total
-              FROM (
-                    SELECT lead.id AS lead_id, lead.id::bigint * 2 AS touch_key, lead.create_date AS touch_date,
-                           lead.source_id, lead.medium_id, lead.campaign_id
-                      FROM crm_lead lead
-                 UNION ALL
-                    SELECT log.lead_id, log.id::bigint * 2 + 1, log.create_date,
-                           log.source_id, log.medium_id, log.campaign_id
-                      FROM lead_capture_log log
-                      JOIN crm_lead lead ON lead.id = log.lead_id
-                     WHERE log.status = 'matched'
-                       AND COALESCE(log.source_id, log.medium_id, log.campaign_id) IS NOT NULL
-                       AND (lead.date_conversion IS NULL OR log.create_date <= lead.date_conversion)
-                   ) touch""")
-        weighted = SQL("""
-            SELECT touch.lead_id, touch.touch_key, touch.source_id, touch.medium_id, touch.campaign_id,
-                   attribution.model, attribution.model_index, %s AS share
-              FROM (%s) touch
-        CROSS JOIN (VALUES ('last', 1), ('linear', 2), ('u_shaped', 3)) AS attribution (model, model_index)""",
-                       share, touches)
+    def _touch_logs(self):
+        """The submissions that are touches of their lead: matched to it after its creation, carrying a
+        source, medium or campaign, up to its conversion; ``lead`` is their lead: SQL."""
+        return SQL("""
+                 lead_capture_log log
+            JOIN crm_lead lead ON lead.id = log.lead_id
+           WHERE log.status = 'matched'
+             AND COALESCE(log.source_id, log.medium_id, log.campaign_id) IS NOT NULL
+             AND (lead.date_conversion IS NULL OR log.create_date <= lead.date_conversion)""")
+
+    def _query_creation_touch(self, model, model_index, share, condition=None):
+        """The rows of the leads' creation (their first touch) under ``model``, with ``touch_count.total``
+        the number of touches of the lead (empty for one)."""
         return SQL(
-            "SELECT %s FROM (%s) touch JOIN crm_lead lead ON lead.id = touch.lead_id %s WHERE touch.share > 0",
+            """SELECT %s FROM crm_lead lead
+                 LEFT JOIN (SELECT log.lead_id, COUNT(*) + 1 AS total FROM %s GROUP BY log.lead_id) touch_count
+                        ON touch_count.lead_id = lead.id
+                 %s %s""",
             SQL(", ").join([
-                SQL("touch.touch_key * 8 + touch.model_index AS id"),
-                SQL("touch.model::varchar AS attribution_model"),
-                SQL("touch.share AS share"),
-                *self._touch_dimensions("touch"),
-                *self._select_lead_row(SQL("touch.share")),
+                SQL("lead.id::bigint * 16 + %s AS id", model_index),
+                SQL("%s::varchar AS attribution_model", model),
+                SQL("(%s)::numeric AS share", share),
+                *self._touch_dimensions("lead"),
+                *self._select_lead_row(SQL("(%s)", share)),
             ]),
-            weighted,
+            self._touch_logs(),
             SQL(" ").join(self._from_lead_row()),
+            SQL("WHERE %s", condition) if condition else SQL(),
+        )
+
+    def _query_log_touch(self, model, model_index, share, condition=None):
+        """The rows of the submissions that are touches under ``model``, with ``touch_count.total`` the
+        number of touches of the lead and ``touch.rank_desc`` 1 for its last."""
+        touches = SQL(
+            """SELECT log.id, log.lead_id, log.source_id, log.medium_id, log.campaign_id,
+                      ROW_NUMBER() OVER (PARTITION BY log.lead_id ORDER BY log.create_date DESC, log.id DESC)
+                          AS rank_desc,
+                      COUNT(*) OVER (PARTITION BY log.lead_id) + 1 AS total
+                 FROM %s""",
+            self._touch_logs(),
+        )
+        return SQL(
+            """SELECT %s FROM (%s) touch
+                 CROSS JOIN LATERAL (SELECT touch.total) touch_count
+                 JOIN crm_lead lead ON lead.id = touch.lead_id
+                 %s %s""",
+            SQL(", ").join([
+                SQL("(touch.id::bigint * 2 + 1) * 8 + %s AS id", model_index),
+                SQL("%s::varchar AS attribution_model", model),
+                SQL("(%s)::numeric AS share", share),
+                *self._touch_dimensions("touch"),
+                *self._select_lead_row(SQL("(%s)", share)),
+            ]),
+            touches,
+            SQL(" ").join(self._from_lead_row()),
+            SQL("WHERE %s", condition) if condition else SQL(),
         )
 
     def _select_cost_row(self):

@@ -20,18 +20,6 @@ class LeadSourceReport(models.Model):
     def _sum_measures(self):
         return [*super()._sum_measures(), "invoiced_revenue"]
 
-    def _with(self):
-        invoiced = SQL("""
-            lead_invoiced AS (
-                SELECT move.lead_id, SUM(move.amount_untaxed_signed) AS amount
-                  FROM account_move move
-                 WHERE move.lead_id IS NOT NULL
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-              GROUP BY move.lead_id
-            )""")
-        return [*super()._with(), invoiced]
-
     def _select_lead_row(self, share):
         return [
             *super()._select_lead_row(share),
@@ -39,7 +27,18 @@ class LeadSourceReport(models.Model):
         ]
 
     def _from_lead_row(self):
-        return [*super()._from_lead_row(), SQL("LEFT JOIN lead_invoiced ON lead_invoiced.lead_id = lead.id")]
+        # a subquery, not a common table expression: the view stays a plain UNION ALL, whose parts a filter
+        # on the attribution model skips
+        invoiced = SQL("""
+            LEFT JOIN (
+                SELECT move.lead_id, SUM(move.amount_untaxed_signed) AS amount
+                  FROM account_move move
+                 WHERE move.lead_id IS NOT NULL
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+              GROUP BY move.lead_id
+            ) lead_invoiced ON lead_invoiced.lead_id = lead.id""")
+        return [*super()._from_lead_row(), invoiced]
 
     def _select_cost_row(self):
         return [*super()._select_cost_row(), SQL("0::numeric AS invoiced_revenue")]
