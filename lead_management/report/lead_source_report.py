@@ -322,8 +322,9 @@ class LeadSourceReport(models.Model):
     def _select_cost_row(self):
         """The columns of a cost row after ``id``, ``attribution_model``, ``share`` and the cost's
         source, medium and campaign: the lead columns empty, the cost in the company's currency: [SQL]."""
-        amount = SQL("cost.amount::numeric * %s / NULLIF(%s, 0)",
-                     self._currency_rate(SQL("company.currency_id")), self._currency_rate(SQL("cost.currency_id")))
+        amount = SQL(
+            "cost.amount::numeric * COALESCE(company_rate.rate, company_rate_first.rate, 1)"
+            " / NULLIF(COALESCE(cost_rate.rate, cost_rate_first.rate, 1), 0)")
         return [
             SQL("NULL::integer AS lead_id"),
             SQL("NULL::varchar AS name"),
@@ -351,24 +352,32 @@ class LeadSourceReport(models.Model):
             SQL("NULL::float AS days_to_won_median"),
         ]
 
-    def _currency_rate(self, currency):
-        """The rate of ``currency`` at the cost's date, as Odoo looks it up (res.currency._get_rates):
-        the company's or a shared rate of the day or before, else the first one after, else 1."""
-        return SQL("""COALESCE(
-                (SELECT rate.rate FROM res_currency_rate rate
-                  WHERE rate.currency_id = %(currency)s AND rate.name <= cost.date
-                    AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
-               ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1),
-                (SELECT rate.rate FROM res_currency_rate rate
-                  WHERE rate.currency_id = %(currency)s
-                    AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
-               ORDER BY rate.company_id NULLS LAST, rate.name ASC LIMIT 1),
-                1)::numeric""", currency=currency, root=SQL("split_part(company.parent_path, '/', 1)::integer"))
+    def _from_currency_rate(self, alias, currency):
+        """The rate of ``currency`` at the cost's date, as Odoo looks it up (res.currency._get_rates): the
+        company's or a shared rate of the day or before (``alias``), else the first one after
+        (``alias``_first), else 1. Joins, not correlated subqueries, so that the view may run in parallel:
+        [SQL]."""
+        root = SQL("split_part(company.parent_path, '/', 1)::integer")
+        return [
+            SQL("""LEFT JOIN LATERAL (
+                       SELECT rate.rate FROM res_currency_rate rate
+                        WHERE rate.currency_id = %(currency)s AND rate.name <= cost.date
+                          AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
+                     ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1) %(alias)s ON TRUE""",
+                currency=currency, root=root, alias=SQL.identifier(alias)),
+            SQL("""LEFT JOIN LATERAL (
+                       SELECT rate.rate FROM res_currency_rate rate
+                        WHERE rate.currency_id = %(currency)s
+                          AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
+                     ORDER BY rate.company_id NULLS LAST, rate.name ASC LIMIT 1) %(alias)s ON TRUE""",
+                currency=currency, root=root, alias=SQL.identifier(f"{alias}_first")),
+        ]
 
     def _query_costs(self):
         return SQL(
             """SELECT %s FROM lead_marketing_cost cost
                  JOIN res_company company ON company.id = cost.company_id
+                 %s
            CROSS JOIN (VALUES ('first', 0), ('last', 1), ('linear', 2), ('u_shaped', 3))
                       AS attribution (model, model_index)""",
             SQL(", ").join([
@@ -378,4 +387,6 @@ class LeadSourceReport(models.Model):
                 *self._touch_dimensions("cost"),
                 *self._select_cost_row(),
             ]),
+            SQL(" ").join([*self._from_currency_rate("company_rate", SQL("company.currency_id")),
+                           *self._from_currency_rate("cost_rate", SQL("cost.currency_id"))]),
         )
