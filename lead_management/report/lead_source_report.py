@@ -176,7 +176,7 @@ class LeadSourceReport(models.Model):
                 "CASE %s WHEN 1 THEN 1 WHEN 2 THEN 0.5 ELSE 0.6 - (%s - 2) * %s END", n, n, middle)),
             self._query_log_touch("u_shaped", 3, SQL(
                 "CASE WHEN %s = 2 THEN 0.5 WHEN touch.rank_desc = 1 THEN 0.4 ELSE %s END", n, middle)),
-            self._query_costs(),
+            *(self._query_costs(model, index) for index, (model, __) in enumerate(ATTRIBUTION_MODELS)),
         ]
         return SQL(
             "%s %s",
@@ -373,16 +373,15 @@ class LeadSourceReport(models.Model):
                 currency=currency, root=root, alias=SQL.identifier(f"{alias}_first")),
         ]
 
-    def _query_costs(self):
+    def _query_costs(self, model, model_index):
+        """The cost rows under ``model``: the same under every model, so that a filter on one keeps them."""
         return SQL(
             """SELECT %s FROM lead_marketing_cost cost
                  JOIN res_company company ON company.id = cost.company_id
-                 %s
-           CROSS JOIN (VALUES ('first', 0), ('last', 1), ('linear', 2), ('u_shaped', 3))
-                      AS attribution (model, model_index)""",
+                 %s""",
             SQL(", ").join([
-                SQL("cost.id::bigint * 8 + 4 + attribution.model_index AS id"),
-                SQL("attribution.model::varchar AS attribution_model"),
+                SQL("cost.id::bigint * 8 + 4 + %s AS id", model_index),
+                SQL("%s::varchar AS attribution_model", model),
                 SQL("0::numeric AS share"),
                 *self._touch_dimensions("cost"),
                 *self._select_cost_row(),
