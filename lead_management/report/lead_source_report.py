@@ -354,24 +354,36 @@ class LeadSourceReport(models.Model):
 
     def _from_currency_rate(self, alias, currency):
         """The rate of ``currency`` at the cost's date, as Odoo looks it up (res.currency._get_rates): the
-        company's or a shared rate of the day or before (``alias``), else the first one after
-        (``alias``_first), else 1. Joins, not correlated subqueries, so that the view may run in parallel:
-        [SQL]."""
-        root = SQL("split_part(company.parent_path, '/', 1)::integer")
-        return [
-            SQL("""LEFT JOIN LATERAL (
-                       SELECT rate.rate FROM res_currency_rate rate
-                        WHERE rate.currency_id = %(currency)s AND rate.name <= cost.date
-                          AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
-                     ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1) %(alias)s ON TRUE""",
-                currency=currency, root=root, alias=SQL.identifier(alias)),
-            SQL("""LEFT JOIN LATERAL (
-                       SELECT rate.rate FROM res_currency_rate rate
-                        WHERE rate.currency_id = %(currency)s
-                          AND (rate.company_id = %(root)s OR rate.company_id IS NULL)
-                     ORDER BY rate.company_id NULLS LAST, rate.name ASC LIMIT 1) %(alias)s ON TRUE""",
-                currency=currency, root=root, alias=SQL.identifier(f"{alias}_first")),
-        ]
+        company's or else a shared rate, of the day or before (``alias``), else the first one after
+        (``alias``_first), else 1. Anti-joins rather than correlated subqueries or LIMIT, so that the
+        view may run in parallel: [SQL]."""
+        def lookup(name, on_or_before):
+            # the rate with no better one: the company's over a shared one, then the latest of the day or
+            # before (the earliest for the fallback)
+            return SQL(
+                """LEFT JOIN (
+                       SELECT cost.id AS cost_id, rate.rate
+                         FROM lead_marketing_cost cost
+                         JOIN res_company company ON company.id = cost.company_id
+                         JOIN res_currency_rate rate
+                           ON rate.currency_id = %(currency)s
+                          AND (rate.company_id = %(root)s OR rate.company_id IS NULL) %(rate_date)s
+                        WHERE NOT EXISTS (
+                              SELECT 1 FROM res_currency_rate better
+                               WHERE better.currency_id = rate.currency_id
+                                 AND (better.company_id = %(root)s OR better.company_id IS NULL) %(better_date)s
+                                 AND (better.company_id IS NOT NULL AND rate.company_id IS NULL
+                                      OR better.company_id IS NOT DISTINCT FROM rate.company_id
+                                         AND better.name %(order)s rate.name))
+                   ) %(alias)s ON %(alias)s.cost_id = cost.id""",
+                currency=currency, root=SQL("split_part(company.parent_path, '/', 1)::integer"),
+                rate_date=SQL("AND rate.name <= cost.date") if on_or_before else SQL(),
+                better_date=SQL("AND better.name <= cost.date") if on_or_before else SQL(),
+                order=SQL(">") if on_or_before else SQL("<"),
+                alias=SQL.identifier(name),
+            )
+
+        return [lookup(alias, True), lookup(f"{alias}_first", False)]
 
     def _query_costs(self, model, model_index):
         """The cost rows under ``model``: the same under every model, so that a filter on one keeps them."""
