@@ -261,7 +261,7 @@ class LeadSourceReport(models.Model):
 
     def _query_first_touch(self):
         # ids: a touch key (lead id * 2 for a creation, log id * 2 + 1 for a submission) * 8 + the model's
-        # index (0-3), and a cost id * 8 + 4 + the model's index: unique over the three parts
+        # index (0-3), and a cost id * 8 + 4 + the model's index: unique over all the parts
         return SQL(
             "SELECT %s FROM crm_lead lead %s",
             SQL(", ").join([
