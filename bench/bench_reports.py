@@ -4,7 +4,9 @@
 
 The first run fills the database ``lead_management_bench_reports`` with N
 leads spread over sources, campaigns, salespeople, provinces and two years,
-H lead.history periods and C marketing cost rows, in SQL, and commits them.
+H lead.history periods, a matched submission carrying another source for a
+tenth of the leads (the touches of the attribution models) and C marketing
+cost rows in two currencies, in SQL, and commits them.
 Each figure is the median of ``--repeat`` runs of one ``read_group`` call as
 the superuser, caches emptied before each run (the ORM's, not PostgreSQL's):
 the SQL of the grouping and the ORM's post-processing, no HTTP, no rendering.
@@ -23,6 +25,9 @@ from common import ensure_database, environment, setup_odoo, vacuum
 
 DB = "lead_management_bench_reports"
 MODULES = "lead_management,lead_management_account"
+#: what the Source Performance pivot shows, ratios included (computed from each group's sums)
+SOURCE_MEASURES = ["lead_count:sum", "sql_count:sum", "won_count:sum", "won_revenue:sum", "cost:sum",
+                   "cost_per_lead:sum", "cac:sum", "roi:sum"]
 
 
 def fill(env, leads, history, costs):
@@ -84,14 +89,27 @@ def fill(env, leads, history, costs):
          WHERE l.id BETWEEN %(low)s AND %(high)s
     """, {"low": low, "high": high, "per_lead": max(1, min(5, history // max(leads, 1)))})
     cr.execute("""
+        INSERT INTO lead_capture_log (channel, status, lead_id, source_id, company_id, create_date, write_date,
+                                      create_uid, write_uid)
+        SELECT 'api', 'matched', lead.id, (%(sources)s)[1 + (lead.id / 10) %% array_length(%(sources)s, 1)],
+               lead.company_id, lead.create_date + interval '2 days', now(), 1, 1
+          FROM crm_lead lead
+         WHERE lead.id BETWEEN %(low)s AND %(high)s AND lead.id %% 10 = 0
+    """, {"sources": sources, "low": low, "high": high})
+    eur = env.ref("base.EUR")
+    eur.active = True
+    env["res.currency.rate"].create([
+        {"currency_id": eur.id, "name": f"{year}-{month:02d}-01", "rate": 0.8 + month / 100}
+        for year in (2025, 2026) for month in range(1, 13)])
+    cr.execute("""
         INSERT INTO lead_marketing_cost (date, source_id, campaign_id, amount, currency_id, company_id, origin,
                                          create_date, write_date, create_uid, write_uid)
         SELECT current_date - (g %% 730), (%(sources)s)[1 + g %% array_length(%(sources)s, 1)],
                (%(campaigns)s)[1 + g %% array_length(%(campaigns)s, 1)], 10 + g %% 500,
-               %(currency)s, %(company)s, 'import', now(), now(), 1, 1
+               CASE WHEN g %% 2 = 0 THEN %(eur)s ELSE %(currency)s END, %(company)s, 'import', now(), now(), 1, 1
           FROM generate_series(1, %(count)s) g
     """, {"sources": sources, "campaigns": campaigns, "count": costs, "currency": env.company.currency_id.id,
-          "company": env.company.id})
+          "eur": eur.id, "company": env.company.id})
     cr.commit()
     vacuum(DB)
 
@@ -125,11 +143,11 @@ def main():
     pairs = [
         ("Source Performance, first touch, source x month",
          ("lead.source.report", [("attribution_model", "=", "first")],
-          ["lead_count:sum", "won_revenue:sum", "cost:sum"], ["source_id", "date:month"]),
+          SOURCE_MEASURES, ["source_id", "date:month"]),
          ("crm.lead", [], ["expected_revenue:sum"], ["source_id", "create_date:month"]), 1.5),
         ("Source Performance, linear, source x month",
          ("lead.source.report", [("attribution_model", "=", "linear")],
-          ["lead_count:sum", "won_revenue:sum", "cost:sum"], ["source_id", "date:month"]),
+          SOURCE_MEASURES, ["source_id", "date:month"]),
          ("crm.lead", [], ["expected_revenue:sum"], ["source_id", "create_date:month"]), 3.0),
         ("Funnel, lifecycle stage x cohort month",
          ("lead.funnel.report", [("dimension", "=", "lifecycle_stage"), ("mode", "=", "any")],

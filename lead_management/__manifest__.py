@@ -42,6 +42,7 @@
         "report/lead_response_report_views.xml",
         "report/lead_rep_report_views.xml",
         "report/lead_funnel_report_views.xml",
+        "report/lead_source_report_views.xml",
         "data/ir_actions_server_data.xml",
     ],
     "demo": [

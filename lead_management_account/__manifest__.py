@@ -17,6 +17,7 @@
         "wizard/lead_invoice_wizard_views.xml",
         "report/lead_invoice_report_views.xml",
         "report/lead_sales_cycle_report_views.xml",
+        "report/lead_source_report_views.xml",
     ],
     "auto_install": True,
 }

@@ -45,6 +45,10 @@ class LeadCaptureLog(models.Model):
     remote_addr = fields.Char(string="Remote Address", readonly=True, groups="sales_team.group_sale_manager")
     idempotency_key = fields.Char(readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", readonly=True, default=lambda self: self.env.company)
+    # the submission's origin: a touch of its lead in the source performance report
+    source_id = fields.Many2one("utm.source", readonly=True, ondelete="set null")
+    medium_id = fields.Many2one("utm.medium", readonly=True, ondelete="set null")
+    campaign_id = fields.Many2one("utm.campaign", readonly=True, ondelete="set null")
 
     def init(self):
         # the rate limits count the recent requests of a form, a key or an address
@@ -122,10 +126,12 @@ class LeadCaptureLog(models.Model):
             "api_user_id": api_user.id if api_user else False,
             "remote_addr": remote_addr or False,
             "idempotency_key": item["idempotency"] if not item.get("replayed") else False,
+            **{fname: item.get("vals", {}).get(fname) or False for fname in ("source_id", "medium_id", "campaign_id")},
         } for item in items]
         if replay_log:
             replay_log.write({key: values[0][key] for key in ("status", "error", "note", "payload", "lead_id",
-                                                              "idempotency_key")})
+                                                              "idempotency_key", "source_id", "medium_id",
+                                                              "campaign_id")})
             return replay_log
         return self.create(values)
 
