@@ -7,7 +7,13 @@ class LeadNurtureReport(models.Model):
     cadence's first step (enrolled), one per touch at its step (reached,
     sent, opened, clicked, replied, bounced, activities), and one per ended
     enrolment at the step it ended on (unsubscribed, exited at SQL,
-    converted, days to SQL)."""
+    converted, days to SQL).
+
+    An e-mail opened (or clicked) only by machines (lead.engagement
+    is_machine: mail privacy proxies, link scanners) counts as a machine
+    open (click), not as opened (clicked); one a person opened, replied to,
+    or opened before machines were told apart (no event of the e-mail)
+    counts as opened."""
 
     _name = "lead.nurture.report"
     _description = "Nurture Analysis"
@@ -28,8 +34,16 @@ class LeadNurtureReport(models.Model):
     reached = fields.Integer(
         readonly=True, aggregator="sum", help="Enrolments that came to the step (done or skipped).")
     sent = fields.Integer(readonly=True, aggregator="sum")
-    opened = fields.Integer(readonly=True, aggregator="sum")
-    clicked = fields.Integer(readonly=True, aggregator="sum")
+    opened = fields.Integer(
+        readonly=True, aggregator="sum", help="E-mails opened by the person, not only by machines.")
+    clicked = fields.Integer(
+        readonly=True, aggregator="sum", help="E-mails whose links the person clicked, not only machines.")
+    machine_open_count = fields.Integer(
+        string="Machine Opens", readonly=True, aggregator="sum",
+        help="E-mails opened only by machines (mail privacy proxies, scanners), not by the person.")
+    machine_click_count = fields.Integer(
+        string="Machine Clicks", readonly=True, aggregator="sum",
+        help="E-mails whose links only machines (link scanners) clicked, not the person.")
     replied = fields.Integer(readonly=True, aggregator="sum")
     bounced = fields.Integer(readonly=True, aggregator="sum")
     activities = fields.Integer(string="Activities Created", readonly=True, aggregator="sum")
@@ -49,7 +63,8 @@ class LeadNurtureReport(models.Model):
                        NULL::int AS variant_id, enrollment.lead_id,
                        lead.user_id, lead.team_id, lead.company_id, enrollment.enroll_date AS date,
                        1 AS enrolled, 0 AS reached, 0 AS sent, 0 AS opened, 0 AS clicked, 0 AS replied,
-                       0 AS bounced, 0 AS activities, 0 AS unsubscribed, 0 AS exited_sql, 0 AS converted,
+                       0 AS bounced, 0 AS activities, 0 AS machine_open_count, 0 AS machine_click_count,
+                       0 AS unsubscribed, 0 AS exited_sql, 0 AS converted,
                        NULL::float AS days_to_sql
                   FROM lead_nurture_enrollment enrollment
                   JOIN crm_lead lead ON lead.id = enrollment.lead_id
@@ -59,21 +74,38 @@ class LeadNurtureReport(models.Model):
                        lead.user_id, lead.team_id, lead.company_id, touch.date,
                        0, 1,
                        (touch.state = 'done' AND trace.trace_status IN ('sent', 'open', 'reply', 'bounce'))::int,
-                       (trace.trace_status IN ('open', 'reply') OR trace.links_click_datetime IS NOT NULL)::int,
-                       (trace.links_click_datetime IS NOT NULL)::int,
+                       ((trace.trace_status IN ('open', 'reply') OR trace.links_click_datetime IS NOT NULL)
+                        AND NOT machine.open_only)::int,
+                       (trace.links_click_datetime IS NOT NULL AND NOT machine.click_only)::int,
                        (trace.trace_status = 'reply')::int,
                        (trace.trace_status = 'bounce')::int,
                        (touch.state = 'done' AND step.kind = 'activity')::int,
+                       ((trace.trace_status IN ('open', 'reply') OR trace.links_click_datetime IS NOT NULL)
+                        AND machine.open_only)::int,
+                       (trace.links_click_datetime IS NOT NULL AND machine.click_only)::int,
                        0, 0, 0, NULL
                   FROM lead_nurture_touch touch
                   JOIN crm_lead lead ON lead.id = touch.lead_id
              LEFT JOIN lead_nurture_step step ON step.id = touch.step_id
              LEFT JOIN mailing_trace trace ON trace.id = touch.mailing_trace_id
+             LEFT JOIN LATERAL (
+                    -- opened (clicked) by machines only: no person's open or click (a click opens), no reply
+                    SELECT COUNT(*) FILTER (WHERE event.is_machine) > 0
+                           AND COUNT(*) FILTER (WHERE event.is_machine IS NOT TRUE) = 0
+                           AND trace.trace_status IS DISTINCT FROM 'reply' AS open_only,
+                           COUNT(*) FILTER (WHERE event.event_type = 'email_click' AND event.is_machine) > 0
+                           AND COUNT(*) FILTER (
+                               WHERE event.event_type = 'email_click' AND event.is_machine IS NOT TRUE) = 0
+                               AS click_only
+                      FROM lead_engagement event
+                     WHERE event.mailing_trace_id = trace.id
+                       AND event.event_type IN ('email_open', 'email_click')
+                    ) machine ON TRUE
                 UNION ALL
                 SELECT enrollment.id * 3 + 2,
                        enrollment.cadence_id, enrollment.step_id, enrollment.variant_id, enrollment.lead_id,
                        lead.user_id, lead.team_id, lead.company_id, enrollment.end_date,
-                       0, 0, 0, 0, 0, 0, 0, 0,
+                       0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                        (enrollment.exit_reason = 'unsubscribed')::int,
                        (enrollment.exit_reason = 'sql')::int,
                        (enrollment.exit_reason IN ('converted', 'won'))::int,

@@ -14,3 +14,4 @@ from . import test_security_rpc
 from . import test_marketing_cost_access
 from . import test_tools_bot_detection
 from . import test_bot_engagement
+from . import test_machine_report
