@@ -103,9 +103,10 @@ def scorecard(fig_id, x, y, title, row, background="#EFF6FF"):
         "baselineColorUp": "#00A04A", "baselineColorDown": "#DC6965", "humanize": False}}
 
 
-def odoo_chart(fig_id, x, y, width, model, measure, groupby, filters, mode="bar", domain=()):
+def odoo_chart(fig_id, x, y, width, title, model, measure, groupby, filters, mode="bar", domain=()):
     return {"id": fig_id, "x": x, "y": y, "width": width, "height": 330, "tag": "chart", "data": {
-        "type": f"odoo_{mode}", "title": {"text": ""}, "background": "#FFFFFF", "legendPosition": "none",
+        "type": f"odoo_{mode}", "title": {"text": title, "bold": True, "color": "#434343"},
+        "background": "#FFFFFF", "legendPosition": "none",
         "metaData": {"groupBy": [groupby], "measure": measure, "order": "DESC" if mode == "bar" else None,
                      "resModel": model, "mode": mode},
         "searchParams": {"comparison": None, "context": {}, "domain": list(domain), "groupBy": [groupby],
@@ -164,8 +165,8 @@ def top_table(cells, styles, formats, col, row, title, pivot_id, groupby, column
         cells[f"{letter}{header}"] = t(label)
         styles[f"{letter}{header}"] = 2
         for index in range(1, TOP + 1):
-            cells[f"{letter}{header + index}"] = cell(
-                f'=PIVOT.VALUE({pivot_id},"{measure}","#{groupby}",{index})')
+            value = f'PIVOT.VALUE({pivot_id},"{measure}","#{groupby}",{index})'
+            cells[f"{letter}{header + index}"] = cell(f"={value}/100" if fmt == "1" else f"={value}")
         if fmt:
             formats[f"{letter}{header + 1}:{letter}{header + TOP}"] = fmt
     styles[f"{first}{header}"] = 2
@@ -193,11 +194,12 @@ def leads_dashboard():
         ("Marketing qualified", '=PIVOT.VALUE(1,"mql_count")', '=PIVOT.VALUE(2,"mql_count")', 2),
         ("Sales qualified", '=PIVOT.VALUE(1,"sql_count")', '=PIVOT.VALUE(2,"sql_count")', 2),
         ("Won", '=PIVOT.VALUE(1,"won_count")', '=PIVOT.VALUE(2,"won_count")', 2),
-        ("Lead to won", '=PIVOT.VALUE(1,"lead_to_won_rate")', '=PIVOT.VALUE(2,"lead_to_won_rate")', 1),
+        ("Lead to won", '=PIVOT.VALUE(1,"lead_to_won_rate")/100', '=PIVOT.VALUE(2,"lead_to_won_rate")/100', 1),
         ("Customer acquisition cost", '=PIVOT.VALUE(1,"cac")', '=PIVOT.VALUE(2,"cac")', 3),
-        ("Median first response (hours)", '=PIVOT.VALUE(3,"first_response_median")',
+        ("Median first response (minutes)", '=PIVOT.VALUE(3,"first_response_median")',
          '=PIVOT.VALUE(4,"first_response_median")', 3),
-        ("Response targets met", '=PIVOT.VALUE(3,"target_met_rate")', '=PIVOT.VALUE(4,"target_met_rate")', 1),
+        ("Response targets met", '=PIVOT.VALUE(3,"target_met_rate")/100', '=PIVOT.VALUE(4,"target_met_rate")/100',
+         1),
         ("Open weighted pipeline", '=PIVOT.VALUE(3,"pipeline_weighted")',
          '=PIVOT.VALUE(4,"pipeline_weighted")', 3),
     ]
@@ -205,26 +207,24 @@ def leads_dashboard():
                          label, row, "#EFF6FF" if row < 7 else "#FFF7ED")
                for row, (label, *_rest) in enumerate(kpis, start=2)]
     figures += [
-        odoo_chart("lm-leads-week", 10, 270, 1065, SOURCE, "lead_count", "date:week", filters, "line",
-                   FIRST_TOUCH),
-        odoo_chart("lm-leads-source", 10, 650, 525, SOURCE, "lead_count", "source_id", filters,
-                   domain=FIRST_TOUCH),
-        odoo_chart("lm-leads-user", 550, 650, 525, REP, "assigned_count", "user_id", filters),
-        odoo_chart("lm-leads-province", 10, 1030, 1065, SOURCE, "lead_count", "state_id", filters,
-                   domain=FIRST_TOUCH),
+        odoo_chart("lm-leads-week", 10, 240, 1065, "New leads by week", SOURCE, "lead_count", "date:week", filters,
+                   "line", FIRST_TOUCH),
+        odoo_chart("lm-leads-source", 10, 590, 525, "New leads by source", SOURCE, "lead_count", "source_id",
+                   filters, domain=FIRST_TOUCH),
+        odoo_chart("lm-leads-user", 550, 590, 525, "Leads assigned by salesperson", REP, "assigned_count",
+                   "user_id", filters),
+        odoo_chart("lm-leads-province", 10, 940, 1065, "New leads by province", SOURCE, "lead_count", "state_id",
+                   filters, domain=FIRST_TOUCH),
     ]
-    cells = {"A24": t("New leads by week"), "A46": t("By source"), "E46": t("By salesperson"),
-             "A68": t("By province")}
-    styles = {"A24": 1, "A46": 1, "E46": 1, "A68": 1}
-    formats = {}
-    top_table(cells, styles, formats, "A", 90, "Top sources", 5, "source_id",
+    cells, styles, formats = {}, {}, {}
+    top_table(cells, styles, formats, "A", 60, "Top sources", 5, "source_id",
               [("Source", None, None), ("Leads", "lead_count", "2"), ("Sales qualified", "sql_count", "2"),
                ("Won", "won_count", "2")])
-    top_table(cells, styles, formats, "A", 104, "Salespeople", 6, "user_id",
+    top_table(cells, styles, formats, "A", 74, "Salespeople", 6, "user_id",
               [("Salesperson", None, None), ("Leads assigned", "assigned_count", "2"),
-               ("Median first response (hours)", "first_response_median", "3"),
+               ("Median first response (minutes)", "first_response_median", "3"),
                ("Win rate", "win_rate", "1"), ("Won revenue", "won_revenue", "3")])
-    top_table(cells, styles, formats, "A", 118, "Top provinces", 7, "state_id",
+    top_table(cells, styles, formats, "A", 88, "Top provinces", 7, "state_id",
               [("Province", None, None), ("Leads", "lead_count", "2"), ("Won", "won_count", "2")])
     cols = {"0": {"size": 260}, "1": {"size": 140}, "2": {"size": 200}, "3": {"size": 120}, "4": {"size": 140}}
     data_cells = data_sheet(kpis)
@@ -250,22 +250,22 @@ def roi_dashboard():
         ("Cost per lead", '=PIVOT.VALUE(1,"cost_per_lead")', '=PIVOT.VALUE(2,"cost_per_lead")', 3),
         ("Cost per sales qualified lead", '=PIVOT.VALUE(1,"cost_per_sql")', '=PIVOT.VALUE(2,"cost_per_sql")', 3),
         ("Customer acquisition cost", '=PIVOT.VALUE(1,"cac")', '=PIVOT.VALUE(2,"cac")', 3),
-        ("Return on investment", '=PIVOT.VALUE(1,"roi")', '=PIVOT.VALUE(2,"roi")', 1),
+        ("Return on investment", '=PIVOT.VALUE(1,"roi")/100', '=PIVOT.VALUE(2,"roi")/100', 1),
     ]
     figures = [scorecard(f"lm-roi-kpi-{row}", 10 + 215 * (row - 2), 10, label, row,
                          "#FFF7ED" if row > 2 else "#EFF6FF")
                for row, (label, *_rest) in enumerate(kpis, start=2)]
     figures += [
-        odoo_chart("lm-roi-source", 10, 150, 525, SOURCE, "cost", "source_id", filters, domain=FIRST_TOUCH),
-        odoo_chart("lm-roi-campaign", 550, 150, 525, SOURCE, "roi", "campaign_id", filters, domain=FIRST_TOUCH),
+        odoo_chart("lm-roi-source", 10, 130, 525, "Cost by source", SOURCE, "cost", "source_id", filters,
+                   domain=FIRST_TOUCH),
+        odoo_chart("lm-roi-campaign", 550, 130, 525, "Return on investment by campaign (%)", SOURCE, "roi",
+                   "campaign_id", filters, domain=FIRST_TOUCH),
     ]
-    cells = {"A8": t("Cost by source"), "E8": t("Return on investment by campaign")}
-    styles = {"A8": 1, "E8": 1}
-    formats = {}
+    cells, styles, formats = {}, {}, {}
     columns = [("Leads", "lead_count", "2"), ("Cost", "cost", "3"), ("Cost per lead", "cost_per_lead", "3"),
                ("Cost per SQL", "cost_per_sql", "3"), ("CAC", "cac", "3"), ("ROI", "roi", "1")]
-    top_table(cells, styles, formats, "A", 30, "Sources", 3, "source_id", [("Source", None, None), *columns])
-    top_table(cells, styles, formats, "A", 44, "Campaigns", 4, "campaign_id",
+    top_table(cells, styles, formats, "A", 22, "Sources", 3, "source_id", [("Source", None, None), *columns])
+    top_table(cells, styles, formats, "A", 36, "Campaigns", 4, "campaign_id",
               [("Campaign", None, None), *columns])
     cols = {"0": {"size": 260}, **{str(i): {"size": 130} for i in range(1, 7)}}
     data_cells = data_sheet(kpis)
@@ -297,7 +297,7 @@ def sample(book, kpis):
     for figure in dashboard["figures"]:
         if figure["data"]["type"].startswith("odoo_"):
             mode = figure["data"]["type"][len("odoo_"):]
-            figure["data"] = {"type": mode, "title": {"text": ""}, "background": "#FFFFFF",
+            figure["data"] = {"type": mode, "title": figure["data"]["title"], "background": "#FFFFFF",
                               "legendPosition": "none", "dataSets": [{"dataRange": "Data!B20:B29"}],
                               "labelRange": "Data!A20:A29", "dataSetsHaveTitle": False, "stacked": False,
                               "aggregated": False, "labelsAsText": True}

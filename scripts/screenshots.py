@@ -31,6 +31,13 @@ PAGES = {
     "response_time_report": "/odoo/action-lead_management.action_lead_response_report?view_type=pivot",
     "nurture_cadence": "/odoo/action-lead_management_nurture.action_lead_nurture_cadence/{cadence_id}",
     "nurture_analysis": "/odoo/action-lead_management_nurture.action_lead_nurture_report?view_type=pivot",
+    "dashboard_leads": "/odoo/dashboards?dashboard_id={dashboard_leads_id}",
+    "dashboard_marketing_roi": "/odoo/dashboards?dashboard_id={dashboard_marketing_roi_id}",
+}
+#: what shows that a page is rendered, when it is not a view of records
+READY = {
+    "dashboard_leads": ".o_spreadsheet_dashboard_action .o-grid canvas",
+    "dashboard_marketing_roi": ".o_spreadsheet_dashboard_action .o-grid canvas",
 }
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -42,6 +49,14 @@ def rpc(url, path, params, cookie=None):
     with urllib.request.urlopen(request, timeout=60) as response:
         body = json.loads(response.read())
         return body.get("result"), response.headers.get("Set-Cookie", "")
+
+
+def xmlid_res_id(url, cookie, xmlid):
+    module, name = xmlid.split(".")
+    result, _cookie = rpc(url, "/web/dataset/call_kw", {
+        "model": "ir.model.data", "method": "search_read",
+        "args": [[("module", "=", module), ("name", "=", name)], ["res_id"]], "kwargs": {}}, cookie)
+    return result[0]["res_id"] if result else 0
 
 
 def first_id(url, cookie, model, domain):
@@ -118,6 +133,10 @@ def main():
         "lead_id": first_id(args.url, cookie, "crm.lead", [("type", "=", "lead"), ("score", ">", 20)]),
         "model_id": first_id(args.url, cookie, "lead.scoring.model", []),
         "cadence_id": first_id(args.url, cookie, "lead.nurture.cadence", []),
+        "dashboard_leads_id": xmlid_res_id(
+            args.url, cookie, "lead_management_dashboard.spreadsheet_dashboard_leads"),
+        "dashboard_marketing_roi_id": xmlid_res_id(
+            args.url, cookie, "lead_management_dashboard.spreadsheet_dashboard_marketing_roi"),
     }
     os.makedirs(args.out, exist_ok=True)
     browser = Chromium(1440, 900)
@@ -135,7 +154,8 @@ def main():
             path = PAGES[name]
             browser.send("Page.navigate", url=args.url + path.format(**ids))
             # a language's first page may wait for its assets (right to left ones are built then)
-            if not browser.wait_for("Boolean(document.querySelector('.o_action_manager .o_view_controller'))", 120):
+            ready = READY.get(name, ".o_action_manager .o_view_controller")
+            if not browser.wait_for(f"Boolean(document.querySelector('{ready}'))", 120):
                 print(f"{name}: the view did not show within 120 seconds")
             time.sleep(args.wait)
             if name == "lead_form_qualification":
