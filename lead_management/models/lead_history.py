@@ -113,24 +113,23 @@ class LeadHistory(models.Model):
         cr.execute(SQL("""
             SELECT count(*) FROM crm_lead l
              WHERE NOT EXISTS (SELECT FROM lead_history h WHERE h.lead_id = l.id)"""))
-        total = cr.fetchone()[0]
-        if limit is not None:
-            total = min(total, limit)
+        missing = cr.fetchone()[0]
+        target = missing if limit is None else min(missing, limit)
         params = self._backfill_params()
         done, last_id = 0, 0
-        while done < total:
+        while done < target:
             cr.execute(SQL("""
                 SELECT l.id FROM crm_lead l
                  WHERE l.id > %s AND NOT EXISTS (SELECT FROM lead_history h WHERE h.lead_id = l.id)
-                 ORDER BY l.id LIMIT %s""", last_id, min(batch_size, total - done)))
+                 ORDER BY l.id LIMIT %s""", last_id, min(batch_size, target - done)))
             ids = [row[0] for row in cr.fetchall()]
             if not ids:
                 break
             cr.execute(self._backfill_query(ids, **params))
             done += len(ids)
             last_id = ids[-1]
-            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-            _logger.info("lead.history back-fill: %s of %s leads", done, total)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=missing - done)
+            _logger.info("lead.history back-fill: %s of %s leads", done, missing)
         if done:
             self.invalidate_model()
         return done

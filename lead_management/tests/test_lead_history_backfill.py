@@ -1,9 +1,11 @@
+import importlib.util
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged, users
 
 from .common import LeadManagementCase
@@ -128,16 +130,49 @@ class TestLeadHistoryBackfill(LeadManagementCase):
         with self.at(T1):
             self._tracked(leads).write({"stage_id": self.stages[1].id})
         self.History.search([("lead_id", "in", leads.ids)]).unlink()
-        self.env.flush_all()
-        self.env.cr.execute("SELECT count(*) FROM crm_lead l WHERE NOT EXISTS "
-                            "(SELECT FROM lead_history h WHERE h.lead_id = l.id)")
-        missing = self.env.cr.fetchone()[0]
+        missing = self._missing()
         self.assertEqual(self.History._backfill(batch_size=2), missing)
         self.assertEqual(self.History.search_count([("lead_id", "in", leads.ids)]), 3 * 7,
                          "stage twice, five other dimensions once, for 3 leads")
         after = self.History.search_count([])
         self.assertEqual(self.History._backfill(), 0)
         self.assertEqual(self.History.search_count([]), after)
+
+    def _missing(self):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT count(*) FROM crm_lead l WHERE NOT EXISTS "
+                            "(SELECT FROM lead_history h WHERE h.lead_id = l.id)")
+        return self.env.cr.fetchone()[0]
+
+    def test_backfill_cron_progress(self):
+        """From a cron, at most ``limit`` leads per call, the progress told
+        to the cron runner."""
+        leads = self._create_tracked_lead() | self._create_tracked_lead() | self._create_tracked_lead()
+        self.History.search([("lead_id", "in", leads.ids)]).unlink()
+        missing = self._missing()
+        progress = self.env["ir.cron.progress"].create({
+            "cron_id": self.env.ref("lead_management.ir_cron_score_decay").id})
+        History = self.History.with_context(ir_cron_progress_id=progress.id)
+        self.assertEqual(History._backfill(batch_size=1, limit=2), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, missing - 2))
+        self.assertEqual(History._backfill(), missing - 2)
+        self.assertEqual((progress.done, progress.remaining), (missing - 2, 0))
+        self.assertEqual(self._missing(), 0)
+
+    def test_migration_backfills(self):
+        """The 18.0.1.5.0 migration rebuilds the history of existing leads."""
+        lead = self._create_tracked_lead()
+        with self.at(T1):
+            self._tracked(lead).write({"stage_id": self.stages[1].id})
+        self.History.search([("lead_id", "in", lead.ids)]).unlink()
+        path = f"{get_module_path('lead_management')}/migrations/18.0.1.5.0/post-migrate.py"
+        spec = importlib.util.spec_from_file_location("lead_management_migration_1_5_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.4.0")
+        self.assertEqual([period[1:4] for period in self._periods(lead, "stage")], [
+            (self.stages[0], T0, T1), (self.stages[1], T1, None)])
+        self.assertEqual(self._missing(), 0)
 
     def test_time_in_stage(self):
         lead = self._create_tracked_lead()
