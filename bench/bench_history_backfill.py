@@ -5,10 +5,11 @@ own reading of the same rows.
 A scratch database ``lead_management_bench_history`` is copied from
 ``--template`` (default ``lead_management_bench_addon``: every addon of this
 repository, no demo data, created or updated first) and dropped at the end.
-It gets ``--leads`` leads in SQL, each with ``--changes`` tracked changes in
-its chatter (a mail.message each, with a stage tracking value, and a lead
-status one -- its English label -- on every other change, a salesperson one
-on every third), as Odoo's tracking writes them, and no history.
+It gets ``--leads`` leads in SQL (then VACUUM ANALYZE), each with
+``--changes`` tracked changes in its chatter (a mail.message each, with a
+stage tracking value, and a lead status one -- its English label -- on
+every other change, a salesperson one on every third), as Odoo's tracking
+writes them, and no history.
 
 Then, in one process whose peak memory (``ru_maxrss``) is printed:
 
@@ -36,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import ADDON_DB, ADDON_MODULES, ensure_database, environment, setup_odoo
+from common import ADDON_DB, ADDON_MODULES, ensure_database, environment, setup_odoo, vacuum
 
 import odoo
 
@@ -108,7 +109,7 @@ def fill(env, leads, changes):
                "WHERE m.model = 'crm.lead' AND m.res_id BETWEEN %s AND %s", (first, last))
     tracking = cr.fetchone()[0]
     cr.commit()
-    cr.execute("ANALYZE")
+    vacuum(SCRATCH_DB)
     return first, last, tracking
 
 
