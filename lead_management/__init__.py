@@ -6,8 +6,10 @@ from . import wizard
 
 
 def _post_init_hook(env):
-    """Fold Odoo's stock "Proposition" stage into "Proposal Sent"."""
+    """Fold Odoo's stock "Proposition" stage into "Proposal Sent"; rebuild
+    the history of the existing leads from Odoo's tracking."""
     env["crm.stage"]._lead_management_merge_proposition_stage()
+    env["lead.history"]._backfill()
 
 
 def _uninstall_hook(env):

@@ -25,6 +25,7 @@
         "views/lead_territory_views.xml",
         "views/utm_source_views.xml",
         "views/crm_lead_views.xml",
+        "views/lead_history_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/lead_capture_log_views.xml",

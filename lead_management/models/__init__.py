@@ -22,6 +22,7 @@ from . import crm_lead_matching
 from . import crm_lead_capture
 from . import crm_lead_ads
 from . import crm_lead_telephony
+from . import crm_lead_time_in_stage
 from . import lead_capture_log
 from . import lead_capture_log_meta
 from . import lead_capture_form

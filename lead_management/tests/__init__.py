@@ -54,3 +54,4 @@ from . import test_marketing_cost
 from . import test_engagement_machine
 from . import test_funnel_report
 from . import test_source_report
+from . import test_lead_history_backfill
