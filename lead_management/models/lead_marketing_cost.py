@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 COST_ORIGINS = [("manual", "Manual"), ("import", "Import"), ("meta", "Meta Ads")]
 
@@ -34,3 +35,26 @@ class LeadMarketingCost(models.Model):
                 raise ValidationError(self.env._(
                     "Amount: %(amount)s on %(date)s is negative; expected zero or more (a refund is a smaller cost "
                     "on its day, not a negative one).", amount=cost.amount, date=cost.date))
+
+    @api.model
+    def _find_campaigns(self, names):
+        """{lowercase name: campaign id} of the campaigns (archived ones
+        included) whose identifier or title, in any language, is one of
+        ``names``, compared without case; in one query."""
+        if not names:
+            return {}
+        # ids only, filtered by the ORM below; an identifier that matches wins over a title
+        self.env["utm.campaign"].flush_model(["name", "title"])
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (wanted.name) wanted.name, campaign.id
+                 FROM utm_campaign campaign
+                 JOIN unnest(%s::text[]) AS wanted(name)
+                   ON lower(campaign.name) = wanted.name
+                   OR EXISTS (SELECT FROM jsonb_each_text(campaign.title) AS title
+                               WHERE lower(title.value) = wanted.name)
+             ORDER BY wanted.name, lower(campaign.name) = wanted.name DESC, campaign.id""",
+            [name.lower() for name in names]))
+        found = dict(self.env.cr.fetchall())
+        readable = set(self.env["utm.campaign"].with_context(active_test=False).search(
+            [("id", "in", list(found.values()))]).ids)
+        return {name: campaign_id for name, campaign_id in found.items() if campaign_id in readable}

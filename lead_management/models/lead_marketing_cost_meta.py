@@ -23,34 +23,6 @@ class LeadMarketingCost(models.Model):
     _inherit = "lead.marketing.cost"
 
     @api.model
-    def _find_campaigns_any_lang(self, names):
-        """The campaigns (archived ones included) of ``names``, compared
-        without case to their identifier, then to their name in English,
-        then in any language: {name: utm.campaign}, in one query; names
-        of no campaign are left out."""
-        keys = {name: name.strip().lower() for name in names if name and name.strip()}
-        if not keys:
-            return {}
-        values = list(set(keys.values()))
-        self.env["utm.campaign"].flush_model(["name", "title"])
-        self.env.cr.execute(SQL(
-            """SELECT id, lower(name), title FROM utm_campaign
-                WHERE lower(name) = ANY(%(values)s)
-                   OR EXISTS (SELECT FROM jsonb_each_text(title) t WHERE lower(t.value) = ANY(%(values)s))
-                ORDER BY active DESC, id""", values=values))
-        rows = self.env.cr.fetchall()
-        found = {}
-        for campaign_id, name, _title in rows:
-            found.setdefault(name, campaign_id)
-        for campaign_id, _name, title in rows:
-            found.setdefault((title.get("en_US") or "").lower(), campaign_id)
-        for campaign_id, _name, title in rows:
-            for value in title.values():
-                found.setdefault((value or "").lower(), campaign_id)
-        Campaign = self.env["utm.campaign"]
-        return {name: Campaign.browse(found[key]) for name, key in keys.items() if key in found}
-
-    @api.model
     def _save_meta_spend(self, form, rows):
         """Upsert the Meta ``rows`` of ``form`` (see lead.capture.form.
         _get_meta_spend): one cost per day, campaign and form's source;
@@ -62,7 +34,9 @@ class LeadMarketingCost(models.Model):
             amounts[key] += row["amount"]
             currencies[key] = row["currency"]
         names = {name for _date, name in amounts if name}
-        campaigns = self._find_campaigns_any_lang(names)
+        found = self._find_campaigns(names)
+        campaigns = {name: self.env["utm.campaign"].browse(found[name.lower()]) for name in names
+                     if name.lower() in found}
         missing = sorted(names - campaigns.keys())
         if missing:
             campaigns.update(zip(missing, self.env["utm.campaign"].create([{"title": name} for name in missing]),

@@ -3,7 +3,6 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..tools import spreadsheet
 
@@ -166,7 +165,7 @@ class LeadMarketingCostImport(models.TransientModel):
             values["currency"] = (currency_code or row[columns["currency"]]).strip().upper()
             parsed.append(values)
         currencies = self._find_currencies({values["currency"] for values in parsed})
-        campaigns = self._find_campaigns({values["campaign"] for values in parsed})
+        campaigns = self.env["lead.marketing.cost"]._find_campaigns({values["campaign"] for values in parsed})
         result_rows, unmatched = [], {}
         for values in parsed:
             currency = currencies.get(values["currency"])
@@ -218,29 +217,6 @@ class LeadMarketingCostImport(models.TransientModel):
         currencies = self.env["res.currency"].search_fetch([("name", "in", [code for code in codes if code])],
                                                            ["name"])
         return {currency.name: currency.id for currency in currencies}
-
-    @api.model
-    def _find_campaigns(self, names):
-        """{lowercase name: campaign id} of the campaigns (archived ones
-        included) whose identifier or title, in any language, is one of
-        ``names``, compared without case; in one query."""
-        if not names:
-            return {}
-        # ids only, filtered by the ORM below; an identifier that matches wins over a title
-        self.env["utm.campaign"].flush_model(["name", "title"])
-        self.env.cr.execute(SQL(
-            """SELECT DISTINCT ON (wanted.name) wanted.name, campaign.id
-                 FROM utm_campaign campaign
-                 JOIN unnest(%s::text[]) AS wanted(name)
-                   ON lower(campaign.name) = wanted.name
-                   OR EXISTS (SELECT FROM jsonb_each_text(campaign.title) AS title
-                               WHERE lower(title.value) = wanted.name)
-             ORDER BY wanted.name, lower(campaign.name) = wanted.name DESC, campaign.id""",
-            [name.lower() for name in names]))
-        found = dict(self.env.cr.fetchall())
-        readable = set(self.env["utm.campaign"].with_context(active_test=False).search(
-            [("id", "in", list(found.values()))]).ids)
-        return {name: campaign_id for name, campaign_id in found.items() if campaign_id in readable}
 
     @api.model
     def _get_layout_source(self, layout):
