@@ -1,23 +1,18 @@
 from odoo import Command
-from odoo.addons.lead_management.tests.common import ConversionCase
-from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged, users
 
+from .common import BillingCase
+
 
 @tagged("post_install", "-at_install", "lead_management_account", "lead_management_security")
-class TestInvoiceAccess(ConversionCase):
+class TestInvoiceAccess(BillingCase):
     """Invoices and opportunities for each role: a billing-only accountant, a
     salesperson who also has billing rights, the sales roles."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_accountant = mail_new_test_user(
-            cls.env, login="lm_accountant", name="Accountant", groups="base.group_user,account.group_account_invoice")
-        cls.user_salesman_billing = mail_new_test_user(
-            cls.env, login="lm_salesman_billing", name="Salesman With Billing",
-            groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead,account.group_account_invoice")
         cls.customer = cls.Partner.create({"name": "Access Co", "is_company": True})
         cls.other_customer = cls.Partner.create({"name": "Other Co", "is_company": True})
         cls.deal = cls._create_lead("Billing deal", user=cls.user_salesman_other, team=cls.team_iran,

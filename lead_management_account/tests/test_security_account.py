@@ -1,12 +1,12 @@
 from odoo import Command, api
-from odoo.addons.lead_management.tests.common import ConversionCase
-from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
+from .common import BillingCase
+
 
 @tagged("post_install", "-at_install", "lead_management_account", "lead_management_security")
-class TestInvoiceLeadLink(ConversionCase):
+class TestInvoiceLeadLink(BillingCase):
     """An invoice is linked to an opportunity its author may read before the
     link, whichever way the link comes: the values, a default of the context,
     a copy. Calls go through api.call_kw as JSON-RPC does."""
@@ -14,11 +14,6 @@ class TestInvoiceLeadLink(ConversionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_accountant = mail_new_test_user(
-            cls.env, login="lm_accountant", name="Accountant", groups="base.group_user,account.group_account_invoice")
-        cls.user_salesman_billing = mail_new_test_user(
-            cls.env, login="lm_salesman_billing", name="Salesman With Billing",
-            groups="base.group_user,sales_team.group_sale_salesman,crm.group_use_lead,account.group_account_invoice")
         cls.customer = cls.Partner.create({"name": "Link Co", "is_company": True})
         cls.secret = cls._create_lead("Secret deal", user=cls.user_salesman_other, team=cls.team_iran,
                                       type="opportunity", partner_id=cls.customer.id, email_from="secret@link.example")
