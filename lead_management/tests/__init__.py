@@ -49,3 +49,4 @@ from . import test_security_national_id
 from . import test_security_form_body
 from . import test_security_form_timing
 from . import test_funnel_report
+from . import test_funnel_refresh
