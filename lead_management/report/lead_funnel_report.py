@@ -146,18 +146,48 @@ class LeadFunnelReport(models.Model):
                    if spec != "__count" and parse_read_group_spec(spec)[0] == "cumulative_rate"]
         if not columns:
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        probes = ["dimension:min", "dimension:max", "mode:min", "mode:max", "position:min", "position:max",
-                  "entered_count:sum"]
+        # the funnel and mode of each group: fixed by the domain, grouped by, or probed
+        fixed = self._domain_fixed_funnel(domain)
+        probes = [f"{fname}:{func}" for fname in ("dimension", "mode") if fname not in fixed
+                  and fname not in groupby for func in ("min", "max")]
+        probes += ["position:min", "position:max", "entered_count:sum"]
+        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
+        # the funnel's entries come with the groups themselves when these are all the domain's
+        # rows and only the funnel's values split them (the pivot's usual query)
+        starts_in_rows = (
+            not having and not offset and limit is None
+            and self._domain_without_values(domain) == expression.normalize_domain(domain)
+            and all(fname in fixed or fname in groupby for fname in ("dimension", "mode")))
+        if starts_in_rows:
+            probes.append("start_count:sum")
         rows = super()._read_group(domain, groupby, [*aggregates, *probes], having, offset, limit, order)
         if not rows:
             return rows
         size = len(groupby) + len(aggregates)
+
+        def funnel_of(row):
+            """The row's (funnel, mode), or None when its group mixes them."""
+            probed = dict(zip(probes, row[size:], strict=True))
+            keys = dict(zip(groupby, row[:len(groupby)], strict=True))
+            result = []
+            for fname in ("dimension", "mode"):
+                if fname in fixed:
+                    result.append(fixed[fname])
+                elif fname in keys:
+                    result.append(keys[fname])
+                elif probed[f"{fname}:min"] == probed[f"{fname}:max"]:
+                    result.append(probed[f"{fname}:min"])
+                else:
+                    return None
+            return tuple(result)
+
         # the funnel, mode and entries of the last value of each group of one funnel and mode
         funnels = {}
         for row in rows:
-            dimension, dimension_max, mode, mode_max, first, last, entered = row[size:]
-            if dimension == dimension_max and mode == mode_max:
-                funnels[row[:len(groupby)]] = [dimension, mode, entered if first == last else None]
+            probed = dict(zip(probes, row[size:], strict=True))
+            if funnel := funnel_of(row):
+                first, last = probed["position:min"], probed["position:max"]
+                funnels[row[:len(groupby)]] = [*funnel, probed["entered_count:sum"] if first == last else None]
         if any(entered is None for __, __, entered in funnels.values()):
             # groups over several values: the entries of each value
             extra = [spec for spec in ("dimension", "mode", "position") if spec not in groupby]
@@ -171,14 +201,18 @@ class LeadFunnelReport(models.Model):
                 if funnel[2] is None:
                     funnel[2] = last_entries[key][1]
         # leads that entered the funnel, without the conditions on the value
-        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
-        rest_extra = [spec for spec in ("dimension", "mode") if spec not in rest]
-        starts = {}
-        for *keys, started in super()._read_group(
-                self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
-            values = dict(zip([*rest, *rest_extra], keys, strict=True))
-            starts[tuple(keys[:len(rest)]), values["dimension"], values["mode"]] = started
         rest_indexes = [index for index, spec in enumerate(groupby) if spec in rest]
+        starts = {}
+        if starts_in_rows:
+            for row in rows:
+                key = (tuple(row[index] for index in rest_indexes), *funnel_of(row))
+                starts[key] = starts.get(key, 0) + dict(zip(probes, row[size:], strict=True))["start_count:sum"]
+        else:
+            rest_extra = [spec for spec in ("dimension", "mode") if spec not in rest]
+            for *keys, started in super()._read_group(
+                    self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
+                values = dict(zip([*rest, *rest_extra], keys, strict=True))
+                starts[tuple(keys[:len(rest)]), values["dimension"], values["mode"]] = started
         result = []
         for row in rows:
             row = list(row[:size])
@@ -192,6 +226,17 @@ class LeadFunnelReport(models.Model):
                 row[len(groupby) + column] = rate
             result.append(tuple(row))
         return result
+
+    def _domain_fixed_funnel(self, domain):
+        """{field: value} of the funnel and mode the domain requires with a top-level ``=``."""
+        normalized = expression.normalize_domain(domain)
+        if any(term in (expression.OR_OPERATOR, expression.NOT_OPERATOR) for term in normalized):
+            return {}
+        return {
+            term[0]: term[2] for term in normalized
+            if expression.is_leaf(term) and not expression.is_operator(term)
+            and term[0] in ("dimension", "mode") and term[1] == "=" and isinstance(term[2], str)
+        }
 
     def _domain_without_values(self, domain):
         """``domain`` with its conditions on the funnel's values made true."""
