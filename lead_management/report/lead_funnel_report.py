@@ -30,6 +30,9 @@ VALUE_FIELDS = ("value", "stage_id", "position")
 PERCENTILES = {"days_in_median": 0.5, "days_in_p90": 0.9}
 #: the materialized view of each lead's steps, refreshed every hour (see ``_refresh_steps``)
 STEP_TABLE = "lead_funnel_step"
+#: when the steps were last computed (UTC), kept out of the rows so that a refresh rewrites only
+#: the rows that changed
+REFRESH_PARAM = "lead_management.funnel_refreshed_at"
 
 
 class LeadFunnelReport(models.Model):
@@ -258,14 +261,19 @@ class LeadFunnelReport(models.Model):
         # CONCURRENTLY needs a populated view: it diffs the new rows against the old ones
         self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW %s %s",
                                 SQL("CONCURRENTLY") if populated else SQL(), SQL.identifier(STEP_TABLE)))
+        self._set_refresh_date()
         self.env.invalidate_all()
+
+    def _set_refresh_date(self):
+        # sudo: a system parameter, written for the cron and the sales managers' refresh alike
+        self.env["ir.config_parameter"].sudo().set_param(REFRESH_PARAM, fields.Datetime.to_string(self.env.cr.now()))
 
     def _action_refresh_steps(self):
         """The managers' *Refresh* (a server action restricted to sales managers): refresh the
         steps and say as of when, reloading the report."""
         self._refresh_steps()
-        self.env.cr.execute(SQL("SELECT MAX(date_refreshed) FROM %s", SQL.identifier(STEP_TABLE)))
-        refreshed = self.env.cr.fetchone()[0]
+        # sudo: the system parameter the refresh has just written
+        refreshed = fields.Datetime.to_datetime(self.env["ir.config_parameter"].sudo().get_param(REFRESH_PARAM))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -388,8 +396,7 @@ class LeadFunnelReport(models.Model):
                    (%s)::int AS next_count,
                    (CASE WHEN mode.mode = 'strict' THEN step.position = 1 ELSE step.is_first END)::int
                        AS start_count,
-                   step.days_in::float AS days_in,
-                   now() AT TIME ZONE 'UTC' AS date_refreshed
+                   step.days_in::float AS days_in
             FROM lead_step step
             CROSS JOIN (VALUES ('strict'), ('any')) AS mode(mode)
             JOIN crm_lead lead ON lead.id = step.lead_id
@@ -418,6 +425,7 @@ class LeadFunnelReport(models.Model):
         cr.execute(SQL("CREATE INDEX %s ON %s (dimension, mode, position)",
                        SQL.identifier(f"{STEP_TABLE}_funnel_idx"), table))
         cr.execute(SQL("COMMENT ON MATERIALIZED VIEW %s IS %s", table, signature))
+        self._set_refresh_date()
 
     def init(self):
         self._create_step_table()
@@ -435,7 +443,7 @@ class LeadFunnelReport(models.Model):
             SQL("step.position AS position"),
             SQL("step.cohort_month AS cohort_month"),
             SQL("step.date_entered AS date_entered"),
-            SQL("step.date_refreshed AS date_refreshed"),
+            SQL("(SELECT value::timestamp FROM ir_config_parameter WHERE key = %s) AS date_refreshed", REFRESH_PARAM),
             *self._select_lead(),
             SQL("lead.company_id AS company_id"),
             SQL("lead.country_id AS country_id"),
