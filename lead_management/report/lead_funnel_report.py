@@ -1,7 +1,10 @@
+import hashlib
+
 from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools.misc import format_datetime
 
 from ..models.crm_lead import LEAD_STATUSES, LIFECYCLE_STAGES, TEMPERATURES
 
@@ -25,6 +28,11 @@ FUNNEL_DIMENSIONS = [
 #: without them
 VALUE_FIELDS = ("value", "stage_id", "position")
 PERCENTILES = {"days_in_median": 0.5, "days_in_p90": 0.9}
+#: the materialized view of each lead's steps, refreshed every hour (see ``_refresh_steps``)
+STEP_TABLE = "lead_funnel_step"
+#: when the steps were last computed (UTC), kept out of the rows so that a refresh rewrites only
+#: the rows that changed
+REFRESH_PARAM = "lead_management.funnel_refreshed_at"
 
 
 class LeadFunnelReport(models.Model):
@@ -54,6 +62,10 @@ class LeadFunnelReport(models.Model):
     cohort_month = fields.Date(readonly=True, help="The month the lead was created.")
     date_entered = fields.Datetime(string="Entry Date", readonly=True,
                                    help="When the lead first entered this value.")
+    date_refreshed = fields.Datetime(
+        string="Refreshed On", readonly=True,
+        help="When the funnel's steps were last computed from the leads' history (every hour). "
+             "The lead's salesperson, team, origin and place are always the current ones.")
     country_id = fields.Many2one("res.country", readonly=True)
     state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
     city = fields.Char(readonly=True)
@@ -137,18 +149,48 @@ class LeadFunnelReport(models.Model):
                    if spec != "__count" and parse_read_group_spec(spec)[0] == "cumulative_rate"]
         if not columns:
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        probes = ["dimension:min", "dimension:max", "mode:min", "mode:max", "position:min", "position:max",
-                  "entered_count:sum"]
+        # the funnel and mode of each group: fixed by the domain, grouped by, or probed
+        fixed = self._domain_fixed_funnel(domain)
+        probes = [f"{fname}:{func}" for fname in ("dimension", "mode") if fname not in fixed
+                  and fname not in groupby for func in ("min", "max")]
+        probes += ["position:min", "position:max", "entered_count:sum"]
+        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
+        # the funnel's entries come with the groups themselves when these are all the domain's
+        # rows and only the funnel's values split them (the pivot's usual query)
+        starts_in_rows = (
+            not having and not offset and limit is None
+            and self._domain_without_values(domain) == expression.normalize_domain(domain)
+            and all(fname in fixed or fname in groupby for fname in ("dimension", "mode")))
+        if starts_in_rows:
+            probes.append("start_count:sum")
         rows = super()._read_group(domain, groupby, [*aggregates, *probes], having, offset, limit, order)
         if not rows:
             return rows
         size = len(groupby) + len(aggregates)
+
+        def funnel_of(row):
+            """The row's (funnel, mode), or None when its group mixes them."""
+            probed = dict(zip(probes, row[size:], strict=True))
+            keys = dict(zip(groupby, row[:len(groupby)], strict=True))
+            result = []
+            for fname in ("dimension", "mode"):
+                if fname in fixed:
+                    result.append(fixed[fname])
+                elif fname in keys:
+                    result.append(keys[fname])
+                elif probed[f"{fname}:min"] == probed[f"{fname}:max"]:
+                    result.append(probed[f"{fname}:min"])
+                else:
+                    return None
+            return tuple(result)
+
         # the funnel, mode and entries of the last value of each group of one funnel and mode
         funnels = {}
         for row in rows:
-            dimension, dimension_max, mode, mode_max, first, last, entered = row[size:]
-            if dimension == dimension_max and mode == mode_max:
-                funnels[row[:len(groupby)]] = [dimension, mode, entered if first == last else None]
+            probed = dict(zip(probes, row[size:], strict=True))
+            if funnel := funnel_of(row):
+                first, last = probed["position:min"], probed["position:max"]
+                funnels[row[:len(groupby)]] = [*funnel, probed["entered_count:sum"] if first == last else None]
         if any(entered is None for __, __, entered in funnels.values()):
             # groups over several values: the entries of each value
             extra = [spec for spec in ("dimension", "mode", "position") if spec not in groupby]
@@ -162,14 +204,18 @@ class LeadFunnelReport(models.Model):
                 if funnel[2] is None:
                     funnel[2] = last_entries[key][1]
         # leads that entered the funnel, without the conditions on the value
-        rest = [spec for spec in groupby if parse_read_group_spec(spec)[0] not in VALUE_FIELDS]
-        rest_extra = [spec for spec in ("dimension", "mode") if spec not in rest]
-        starts = {}
-        for *keys, started in super()._read_group(
-                self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
-            values = dict(zip([*rest, *rest_extra], keys, strict=True))
-            starts[tuple(keys[:len(rest)]), values["dimension"], values["mode"]] = started
         rest_indexes = [index for index, spec in enumerate(groupby) if spec in rest]
+        starts = {}
+        if starts_in_rows:
+            for row in rows:
+                key = (tuple(row[index] for index in rest_indexes), *funnel_of(row))
+                starts[key] = starts.get(key, 0) + dict(zip(probes, row[size:], strict=True))["start_count:sum"]
+        else:
+            rest_extra = [spec for spec in ("dimension", "mode") if spec not in rest]
+            for *keys, started in super()._read_group(
+                    self._domain_without_values(domain), [*rest, *rest_extra], ["start_count:sum"]):
+                values = dict(zip([*rest, *rest_extra], keys, strict=True))
+                starts[tuple(keys[:len(rest)]), values["dimension"], values["mode"]] = started
         result = []
         for row in rows:
             row = list(row[:size])
@@ -184,6 +230,17 @@ class LeadFunnelReport(models.Model):
             result.append(tuple(row))
         return result
 
+    def _domain_fixed_funnel(self, domain):
+        """{field: value} of the funnel and mode the domain requires with a top-level ``=``."""
+        normalized = expression.normalize_domain(domain)
+        if any(term in (expression.OR_OPERATOR, expression.NOT_OPERATOR) for term in normalized):
+            return {}
+        return {
+            term[0]: term[2] for term in normalized
+            if expression.is_leaf(term) and not expression.is_operator(term)
+            and term[0] in ("dimension", "mode") and term[1] == "=" and isinstance(term[2], str)
+        }
+
     def _domain_without_values(self, domain):
         """``domain`` with its conditions on the funnel's values made true."""
         return [
@@ -193,7 +250,43 @@ class LeadFunnelReport(models.Model):
             for term in expression.normalize_domain(domain)
         ]
 
-    def _with(self):
+    def _refresh_steps(self):
+        """Recompute the stored steps of every lead (``lead_funnel_step``) from ``lead.history``
+        and the leads, without blocking the report's readers. Called by the hourly cron, the
+        managers' *Refresh* action; ``lead.history``'s back-fill is to call it once it is done."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT relispopulated FROM pg_class WHERE relname = %s AND relkind = 'm'", STEP_TABLE))
+        populated = self.env.cr.fetchone()[0]
+        # CONCURRENTLY needs a populated view: it diffs the new rows against the old ones
+        self.env.cr.execute(SQL("REFRESH MATERIALIZED VIEW %s %s",
+                                SQL("CONCURRENTLY") if populated else SQL(), SQL.identifier(STEP_TABLE)))
+        self._set_refresh_date()
+        self.env.invalidate_all()
+
+    def _set_refresh_date(self):
+        # sudo: a system parameter, written for the cron and the sales managers' refresh alike
+        self.env["ir.config_parameter"].sudo().set_param(REFRESH_PARAM, fields.Datetime.to_string(self.env.cr.now()))
+
+    def _action_refresh_steps(self):
+        """The managers' *Refresh* (a server action restricted to sales managers): refresh the
+        steps and say as of when, reloading the report."""
+        self._refresh_steps()
+        # sudo: the system parameter the refresh has just written
+        refreshed = fields.Datetime.to_datetime(self.env["ir.config_parameter"].sudo().get_param(REFRESH_PARAM))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Funnel figures refreshed from the leads' history as of %(date)s.",
+                                      date=format_datetime(self.env, refreshed) if refreshed else "-"),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _step_with(self):
+        """Common table expressions of the per-lead steps: [SQL]."""
         funnel_values = [
             SQL(
                 """SELECT %s::varchar AS dimension, 0 AS team_id, step.key::varchar AS key,
@@ -276,7 +369,9 @@ class LeadFunnelReport(models.Model):
             )"""),
         ]
 
-    def _select(self):
+
+    def _step_query(self):
+        """One row per lead, funnel, mode and step entered, with its flags as of now."""
         ended = SQL("((NOT lead.active AND COALESCE(lead.probability, 0) = 0) "
                     "OR lead.lead_status IN ('junk', 'not_interested'))")
         # the next step entered after this one; in strict order, in order (this step is)
@@ -284,20 +379,71 @@ class LeadFunnelReport(models.Model):
             """COALESCE(step.following_position = step.position + 1 AND CASE WHEN mode.mode = 'strict'
                     THEN step.following_in_order
                     ELSE step.following_last_entered >= step.date_entered END, FALSE)""")
-        return [
-            # unique and stable: lead, funnel, mode and step
-            SQL("""(step.lead_id::bigint * 10000
+        return SQL(
+            """WITH %s
+            SELECT (step.lead_id::bigint * 10000
                     + CASE step.dimension WHEN 'lifecycle_stage' THEN 0 WHEN 'stage' THEN 1 ELSE 2 END * 2000
-                    + CASE mode.mode WHEN 'strict' THEN 0 ELSE 1000 END + step.position) AS id"""),
+                    + CASE mode.mode WHEN 'strict' THEN 0 ELSE 1000 END + step.position) AS id,
+                   step.lead_id, step.dimension::varchar AS dimension, mode.mode::varchar AS mode,
+                   (CASE WHEN step.dimension = 'stage' THEN NULL ELSE step.key END)::varchar AS value,
+                   CASE WHEN step.dimension = 'stage' THEN step.key::int END AS stage_id,
+                   step.position,
+                   date_trunc('month', lead.create_date)::date AS cohort_month,
+                   step.date_entered,
+                   (NOT step.is_last AND step.next_position > step.position)::int AS moved_on_count,
+                   (step.is_last AND %s)::int AS dropped_count,
+                   (step.is_last AND NOT %s)::int AS current_count,
+                   (%s)::int AS next_count,
+                   (CASE WHEN mode.mode = 'strict' THEN step.position = 1 ELSE step.is_first END)::int
+                       AS start_count,
+                   step.days_in::float AS days_in
+            FROM lead_step step
+            CROSS JOIN (VALUES ('strict'), ('any')) AS mode(mode)
+            JOIN crm_lead lead ON lead.id = step.lead_id
+            WHERE mode.mode = 'any' OR step.is_strict""",
+            SQL(", ").join(self._step_with()), ended, ended, reached_next,
+        )
+
+    def _create_step_table(self):
+        """(Re)create ``lead_funnel_step`` when its query changed (it is kept, with its rows,
+        across updates that leave it as it is): the unique index lets it be refreshed
+        concurrently, the others serve the pivots and the lead's rows."""
+        cr = self.env.cr
+        query = self._step_query()
+        signature = hashlib.sha1(repr((query.code, query.params)).encode()).hexdigest()
+        cr.execute(SQL("SELECT obj_description(oid, 'pg_class') FROM pg_class WHERE relname = %s AND relkind = 'm'",
+                       STEP_TABLE))
+        row = cr.fetchone()
+        if row and row[0] == signature:
+            return
+        table = SQL.identifier(STEP_TABLE)
+        drop_view_if_exists(cr, self._table)
+        cr.execute(SQL("DROP MATERIALIZED VIEW IF EXISTS %s", table))
+        cr.execute(SQL("CREATE MATERIALIZED VIEW %s AS %s", table, query))
+        cr.execute(SQL("CREATE UNIQUE INDEX %s ON %s (id)", SQL.identifier(f"{STEP_TABLE}_id_uniq"), table))
+        cr.execute(SQL("CREATE INDEX %s ON %s (lead_id)", SQL.identifier(f"{STEP_TABLE}_lead_id_idx"), table))
+        cr.execute(SQL("CREATE INDEX %s ON %s (dimension, mode, position)",
+                       SQL.identifier(f"{STEP_TABLE}_funnel_idx"), table))
+        cr.execute(SQL("COMMENT ON MATERIALIZED VIEW %s IS %s", table, signature))
+        self._set_refresh_date()
+
+    def init(self):
+        self._create_step_table()
+        super().init()
+
+    def _select(self):
+        return [
+            SQL("step.id AS id"),
             SQL("step.lead_id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("step.dimension AS dimension"),
-            SQL("mode.mode AS mode"),
-            SQL("CASE WHEN step.dimension = 'stage' THEN NULL ELSE step.key END AS value"),
-            SQL("CASE WHEN step.dimension = 'stage' THEN step.key::int END AS stage_id"),
+            SQL("step.mode AS mode"),
+            SQL("step.value AS value"),
+            SQL("step.stage_id AS stage_id"),
             SQL("step.position AS position"),
-            SQL("date_trunc('month', lead.create_date)::date AS cohort_month"),
+            SQL("step.cohort_month AS cohort_month"),
             SQL("step.date_entered AS date_entered"),
+            SQL("(SELECT value::timestamp FROM ir_config_parameter WHERE key = %s) AS date_refreshed", REFRESH_PARAM),
             *self._select_lead(),
             SQL("lead.company_id AS company_id"),
             SQL("lead.country_id AS country_id"),
@@ -306,23 +452,20 @@ class LeadFunnelReport(models.Model):
             SQL("lead.industry_id AS industry_id"),
             SQL("lead.temperature AS temperature"),
             SQL("1 AS entered_count"),
-            SQL("(NOT step.is_last AND step.next_position > step.position)::int AS moved_on_count"),
-            SQL("(step.is_last AND %s)::int AS dropped_count", ended),
-            SQL("(step.is_last AND NOT %s)::int AS current_count", ended),
-            SQL("(%s)::int AS next_count", reached_next),
-            SQL("(CASE WHEN mode.mode = 'strict' THEN step.position = 1 ELSE step.is_first END)::int AS start_count"),
-            SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END AS next_rate", reached_next),
+            SQL("step.moved_on_count AS moved_on_count"),
+            SQL("step.dropped_count AS dropped_count"),
+            SQL("step.current_count AS current_count"),
+            SQL("step.next_count AS next_count"),
+            SQL("step.start_count AS start_count"),
+            SQL("step.next_count * 100.0 AS next_rate"),
             SQL("NULL::float AS cumulative_rate"),
-            SQL("step.days_in::float AS days_in_median"),
-            SQL("step.days_in::float AS days_in_p90"),
+            SQL("step.days_in AS days_in_median"),
+            SQL("step.days_in AS days_in_p90"),
         ]
 
     def _from(self):
         return [
-            SQL("lead_step step"),
-            SQL("CROSS JOIN (VALUES ('strict'), ('any')) AS mode(mode)"),
+            SQL("%s step", SQL.identifier(STEP_TABLE)),
+            # the lead's current salesperson, team, company, origin and place: record rules act on them
             SQL("JOIN crm_lead lead ON lead.id = step.lead_id"),
         ]
-
-    def _where(self):
-        return [SQL("mode.mode = 'any' OR step.is_strict")]

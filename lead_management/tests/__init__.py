@@ -55,3 +55,4 @@ from . import test_engagement_machine
 from . import test_funnel_report
 from . import test_source_report
 from . import test_lead_history_backfill
+from . import test_funnel_refresh

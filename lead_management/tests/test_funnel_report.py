@@ -80,7 +80,7 @@ class TestFunnelReport(LeadManagementCase):
                 (cls.stage_georgia, (1, 5), None))
         periods(cls.junk, "lead_status", ("new", (1, 1), (1, 2)), ("attempted", (1, 2), (1, 3)),
                 ("contacted", (1, 3), (1, 6)), ("junk", (1, 6), None))
-        cls.env.flush_all()
+        cls.Report._refresh_steps()
 
     def _groups(self, mode, groupby, domain=(), measures=None):
         """{group key: {measure: value}} of the lifecycle funnel of the fixture's leads."""
@@ -224,7 +224,7 @@ class TestFunnelReport(LeadManagementCase):
         self.env["lead.history"].create({
             "lead_id": foreign.id, "dimension": "lifecycle_stage", "value": "lead",
             "date_from": datetime(2024, 1, 1), "company_id": company.id})
-        self.env.flush_all()
+        self.Report._refresh_steps()
         Report = self.env["lead.funnel.report"].with_user(self.user_manager)
         self.assertFalse(Report.search([("lead_id", "=", foreign.id)]))
         self.user_manager.company_ids |= company
