@@ -1,7 +1,7 @@
 {
     "name": "Lead Management",
     "summary": "Capture, qualify, score, route and convert leads in Odoo CRM",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
