@@ -48,3 +48,4 @@ from . import test_security_duplicates
 from . import test_security_national_id
 from . import test_security_form_body
 from . import test_security_form_timing
+from . import test_lead_history
