@@ -19,6 +19,9 @@ HISTORY_COMPUTED_FIELDS = {
 HISTORY_TRIGGER_FIELDS = frozenset({*HISTORY_WRITE_FIELDS.values(), "type"})
 #: the column of lead.history holding the value of each dimension
 HISTORY_VALUE_COLUMNS = {"stage": "stage_id", "user": "user_id", "team": "team_id"}
+#: cursor cache (the precommit data is cleared by the savepoints the deferred hooks run in):
+#: {lead id: id of the last user who wrote the lead in the transaction}
+HISTORY_USERS_KEY = "lead_management.history_users"
 
 
 class CrmLead(models.Model):
@@ -30,11 +33,11 @@ class CrmLead(models.Model):
 
     def _compute_lifecycle_stage(self):
         super()._compute_lifecycle_stage()
-        self.filtered("id")._defer_hook("_history_sync_computed")
+        self._history_defer_sync()
 
     def _compute_temperature(self):
         super()._compute_temperature()
-        self.filtered("id")._defer_hook("_history_sync_computed")
+        self._history_defer_sync()
 
     @api.model
     def _get_deferred_hooks(self):
@@ -49,7 +52,7 @@ class CrmLead(models.Model):
             for lead in self for dimension, fname in HISTORY_WRITE_FIELDS.items()
         ]
         self._history_open(rows, date_from=None)
-        self._defer_hook("_history_sync_computed")
+        self._history_defer_sync(written=True)
 
     def _history_snapshot(self, vals):
         """Values of the dimensions ``vals`` may change, read before the
@@ -66,8 +69,7 @@ class CrmLead(models.Model):
         """Close the periods whose value the write changed, and open the new
         ones (one statement for the batch). ``snapshot``: the values before
         the write, see _history_snapshot."""
-        if set(vals) & set(HISTORY_COMPUTED_FIELDS.values()):
-            self._defer_hook("_history_sync_computed")
+        self._history_defer_sync(written=True, sync=bool(set(vals) & set(HISTORY_COMPUTED_FIELDS.values())))
         if not snapshot:
             return
         rows = [
@@ -122,6 +124,39 @@ class CrmLead(models.Model):
         ))
         History.invalidate_model()
 
+    def _history_defer_sync(self, written=False, sync=True):
+        """Have _history_sync_computed check these leads before the commit.
+        Its periods are changed by the last user who wrote the lead (the ORM
+        may flush the computation later, as someone else), else by the user
+        who computed them.
+
+        :param written: these leads are being created or written by the current user
+        :param sync: defer the check (else only remember who wrote the leads)
+        """
+        leads = self.filtered("id")
+        if not leads:
+            return
+        users = self._history_written_by()
+        if written:
+            users.update(dict.fromkeys(leads.ids, self.env.uid))
+        else:
+            for lead_id in leads.ids:
+                users.setdefault(lead_id, self.env.uid)
+        if sync:
+            leads._defer_hook("_history_sync_computed")
+
+    def _history_written_by(self):
+        """{lead id: user id} of the leads written in the transaction (see
+        HISTORY_USERS_KEY), forgotten at its end."""
+        cr = self.env.cr
+        cache = cr.cache
+        users = cache.get(HISTORY_USERS_KEY)
+        if users is None:
+            users = cache[HISTORY_USERS_KEY] = {}
+            for callbacks in (cr.postcommit, cr.postrollback):
+                callbacks.add(lambda: cache.pop(HISTORY_USERS_KEY, None))
+        return users
+
     def _history_sync_computed(self):
         """Deferred hook: the temperature and lifecycle stage are stored
         computed fields, which the ORM changes when it flushes (a score, an
@@ -136,13 +171,17 @@ class CrmLead(models.Model):
             SQL("WHEN %s THEN l.%s::varchar", dimension, SQL.identifier(fname))
             for dimension, fname in HISTORY_COMPUTED_FIELDS.items()))
         now = fields.Datetime.now()
+        written_by = self._history_written_by()
+        users = {lead_id: written_by.pop(lead_id) for lead_id in self.ids if lead_id in written_by}
         self.env.execute_query(SQL(
             """
             WITH current AS (
                 SELECT l.id AS lead_id, d.dimension, %(lead_value)s AS value, l.company_id, l.create_date,
-                       h.id AS open_id, h.value AS open_value
+                       h.id AS open_id, h.value AS open_value, COALESCE(u.user_id, %(uid)s) AS changed_by
                   FROM crm_lead l
                  CROSS JOIN unnest(%(dimensions)s::varchar[]) AS d(dimension)
+                  LEFT JOIN unnest(%(user_leads)s::int[], %(user_ids)s::int[]) AS u(lead_id, user_id)
+                    ON u.lead_id = l.id
                   LEFT JOIN lead_history h
                     ON h.lead_id = l.id AND h.dimension = d.dimension AND h.date_to IS NULL
                  WHERE l.id = ANY(%(ids)s)
@@ -157,10 +196,11 @@ class CrmLead(models.Model):
                                       changed_by, create_uid, create_date, write_uid, write_date)
             SELECT lead_id, dimension, value, company_id,
                    CASE WHEN open_id IS NULL THEN create_date ELSE %(now)s END,
-                   %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                   changed_by, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM changed
             """,
             lead_value=lead_value, dimensions=dimensions, ids=self.ids, now=now, uid=self.env.uid,
+            user_leads=list(users), user_ids=list(users.values()),
         ))
         self.env["lead.history"].invalidate_model()
 
