@@ -1,33 +1,37 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-#: dimensions create() and write() set from the lead's own fields: {dimension: lead field}
-HISTORY_WRITE_FIELDS = {
+#: the lead field of each dimension
+HISTORY_FIELDS = {
     "stage": "stage_id",
     "lead_status": "lead_status",
+    "lifecycle_stage": "lifecycle_stage",
+    "temperature": "temperature",
     "user": "user_id",
     "team": "team_id",
 }
-#: dimensions of stored computed fields, which change when the ORM flushes
-#: (scoring, engagement, stage won): {dimension: lead field}
-HISTORY_COMPUTED_FIELDS = {
-    "temperature": "temperature",
-    "lifecycle_stage": "lifecycle_stage",
-}
-#: lead fields whose write may change a dimension of HISTORY_WRITE_FIELDS
-#: (the team follows the salesperson, the stage the team and the type)
-HISTORY_TRIGGER_FIELDS = frozenset({*HISTORY_WRITE_FIELDS.values(), "type"})
-#: the column of lead.history holding the value of each dimension
+#: the column of lead.history holding the value of each dimension (else `value`, a selection key)
 HISTORY_VALUE_COLUMNS = {"stage": "stage_id", "user": "user_id", "team": "team_id"}
+#: lead fields whose write may change a dimension (the team follows the
+#: salesperson, the stage the team and the type)
+HISTORY_TRIGGER_FIELDS = frozenset({*HISTORY_FIELDS.values(), "type"})
 #: cursor cache (the precommit data is cleared by the savepoints the deferred hooks run in):
 #: {lead id: id of the last user who wrote the lead in the transaction}
 HISTORY_USERS_KEY = "lead_management.history_users"
 
 
 class CrmLead(models.Model):
-    """Stage history: the periods of lead.history, opened and closed by
-    crm.lead's create() and write() once per batch, in SQL (nobody writes
-    lead.history through the ORM)."""
+    """Stage history: the periods of lead.history, opened and closed for
+    the leads crm.lead's create() and write() touched, in one SQL statement
+    for the whole transaction (nobody writes lead.history through the ORM).
+
+    The periods follow the lead's stored values, compared just before the
+    commit with the open periods: Odoo's flows write leads one at a time
+    (assignment, mass conversion, merge), the temperature and lifecycle
+    stage are stored computed fields the ORM changes when it flushes
+    (a score, an engagement event, a won stage), and a write rolled back
+    with its savepoint leaves no period. A value that changes and changes
+    back within one transaction leaves no period either."""
 
     _inherit = "crm.lead"
 
@@ -41,94 +45,23 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_deferred_hooks(self):
-        return [*super()._get_deferred_hooks(), "_history_sync_computed"]
+        return [*super()._get_deferred_hooks(), "_history_sync"]
 
     def _history_on_create(self):
-        """Open the first period of each dimension of these new leads at
-        their creation: the lead's own fields now (one INSERT), the computed
-        temperature and lifecycle stage once the ORM has flushed them."""
-        rows = [
-            (lead, dimension, lead[fname])
-            for lead in self for dimension, fname in HISTORY_WRITE_FIELDS.items()
-        ]
-        self._history_open(rows, date_from=None)
+        """Open the first period of each dimension of these new leads, from
+        their creation, before the commit (see _history_sync)."""
         self._history_defer_sync(written=True)
 
-    def _history_snapshot(self, vals):
-        """Values of the dimensions ``vals`` may change, read before the
-        write in one pass: {lead id: {dimension: value}}; empty when the
-        write cannot change any."""
-        if not (HISTORY_TRIGGER_FIELDS & set(vals)):
-            return {}
-        return {
-            lead.id: {dimension: lead[fname] for dimension, fname in HISTORY_WRITE_FIELDS.items()}
-            for lead in self
-        }
-
-    def _history_on_write(self, vals, snapshot):
-        """Close the periods whose value the write changed, and open the new
-        ones (one statement for the batch). ``snapshot``: the values before
-        the write, see _history_snapshot."""
-        self._history_defer_sync(written=True, sync=bool(set(vals) & set(HISTORY_COMPUTED_FIELDS.values())))
-        if not snapshot:
-            return
-        rows = [
-            (lead, dimension, lead[fname])
-            for lead in self for dimension, fname in HISTORY_WRITE_FIELDS.items()
-            if lead[fname] != snapshot[lead.id][dimension]
-        ]
-        self._history_open(rows, date_from=fields.Datetime.now())
-
-    def _history_open(self, rows, date_from):
-        """Close the open periods of the given leads and dimensions at
-        ``date_from`` and open new ones from it, in one statement.
-
-        :param rows: [(lead, dimension, value)], value a record or a selection key
-        :param date_from: a datetime, or None for each lead's creation date
-        """
-        if not rows:
-            return
-        columns = {name: [] for name in ("lead_id", "dimension", "stage_id", "user_id", "team_id", "value",
-                                         "company_id", "date_from")}
-        for lead, dimension, value in rows:
-            columns["lead_id"].append(lead.id)
-            columns["dimension"].append(dimension)
-            value_column = HISTORY_VALUE_COLUMNS.get(dimension, "value")
-            for name in ("stage_id", "user_id", "team_id"):
-                columns[name].append(value.id or None if name == value_column else None)
-            columns["value"].append(value or None if value_column == "value" else None)
-            columns["company_id"].append(lead.company_id.id or None)
-            columns["date_from"].append(date_from or lead.create_date)
-        History = self.env["lead.history"]
-        History.flush_model()
-        self.env.execute_query(SQL(
-            """
-            WITH new_period AS (
-                SELECT * FROM unnest(%(lead)s::int[], %(dimension)s::varchar[], %(stage)s::int[], %(user)s::int[],
-                                     %(team)s::int[], %(value)s::varchar[], %(company)s::int[], %(date)s::timestamp[])
-                    AS p(lead_id, dimension, stage_id, user_id, team_id, value, company_id, date_from)
-            ), closed AS (
-                UPDATE lead_history h SET date_to = p.date_from, write_uid = %(uid)s, write_date = %(now)s
-                  FROM new_period p
-                 WHERE h.lead_id = p.lead_id AND h.dimension = p.dimension AND h.date_to IS NULL
-            )
-            INSERT INTO lead_history (lead_id, dimension, stage_id, user_id, team_id, value, company_id, date_from,
-                                      changed_by, create_uid, create_date, write_uid, write_date)
-            SELECT lead_id, dimension, stage_id, user_id, team_id, value, company_id, date_from,
-                   %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM new_period
-            """,
-            lead=columns["lead_id"], dimension=columns["dimension"], stage=columns["stage_id"],
-            user=columns["user_id"], team=columns["team_id"], value=columns["value"],
-            company=columns["company_id"], date=columns["date_from"], uid=self.env.uid, now=self.env.cr.now(),
-        ))
-        History.invalidate_model()
+    def _history_on_write(self, vals):
+        """The written fields may change a dimension: compare before the
+        commit (see _history_sync). No query here."""
+        self._history_defer_sync(written=True, sync=bool(HISTORY_TRIGGER_FIELDS & set(vals)))
 
     def _history_defer_sync(self, written=False, sync=True):
-        """Have _history_sync_computed check these leads before the commit.
-        Its periods are changed by the last user who wrote the lead (the ORM
-        may flush the computation later, as someone else), else by the user
-        who computed them.
+        """Have _history_sync check these leads before the commit. Its
+        periods are changed by the last user who wrote the lead (the ORM may
+        flush a computation later, as someone else), else by the user who
+        computed them.
 
         :param written: these leads are being created or written by the current user
         :param sync: defer the check (else only remember who wrote the leads)
@@ -143,7 +76,7 @@ class CrmLead(models.Model):
             for lead_id in leads.ids:
                 users.setdefault(lead_id, self.env.uid)
         if sync:
-            leads._defer_hook("_history_sync_computed")
+            leads._defer_hook("_history_sync")
 
     def _history_written_by(self):
         """{lead id: user id} of the leads written in the transaction (see
@@ -157,27 +90,35 @@ class CrmLead(models.Model):
                 callbacks.add(lambda: cache.pop(HISTORY_USERS_KEY, None))
         return users
 
-    def _history_sync_computed(self):
-        """Deferred hook: the temperature and lifecycle stage are stored
-        computed fields, which the ORM changes when it flushes (a score, an
-        engagement event, a won stage), not only through write(). Once the
-        transaction's computations are flushed, close the open period of
-        those whose value differs from the lead's and open one with the
-        lead's value (from its creation when it has none), in one statement."""
+    def _history_sync(self):
+        """Deferred hook: once the transaction's computations are flushed,
+        for each dimension of these leads whose open period holds another
+        value than the lead (or that has none), close that period now and
+        open one with the lead's value (from the lead's creation when it had
+        none) -- one statement for all leads and dimensions."""
         self.env.flush_all()
         self.env["lead.history"].flush_model()
-        dimensions = list(HISTORY_COMPUTED_FIELDS)
-        lead_value = SQL("CASE d.dimension %s END", SQL(" ").join(
-            SQL("WHEN %s THEN l.%s::varchar", dimension, SQL.identifier(fname))
-            for dimension, fname in HISTORY_COMPUTED_FIELDS.items()))
-        now = fields.Datetime.now()
         written_by = self._history_written_by()
         users = {lead_id: written_by.pop(lead_id) for lead_id in self.ids if lead_id in written_by}
+
+        def lead_column(dimensions):
+            return SQL("CASE d.dimension %s END", SQL(" ").join(
+                SQL("WHEN %s THEN l.%s", dimension, SQL.identifier(HISTORY_FIELDS[dimension]))
+                for dimension in dimensions))
+
+        selections = [dimension for dimension in HISTORY_FIELDS if dimension not in HISTORY_VALUE_COLUMNS]
+        relations = {column: [dim for dim, col in HISTORY_VALUE_COLUMNS.items() if col == column]
+                     for column in ("stage_id", "user_id", "team_id")}
+        now = fields.Datetime.now()
         self.env.execute_query(SQL(
             """
             WITH current AS (
-                SELECT l.id AS lead_id, d.dimension, %(lead_value)s AS value, l.company_id, l.create_date,
-                       h.id AS open_id, h.value AS open_value, COALESCE(u.user_id, %(uid)s) AS changed_by
+                SELECT l.id AS lead_id, d.dimension,
+                       %(stage)s AS stage_id, %(user)s AS user_id, %(team)s AS team_id,
+                       (%(value)s)::varchar AS value,
+                       l.company_id, l.create_date, h.id AS open_id,
+                       h.stage_id AS open_stage_id, h.user_id AS open_user_id, h.team_id AS open_team_id,
+                       h.value AS open_value, COALESCE(u.user_id, %(uid)s) AS changed_by
                   FROM crm_lead l
                  CROSS JOIN unnest(%(dimensions)s::varchar[]) AS d(dimension)
                   LEFT JOIN unnest(%(user_leads)s::int[], %(user_ids)s::int[]) AS u(lead_id, user_id)
@@ -186,20 +127,27 @@ class CrmLead(models.Model):
                     ON h.lead_id = l.id AND h.dimension = d.dimension AND h.date_to IS NULL
                  WHERE l.id = ANY(%(ids)s)
             ), changed AS (
-                SELECT * FROM current WHERE open_id IS NULL OR open_value IS DISTINCT FROM value
+                SELECT * FROM current
+                 WHERE open_id IS NULL
+                    OR (stage_id, user_id, team_id, value)
+                       IS DISTINCT FROM (open_stage_id, open_user_id, open_team_id, open_value)
             ), closed AS (
                 UPDATE lead_history h SET date_to = %(now)s, write_uid = %(uid)s, write_date = %(now)s
                   FROM changed c
                  WHERE h.id = c.open_id
             )
-            INSERT INTO lead_history (lead_id, dimension, value, company_id, date_from,
+            INSERT INTO lead_history (lead_id, dimension, stage_id, user_id, team_id, value, company_id, date_from,
                                       changed_by, create_uid, create_date, write_uid, write_date)
-            SELECT lead_id, dimension, value, company_id,
+            SELECT lead_id, dimension, stage_id, user_id, team_id, value, company_id,
                    CASE WHEN open_id IS NULL THEN create_date ELSE %(now)s END,
                    changed_by, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM changed
             """,
-            lead_value=lead_value, dimensions=dimensions, ids=self.ids, now=now, uid=self.env.uid,
+            stage=lead_column(relations["stage_id"]),
+            user=lead_column(relations["user_id"]),
+            team=lead_column(relations["team_id"]),
+            value=lead_column(selections),
+            dimensions=list(HISTORY_FIELDS), ids=self.ids, now=now, uid=self.env.uid,
             user_leads=list(users), user_ids=list(users.values()),
         ))
         self.env["lead.history"].invalidate_model()
