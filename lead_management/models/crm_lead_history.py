@@ -1,5 +1,5 @@
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import fields, models
+from odoo.tools import SQL, OrderedSet
 
 #: the lead field of each dimension
 HISTORY_FIELDS = {
@@ -18,6 +18,8 @@ HISTORY_TRIGGER_FIELDS = frozenset({*HISTORY_FIELDS.values(), "type"})
 #: cursor cache (the precommit data is cleared by the savepoints the deferred hooks run in):
 #: {lead id: id of the last user who wrote the lead in the transaction}
 HISTORY_USERS_KEY = "lead_management.history_users"
+#: precommit data: ids of the leads to compare with their open periods before the commit
+HISTORY_PENDING_KEY = "lead_management.history_pending"
 
 
 class CrmLead(models.Model):
@@ -42,10 +44,6 @@ class CrmLead(models.Model):
     def _compute_temperature(self):
         super()._compute_temperature()
         self._history_defer_sync()
-
-    @api.model
-    def _get_deferred_hooks(self):
-        return [*super()._get_deferred_hooks(), "_history_sync"]
 
     def _history_on_create(self):
         """Open the first period of each dimension of these new leads, from
@@ -76,22 +74,40 @@ class CrmLead(models.Model):
             for lead_id in leads.ids:
                 users.setdefault(lead_id, self.env.uid)
         if sync:
-            leads._defer_hook("_history_sync")
+            precommit = self.env.cr.precommit
+            pending = precommit.data.get(HISTORY_PENDING_KEY)
+            if pending is None:
+                pending = precommit.data[HISTORY_PENDING_KEY] = OrderedSet()
+                precommit.add(self.browse()._history_sync_pending)
+            pending.update(leads.ids)
 
     def _history_written_by(self):
         """{lead id: user id} of the leads written in the transaction (see
-        HISTORY_USERS_KEY), forgotten at its end."""
+        HISTORY_USERS_KEY)."""
+        return self._history_cache(HISTORY_USERS_KEY, dict)
+
+    def _history_cache(self, key, factory):
+        """The value of ``key`` in the cursor's cache, forgotten at the end
+        of the transaction."""
         cr = self.env.cr
         cache = cr.cache
-        users = cache.get(HISTORY_USERS_KEY)
-        if users is None:
-            users = cache[HISTORY_USERS_KEY] = {}
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = factory()
             for callbacks in (cr.postcommit, cr.postrollback):
-                callbacks.add(lambda: cache.pop(HISTORY_USERS_KEY, None))
-        return users
+                callbacks.add(lambda: cache.pop(key, None))
+        return value
+
+    def _history_sync_pending(self):
+        """Precommit: compare the leads of the transaction with their open
+        periods (see _history_sync); one statement, after the deferred hooks
+        that ran before it (those that change leads later call it again)."""
+        lead_ids = self.env.cr.precommit.data.pop(HISTORY_PENDING_KEY, None)
+        if lead_ids:
+            self.browse(lead_ids)._history_sync()
 
     def _history_sync(self):
-        """Deferred hook: once the transaction's computations are flushed,
+        """Once the transaction's computations are flushed,
         for each dimension of these leads whose open period holds another
         value than the lead (or that has none), close that period now and
         open one with the lead's value (from the lead's creation when it had
