@@ -39,6 +39,7 @@
         "views/lead_marketing_cost_views.xml",
         "views/lead_management_menus.xml",
         "security/lead_report_security.xml",
+        "security/lead_history_security.xml",
         "report/lead_sales_cycle_report_views.xml",
         "report/lead_response_report_views.xml",
         "report/lead_rep_report_views.xml",

@@ -18,6 +18,7 @@ from . import crm_lead_forecast
 from . import crm_lead_routing
 from . import crm_lead_sla
 from . import crm_lead_conversion
+from . import crm_lead_history
 from . import crm_lead_matching
 from . import crm_lead_capture
 from . import crm_lead_ads

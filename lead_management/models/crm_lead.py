@@ -49,7 +49,7 @@ class CrmLead(models.Model):
     """Lead status, lifecycle and qualification; the one create() and write()
     of the addon, which call the named hooks of each capability
     (crm_lead_scoring, crm_lead_routing, crm_lead_sla, crm_lead_conversion,
-    crm_lead_forecast)."""
+    crm_lead_forecast, crm_lead_history)."""
 
     _name = "crm.lead"
     _inherit = ["crm.lead", "lead.phone.mixin", "lead.identifier.mixin"]
@@ -184,6 +184,7 @@ class CrmLead(models.Model):
         vals_list = self._prepare_source_medium([self._prepare_identifier_values(vals) for vals in vals_list])
         leads = super().create(vals_list)
         leads._routing_on_create()
+        leads._history_on_create()
         return leads
 
     def write(self, vals):
@@ -191,6 +192,7 @@ class CrmLead(models.Model):
         vals = self._prepare_forecast_values(self._prepare_identifier_values(vals))
         won = self._get_leads_won_by(vals)
         result = super().write(vals)
+        self._history_on_write(vals)
         self._scoring_on_write(vals)
         self._routing_on_write(vals)
         self._sla_on_write(vals)

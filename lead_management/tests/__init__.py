@@ -56,3 +56,4 @@ from . import test_funnel_report
 from . import test_source_report
 from . import test_lead_history_backfill
 from . import test_funnel_refresh
+from . import test_lead_history

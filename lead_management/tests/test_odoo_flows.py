@@ -87,29 +87,29 @@ class TestOdooFlowsQueryCount(TransactionCase):
     @users("lm_flow_manager")
     @warmup
     def test_native_assignment_10(self):
-        self._assign(10, 124)
+        self._assign(10, 125)
 
     @users("lm_flow_manager")
     @warmup
     def test_native_assignment_200(self):
-        self._assign(200, 1646)
+        self._assign(200, 1647)
 
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_10(self):
-        self._mass_convert(10, 127)
+        self._mass_convert(10, 128)
 
     @users("lm_flow_manager")
     @warmup
     def test_mass_convert_200(self):
-        self._mass_convert(200, 1744)
+        self._mass_convert(200, 1745)
 
     @users("lm_flow_manager")
     @warmup
     def test_merge_10(self):
-        self._merge(10, 85)
+        self._merge(10, 87)
 
     @users("lm_flow_manager")
     @warmup
     def test_merge_200(self):
-        self._merge(200, 465)
+        self._merge(200, 467)

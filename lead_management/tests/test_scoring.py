@@ -348,7 +348,7 @@ class TestScoring(LeadManagementCase):
             {"lead_id": lead.id, "event_type": "meeting"} for lead in (few | many) if lead.id % 3 == 0])
         few.with_env(self.env).action_recompute_score()   # warm the caches up
         self.env.flush_all()
-        for leads, expected in ((few, 15), (many, 20)):
+        for leads, expected in ((few, 16), (many, 21)):
             self.env.cr.execute("UPDATE crm_lead SET score = 0, score_fit = 0, score_engagement = 0"
                                 " WHERE id = ANY(%s)", [leads.ids])
             self.env.invalidate_all()
