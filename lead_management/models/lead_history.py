@@ -3,8 +3,6 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .crm_lead import LEAD_STATUSES, LIFECYCLE_STAGES, TEMPERATURES
-
 _logger = logging.getLogger(__name__)
 
 #: the crm.lead field Odoo's chatter tracks for each history dimension the back-fill rebuilds
@@ -30,23 +28,16 @@ class LeadHistory(models.Model):
     _order = "lead_id, dimension, date_from, id"
     _rec_name = "dimension"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, ondelete="cascade", index=True)
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     dimension = fields.Selection(HISTORY_DIMENSIONS, required=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", ondelete="set null")
+    stage_id = fields.Many2one("crm.stage", ondelete="set null")
     user_id = fields.Many2one("res.users", string="Salesperson", ondelete="set null")
     team_id = fields.Many2one("crm.team", string="Sales Team", ondelete="set null")
     value = fields.Char(help="The selection key of lead status, lifecycle stage and temperature periods.")
     date_from = fields.Datetime(string="From", required=True)
     date_to = fields.Datetime(string="To", help="Empty while the lead is still in this value.")
-    changed_by = fields.Many2one("res.users", string="Changed By", ondelete="set null")
-    company_id = fields.Many2one("res.company", string="Company", ondelete="cascade")
-
-    #: selections whose keys a period stores in `value`
-    _VALUE_SELECTIONS = {
-        "lead_status": LEAD_STATUSES,
-        "lifecycle_stage": LIFECYCLE_STAGES,
-        "temperature": TEMPERATURES,
-    }
+    changed_by = fields.Many2one("res.users", ondelete="set null")
+    company_id = fields.Many2one("res.company", ondelete="cascade")
 
     # ------------------------------------------------------------
     # Time in each value
