@@ -55,6 +55,7 @@
         "demo/lead_scoring_demo.xml",
         "demo/lead_territory_demo.xml",
         "demo/crm_lead_response_demo.xml",
+        "demo/lead_marketing_cost_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
