@@ -38,7 +38,8 @@ class CrmLead(models.Model):
                     "duration": self._format_time_in(row["seconds"]),
                     "current": bool(row["current_since"]),
                 } for row in rows if row["value"]],
-            }) if rows else False
+            # a backend panel: never the website's frontend rendering of the request
+            }, minimal_qcontext=True) if rows else False
 
     @api.model
     def _format_time_in(self, seconds):
