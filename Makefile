@@ -6,7 +6,7 @@ TEST_DB     ?= lead_management_test
 ODOO_TEST_DB   ?= lead_management_odoo_test
 RUNNER_TEST_DB ?= lead_management_runner_test
 # every addon of the repository
-ADDONS      := lead_management lead_management_account lead_management_website lead_management_livechat lead_management_nurture lead_management_dashboard
+ADDONS      := web_jalali lead_management lead_management_account lead_management_website lead_management_livechat lead_management_nurture lead_management_dashboard
 comma       := ,
 space       := $(subst ,, )
 MODULES     := $(subst $(space),$(comma),$(ADDONS))

@@ -73,7 +73,7 @@ if ! "$PYTHON" -c 'import odoo' >/dev/null 2>&1; then
 fi
 
 # --- Python requirements of the addon ---------------------------------------
-if ! "$PYTHON" -c 'import phonenumbers, pytest_odoo, websocket, pylint_odoo' >/dev/null 2>&1 \
+if ! "$PYTHON" -c 'import phonenumbers, jdatetime, pytest_odoo, websocket, pylint_odoo' >/dev/null 2>&1 \
     || ! command -v ruff >/dev/null 2>&1; then
     log "installing requirements.txt"
     "$PYTHON" -m pip install -q -r "$(dirname "$0")/../requirements.txt"
