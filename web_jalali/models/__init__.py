@@ -1,1 +1,5 @@
 from . import res_users
+from . import jalali_sql
+from . import ir_qweb_fields
+from . import mail_activity
+from . import mail_render_mixin

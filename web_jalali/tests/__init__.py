@@ -1,0 +1,3 @@
+from . import test_sql_functions
+from . import test_tools_jalali
+from . import test_render

@@ -1,0 +1,38 @@
+"""Which calendar the server renders dates in (reports, e-mail templates,
+notifications written by code).
+
+Rule: a date renders in the Solar Hijri calendar when the rendering language
+(the context's ``lang``) is Persian (fa_IR, fa_AF) and its reader does not
+prefer Gregorian. Renderings that know their reader say so in the context
+(``date_calendar``: gregorian | jalali, ``date_digits``: latin | persian):
+mail templates per recipient record (the record itself when it is a partner
+or a user, else its ``partner_id``), activity notifications per assignee.
+A reader who is a user brings their preferences; a reader who is not a user,
+or an unknown reader, reads Persian with the defaults: Solar Hijri and
+Persian digits. Any other language renders as Odoo does (Gregorian)."""
+from odoo.tools.misc import get_lang
+
+from .res_users import PERSIAN_LANGS
+
+
+def jalali_digits(env, lang_code=False):
+    """'latin' or 'persian': the digits of a Solar Hijri rendering in
+    ``env`` (in ``lang_code`` if given), or None when it is Gregorian."""
+    if get_lang(env, lang_code).code not in PERSIAN_LANGS:
+        return None
+    if env.context.get("date_calendar", "jalali") != "jalali":
+        return None
+    return env.context.get("date_digits") or "persian"
+
+
+def reader_context(partner, lang):
+    """The context keys of a rendering in ``lang`` read by ``partner``
+    (empty when Odoo's defaults apply)."""
+    if lang not in PERSIAN_LANGS or not partner:
+        return {}
+    # sudo: the recipient's user may be unreadable to the sender; only their
+    # two display preferences are used, to render what the sender sends anyway
+    user = partner.sudo().with_context(active_test=False).user_ids[:1]
+    if not user:
+        return {}
+    return {"date_calendar": user.date_calendar, "date_digits": user.date_digits}

@@ -1,0 +1,95 @@
+from datetime import date, datetime
+
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestRender(TransactionCase):
+    """Server-side formatting follows the reader (see models/jalali_render.py)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in ("fa_IR", "ka_GE"):
+            cls.env["res.lang"]._activate_lang(code)
+        Partner = cls.env["res.partner"]
+        cls.fa_partner = Partner.create({"name": "Persian customer", "lang": "fa_IR"})
+        cls.en_partner = Partner.create({"name": "English customer", "lang": "en_US"})
+        cls.ka_partner = Partner.create({"name": "Georgian customer", "lang": "ka_GE"})
+        cls.fa_gregorian_user = cls.env["res.users"].create({
+            "name": "Persian Gregorian", "login": "jalali_fa_gregorian", "lang": "fa_IR", "tz": "Asia/Tehran"})
+        cls.fa_gregorian_user.date_calendar = "gregorian"
+        cls.fa_latin_user = cls.env["res.users"].create({
+            "name": "Persian Latin digits", "login": "jalali_fa_latin", "lang": "fa_IR", "tz": "Asia/Tehran"})
+        cls.fa_latin_user.date_digits = "latin"
+        cls.template = cls.env["mail.template"].create({
+            "name": "Jalali dates",
+            "model_id": cls.env["ir.model"]._get_id("res.partner"),
+            "lang": "{{ object.lang }}",
+            "subject": "{{ format_date(day) }} | {{ format_datetime(moment, tz='Asia/Tehran') }}",
+            "body_html": '<p><t t-out="format_date(day)"/></p>',
+        })
+
+    def _render(self, partners, field="subject"):
+        return self.template._render_field(
+            field, partners.ids, compute_lang=True,
+            add_context={"day": date(2026, 12, 2), "moment": datetime(2026, 12, 2, 10, 30)})
+
+    def test_template_per_reader(self):
+        users = self.fa_gregorian_user | self.fa_latin_user
+        partners = self.fa_partner | self.en_partner | self.ka_partner | users.partner_id
+        subjects = self._render(partners)
+        # Persian partner (not a user): Solar Hijri, Persian digits; Tehran is UTC+3:30
+        self.assertEqual(subjects[self.fa_partner.id], "۱۴۰۵/۰۹/۱۱ | ۱۴۰۵/۰۹/۱۱ ۱۴:۰۰:۰۰")
+        self.assertEqual(subjects[self.fa_latin_user.partner_id.id], "1405/09/11 | 1405/09/11 14:00:00")
+        # a Persian user who chose Gregorian, English and Georgian partners: Odoo's own formatting
+        expected = {
+            partner: self.template.with_context(lang=partner.lang)._render_field(
+                "subject", partner.ids, add_context={"day": date(2026, 12, 2), "moment": datetime(2026, 12, 2, 10, 30)},
+            )[partner.id]
+            for partner in (self.en_partner, self.ka_partner)
+        }
+        self.assertEqual(subjects[self.en_partner.id], expected[self.en_partner])
+        self.assertIn("12/02/2026", subjects[self.en_partner.id])
+        self.assertEqual(subjects[self.ka_partner.id], expected[self.ka_partner])
+        self.assertNotIn("۱۴۰۵", subjects[self.ka_partner.id])
+        gregorian = subjects[self.fa_gregorian_user.partner_id.id]
+        self.assertNotIn("1405", gregorian)
+        self.assertNotIn("۱۴۰۵", gregorian)
+        self.assertIn("2026", gregorian)
+
+    def test_template_qweb_body(self):
+        bodies = self._render(self.fa_partner | self.en_partner | self.fa_gregorian_user.partner_id, "body_html")
+        self.assertIn("۱۴۰۵/۰۹/۱۱", str(bodies[self.fa_partner.id]))
+        self.assertIn("12/02/2026", str(bodies[self.en_partner.id]))
+        self.assertIn("2026", str(bodies[self.fa_gregorian_user.partner_id.id]))
+
+    def test_qweb_field_converters(self):
+        fa = self.env(context={"lang": "fa_IR", "tz": "Asia/Tehran"})
+        self.assertEqual(fa["ir.qweb.field.date"].value_to_html(date(2026, 12, 2), {}), "۱۴۰۵/۰۹/۱۱")
+        self.assertEqual(fa["ir.qweb.field.date"].value_to_html("2026-12-02", {"format": "d MMMM y"}), "۱۱ آذر ۱۴۰۵")
+        DateTime = fa["ir.qweb.field.datetime"]
+        moment = datetime(2026, 12, 2, 21, 0)  # 00:30 on 12 Azar in Tehran
+        self.assertEqual(DateTime.value_to_html(moment, {}), "۱۴۰۵/۰۹/۱۲ ۰۰:۳۰:۰۰")
+        self.assertEqual(DateTime.value_to_html(moment, {"date_only": True}), "۱۴۰۵/۰۹/۱۲")
+        self.assertEqual(DateTime.value_to_html(moment, {"hide_seconds": True, "tz_name": "UTC"}), "۱۴۰۵/۰۹/۱۱ ۲۱:۰۰")
+        gregorian = fa["ir.qweb.field.date"].with_context(date_calendar="gregorian")
+        self.assertNotIn("۱۴۰۵", gregorian.value_to_html(date(2026, 12, 2), {}))
+        latin = fa["ir.qweb.field.date"].with_context(date_digits="latin")
+        self.assertEqual(latin.value_to_html(date(2026, 12, 2), {}), "1405/09/11")
+        for lang in ("en_US", "ka_GE"):
+            other = self.env(context={"lang": lang})["ir.qweb.field.date"]
+            self.assertNotIn("1405", other.value_to_html(date(2026, 12, 2), {}))
+
+    def test_activity_notification_in_assignee_calendar(self):
+        activity = self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": self.en_partner.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "date_deadline": date(2026, 12, 2),
+            "user_id": self.fa_latin_user.id,
+        })
+        message = self.env["mail.message"].search(
+            [("partner_ids", "in", self.fa_latin_user.partner_id.ids)], order="id desc", limit=1)
+        self.assertTrue(activity)
+        self.assertIn("1405/09/11", str(message.body))
