@@ -3,6 +3,7 @@ PYTHON      ?= python3
 HTTP_PORT   ?= 8069
 DEMO_DB     ?= lead_management_demo
 DEMO_LANGS  ?= fa_IR,ka_GE
+# (English first: the first language loaded into a new database is its default one)
 TEST_DB     ?= lead_management_test
 ODOO_TEST_DB   ?= lead_management_odoo_test
 RUNNER_TEST_DB ?= lead_management_runner_test
@@ -29,11 +30,11 @@ setup:
 run: setup
 	@if psql -Atqc "select 1 from ir_module_module where name = 'lead_management' and state = 'installed'" $(DEMO_DB) 2>/dev/null | grep -q 1; then \
 		echo "== updating $(MODULES) in $(DEMO_DB)"; \
-		$(call ODOO,$(DEMO_DB)) -i $(MODULES) -u $(MODULES) --load-language=$(DEMO_LANGS) --stop-after-init --log-level=warn; \
+		$(call ODOO,$(DEMO_DB)) -i $(MODULES) -u $(MODULES) --load-language=en_US,$(DEMO_LANGS) --stop-after-init --log-level=warn; \
 	else \
 		echo "== creating $(DEMO_DB) with demo data"; \
 		dropdb --if-exists $(DEMO_DB); \
-		$(call ODOO,$(DEMO_DB)) -i $(MODULES) --load-language=$(DEMO_LANGS) --stop-after-init --log-level=warn; \
+		$(call ODOO,$(DEMO_DB)) -i $(MODULES) --load-language=en_US,$(DEMO_LANGS) --stop-after-init --log-level=warn; \
 		echo "== login: admin / admin"; \
 	fi
 	$(call ODOO,$(DEMO_DB)) --http-port=$(HTTP_PORT)
