@@ -2,8 +2,8 @@
 PYTHON      ?= python3
 HTTP_PORT   ?= 8069
 DEMO_DB     ?= lead_management_demo
+# the languages `make run` loads after English (a new database's first language is its default)
 DEMO_LANGS  ?= fa_IR,ka_GE
-# (English first: the first language loaded into a new database is its default one)
 TEST_DB     ?= lead_management_test
 ODOO_TEST_DB   ?= lead_management_odoo_test
 RUNNER_TEST_DB ?= lead_management_runner_test
