@@ -42,7 +42,7 @@ class LeadFunnelReport(models.Model):
     (see ``_read_group``), never averaged over rows."""
 
     _name = "lead.funnel.report"
-    _inherit = "lead.report.mixin"
+    _inherit = ["lead.report.mixin", "lead.report.place.mixin"]
     _description = "Funnel Analysis"
     _auto = False
     _order = "date_entered desc, id desc"
@@ -66,9 +66,6 @@ class LeadFunnelReport(models.Model):
         string="Refreshed On", readonly=True,
         help="When the funnel's steps were last computed from the leads' history (every hour). "
              "The lead's salesperson, team, origin and place are always the current ones.")
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
-    city = fields.Char(readonly=True)
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
     temperature = fields.Selection(TEMPERATURES, readonly=True)
     entered_count = fields.Integer(string="Entered", readonly=True, aggregator="sum")
@@ -107,8 +104,8 @@ class LeadFunnelReport(models.Model):
     _depends = {
         "lead.history": ["lead_id", "dimension", "stage_id", "value", "date_from", "date_to"],
         "crm.lead": [
-            "name", "create_date", "active", "probability", "lead_status", "company_id", "country_id",
-            "state_id", "city", "industry_id", "temperature",
+            "name", "create_date", "active", "probability", "lead_status", "company_id", "industry_id",
+            "temperature",
         ],
         "crm.stage": ["sequence", "team_id"],
     }
@@ -446,9 +443,7 @@ class LeadFunnelReport(models.Model):
             SQL("(SELECT value::timestamp FROM ir_config_parameter WHERE key = %s) AS date_refreshed", REFRESH_PARAM),
             *self._select_lead(),
             SQL("lead.company_id AS company_id"),
-            SQL("lead.country_id AS country_id"),
-            SQL("lead.state_id AS state_id"),
-            SQL("lead.city AS city"),
+            *self._select_lead_place(),
             SQL("lead.industry_id AS industry_id"),
             SQL("lead.temperature AS temperature"),
             SQL("1 AS entered_count"),
