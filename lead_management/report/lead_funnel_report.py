@@ -7,6 +7,7 @@ from odoo.tools import SQL, drop_view_if_exists
 from odoo.tools.misc import format_datetime
 
 from ..models.crm_lead import LEAD_STATUSES, LIFECYCLE_STAGES, TEMPERATURES
+from ..tools.notification import notification_action, soft_reload_action
 
 #: values that end a lead's way through the funnel rather than being a step of it: entering
 #: one of them is a drop at the last step, never a move on
@@ -271,16 +272,10 @@ class LeadFunnelReport(models.Model):
         self._refresh_steps()
         # sudo: the system parameter the refresh has just written
         refreshed = fields.Datetime.to_datetime(self.env["ir.config_parameter"].sudo().get_param(REFRESH_PARAM))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Funnel figures refreshed from the leads' history as of %(date)s.",
-                                      date=format_datetime(self.env, refreshed) if refreshed else "-"),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(
+            self.env._("Funnel figures refreshed from the leads' history as of %(date)s.",
+                       date=format_datetime(self.env, refreshed) if refreshed else "-"),
+            next_action=soft_reload_action())
 
     def _step_with(self):
         """Common table expressions of the per-lead steps: [SQL]."""
