@@ -6,8 +6,8 @@
     "author": "lead_management contributors",
     "website": "https://github.com/lead-management/lead_management",
     "license": "LGPL-3",
-    "depends": ["crm", "phone_validation", "base_import"],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "depends": ["crm", "phone_validation", "base_import", "web_jalali"],
+    "external_dependencies": {"python": ["phonenumbers", "jdatetime"]},
     "data": [
         "security/lead_management_security.xml",
         "security/ir.model.access.csv",

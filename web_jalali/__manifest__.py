@@ -1,6 +1,6 @@
 {
     "name": "Solar Hijri (Jalali) Calendar",
-    "summary": "Jalali dates for Persian users: display, date picker, search periods, reports and e-mails; Gregorian in the database",
+    "summary": "Jalali dates for Persian users: display, picker, search, reports, e-mails; Gregorian in the database",
     "version": "18.0.1.0.0",
     "category": "Hidden/Tools",
     "author": "lead_management contributors",

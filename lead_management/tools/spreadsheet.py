@@ -21,6 +21,8 @@ from openpyxl.styles import Font
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from odoo.addons.web_jalali.tools.jalali import to_gregorian as jalali_to_gregorian
+
 from . import national_id
 from .normalize import normalize_digits, normalize_text
 
@@ -158,16 +160,6 @@ def restore_leading_zeros(field, value, country_code):
                 return text
             return re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
     return value
-
-
-def jalali_to_gregorian(year, month, day):
-    """The Gregorian date of a Jalali (Persian calendar) date; ValueError
-    when it does not exist."""
-    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
-        raise ValueError("not a Jalali date")
-    days = 365 * (year + 1595) + (year + 1595) // 33 * 8 + ((year + 1595) % 33 + 3) // 4 + day - 355668
-    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
-    return date.fromordinal(date(400, 1, 1).toordinal() + days - 146097)
 
 
 def parse_date(value):

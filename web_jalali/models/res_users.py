@@ -27,8 +27,8 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["date_calendar", "date_digits"]
+        return [*super().SELF_READABLE_FIELDS, "date_calendar", "date_digits"]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + ["date_calendar", "date_digits"]
+        return [*super().SELF_WRITEABLE_FIELDS, "date_calendar", "date_digits"]

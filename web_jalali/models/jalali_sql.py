@@ -1,0 +1,48 @@
+from odoo import models
+
+# The arithmetic of jdatetime (jalali_core, after FarsiWeb's jalali.c), in SQL.
+# ``n`` counts days from 1 Farvardin 979 (1600-03-20), shifted by 50 cycles of
+# 33 Jalali years (12053 days each) so that PostgreSQL's truncating division
+# agrees with Python's floor division for every date from year 1 on.
+_N = "(($1 - DATE '1600-03-20') + 602650)"
+_C = f"(({_N} % 12053) % 1461)"  # day of the current 4-year span
+_YEAR = f"(-671 + 33 * ({_N} / 12053) + 4 * (({_N} % 12053) / 1461)" \
+        f" + CASE WHEN {_C} >= 366 THEN ({_C} - 1) / 365 ELSE 0 END)"
+_YDAY = f"(CASE WHEN {_C} >= 366 THEN ({_C} - 1) % 365 ELSE {_C} END)"
+
+# Pure SQL one-expression bodies: PostgreSQL inlines them in a query (no
+# function call per row) and can index them (IMMUTABLE).
+SQL_FUNCTIONS = {
+    "jalali_year(date) RETURNS integer": _YEAR,
+    # 0 for 1 Farvardin .. 365 for 30 Esfand of a leap year
+    "jalali_yday(date) RETURNS integer": _YDAY,
+    "jalali_month_number(date) RETURNS integer":
+        "CASE WHEN jalali_yday($1) < 186 THEN jalali_yday($1) / 31 + 1"
+        " ELSE (jalali_yday($1) - 186) / 30 + 7 END",
+    # lpad, not to_char: to_char is only STABLE (locale), which would forbid inlining
+    "jalali_date(date) RETURNS text":
+        "lpad(jalali_year($1)::text, 4, '0') || '-' || lpad(jalali_month_number($1)::text, 2, '0') || '-'"
+        " || lpad((CASE WHEN jalali_yday($1) < 186 THEN jalali_yday($1) % 31"
+        " ELSE (jalali_yday($1) - 186) % 30 END + 1)::text, 2, '0')",
+    "jalali_month(date) RETURNS text":
+        "lpad(jalali_year($1)::text, 4, '0') || '-' || lpad(jalali_month_number($1)::text, 2, '0')",
+    "jalali_quarter(date) RETURNS text":
+        "lpad(jalali_year($1)::text, 4, '0') || '-Q' || ((jalali_month_number($1) + 2) / 3)::text",
+}
+
+
+class WebJalaliSql(models.AbstractModel):
+    _name = "web_jalali.sql"
+    _description = "Solar Hijri SQL functions"
+
+    def init(self):
+        """Create the IMMUTABLE functions ``jalali_date(date)`` ('1405-09-11'),
+        ``jalali_month(date)`` ('1405-09'), ``jalali_quarter(date)`` ('1405-Q3',
+        Q1 = Farvardin..Khordad) and ``jalali_year(date)`` (1405), for grouping
+        by Jalali periods in SQL (cast timestamps to ``date`` in the user's
+        time zone first)."""
+        for signature, body in SQL_FUNCTIONS.items():
+            self.env.cr.execute(
+                f"CREATE OR REPLACE FUNCTION {signature}"
+                f" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {body} $$"
+            )
