@@ -43,7 +43,7 @@ class LeadFunnelReport(models.Model):
     (see ``_read_group``), never averaged over rows."""
 
     _name = "lead.funnel.report"
-    _inherit = ["lead.report.mixin", "lead.report.place.mixin"]
+    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.jalali.mixin"]
     _description = "Funnel Analysis"
     _auto = False
     _order = "date_entered desc, id desc"
@@ -434,6 +434,8 @@ class LeadFunnelReport(models.Model):
             SQL("step.stage_id AS stage_id"),
             SQL("step.position AS position"),
             SQL("step.cohort_month AS cohort_month"),
+            # the cohort: the lead's creation
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("step.date_entered AS date_entered"),
             SQL("(SELECT value::timestamp FROM ir_config_parameter WHERE key = %s) AS date_refreshed", REFRESH_PARAM),
             *self._select_lead(),

@@ -50,7 +50,9 @@ class LeadRepReport(models.Model):
     salesperson's team beside them."""
 
     _name = "lead.rep.report"
-    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin"]
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Salesperson Efficiency"
     _auto = False
     _order = "date desc, id desc"
@@ -364,6 +366,7 @@ class LeadRepReport(models.Model):
             SQL("event.kind AS kind"),
             SQL("event.user_id AS user_id"),
             SQL("event.date AS date"),
+            *self._select_jalali(SQL("event.date::date")),
             SQL("lead.source_id AS source_id"),
             SQL("lead.medium_id AS medium_id"),
             SQL("lead.campaign_id AS campaign_id"),

@@ -123,3 +123,27 @@ class LeadReportQualityMixin(models.AbstractModel):
                         WHEN lead.score < 80 THEN '60_79'
                         WHEN lead.score >= 80 THEN '80_100' END AS score_band"""),
         ]
+
+
+class LeadReportJalaliMixin(models.AbstractModel):
+    """The report's date in Solar Hijri periods, for grouping by them: the fields and their columns,
+    computed by web_jalali's IMMUTABLE SQL functions (``jalali_month(date)``...)."""
+
+    _name = "lead.report.jalali.mixin"
+    _description = "Lead Report Jalali Periods Mixin"
+
+    jalali_month = fields.Char(
+        readonly=True, help="The month of the report's date in the Solar Hijri calendar: 1405-09 is Azar 1405.")
+    jalali_quarter = fields.Char(
+        readonly=True,
+        help="The quarter of the report's date in the Solar Hijri calendar: 1405-Q1 is Farvardin to Khordad 1405.")
+    jalali_year = fields.Integer(
+        readonly=True, aggregator=False, help="The year of the report's date in the Solar Hijri calendar.")
+
+    def _select_jalali(self, date_sql):
+        """The Solar Hijri month, quarter and year of ``date_sql`` (SQL of type date): [SQL]."""
+        return [
+            SQL("jalali_month(%s) AS jalali_month", date_sql),
+            SQL("jalali_quarter(%s) AS jalali_quarter", date_sql),
+            SQL("jalali_year(%s) AS jalali_year", date_sql),
+        ]

@@ -8,7 +8,9 @@ class LeadResponseReport(models.Model):
     first response (average and median) and the share of responses within the target."""
 
     _name = "lead.response.report"
-    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin"]
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Response Time Analysis"
     _auto = False
     _order = "date_assigned desc, id desc"
@@ -67,6 +69,7 @@ class LeadResponseReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("%s AS date_assigned", date_assigned),
+            *self._select_jalali(SQL("(%s)::date", date_assigned)),
             SQL("lead.sla_deadline AS sla_deadline"),
             SQL("lead.first_response_date AS first_response_date"),
             SQL("%s AS response_time", response_time),

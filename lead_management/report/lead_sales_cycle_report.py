@@ -8,7 +8,9 @@ class LeadSalesCycleReport(models.Model):
     the payment)."""
 
     _name = "lead.sales.cycle.report"
-    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin"]
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Sales Cycle Analysis"
     _auto = False
     _order = "create_date desc, id desc"
@@ -46,6 +48,7 @@ class LeadSalesCycleReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("lead.create_date AS create_date"),
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("lead.date_conversion AS date_conversion"),
             SQL("%s AS date_won", date_won),
             SQL("%s AS days_to_convert", self._days_between(SQL("lead.date_conversion"), SQL("lead.create_date"))),

@@ -37,7 +37,9 @@ class LeadSourceReport(models.Model):
     """
 
     _name = "lead.source.report"
-    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin"]
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Source Performance"
     _auto = False
     _order = "date desc, id desc"
@@ -202,6 +204,7 @@ class LeadSourceReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("lead.create_date::date AS date"),
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("lead.user_id AS user_id"),
             SQL("lead.team_id AS team_id"),
             SQL("lead.company_id AS company_id"),
@@ -324,6 +327,7 @@ class LeadSourceReport(models.Model):
             SQL("NULL::integer AS lead_id"),
             SQL("NULL::varchar AS name"),
             SQL("cost.date AS date"),
+            *self._select_jalali(SQL("cost.date")),
             SQL("NULL::integer AS user_id"),
             SQL("NULL::integer AS team_id"),
             SQL("cost.company_id AS company_id"),
