@@ -9,6 +9,7 @@ from odoo.tools import SQL, split_every
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools import scoring
+from ..tools.notification import notification_action, soft_reload_action
 from .crm_lead import TEMPERATURES
 
 _logger = logging.getLogger(__name__)
@@ -119,15 +120,8 @@ class CrmLead(models.Model):
         """Rescore these leads now (server action "Recompute score")."""
         self.check_access("write")
         self._recompute_score()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("%(count)s leads rescored.", count=len(self)),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(self.env._("%(count)s leads rescored.", count=len(self)),
+                                   next_action=soft_reload_action())
 
     def action_view_engagement(self):
         self.ensure_one()

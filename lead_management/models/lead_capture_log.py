@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..tools.normalize import clean_text
 from ..tools.notification import notification_action, soft_reload_action
@@ -52,15 +53,9 @@ class LeadCaptureLog(models.Model):
 
     def init(self):
         # the rate limits count the recent requests of a form, a key or an address
-        self.env.cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS lead_capture_log_form_rate_index"
-            " ON lead_capture_log (form_id, create_date) WHERE form_id IS NOT NULL"))
-        self.env.cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS lead_capture_log_api_rate_index"
-            " ON lead_capture_log (api_user_id, create_date) WHERE api_user_id IS NOT NULL"))
-        self.env.cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS lead_capture_log_addr_rate_index"
-            " ON lead_capture_log (remote_addr, create_date) WHERE remote_addr IS NOT NULL"))
+        for key, column in (("form", "form_id"), ("api", "api_user_id"), ("addr", "remote_addr")):
+            create_index(self.env.cr, f"lead_capture_log_{key}_rate_index", self._table,
+                         [column, "create_date"], where=f"{column} IS NOT NULL")
         # one row per key of a person recently captured: see crm.lead._capture_lock
         self.env.cr.execute(SQL(
             "CREATE TABLE IF NOT EXISTS lead_capture_lock (key bigint PRIMARY KEY, date timestamp NOT NULL)"))

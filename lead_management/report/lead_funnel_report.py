@@ -7,6 +7,7 @@ from odoo.tools import SQL, drop_view_if_exists
 from odoo.tools.misc import format_datetime
 
 from ..models.crm_lead import LEAD_STATUSES, LIFECYCLE_STAGES, TEMPERATURES
+from ..tools.notification import notification_action, soft_reload_action
 
 #: values that end a lead's way through the funnel rather than being a step of it: entering
 #: one of them is a drop at the last step, never a move on
@@ -42,7 +43,7 @@ class LeadFunnelReport(models.Model):
     (see ``_read_group``), never averaged over rows."""
 
     _name = "lead.funnel.report"
-    _inherit = "lead.report.mixin"
+    _inherit = ["lead.report.mixin", "lead.report.place.mixin", "lead.report.jalali.mixin"]
     _description = "Funnel Analysis"
     _auto = False
     _order = "date_entered desc, id desc"
@@ -66,9 +67,6 @@ class LeadFunnelReport(models.Model):
         string="Refreshed On", readonly=True,
         help="When the funnel's steps were last computed from the leads' history (every hour). "
              "The lead's salesperson, team, origin and place are always the current ones.")
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
-    city = fields.Char(readonly=True)
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
     temperature = fields.Selection(TEMPERATURES, readonly=True)
     entered_count = fields.Integer(string="Entered", readonly=True, aggregator="sum")
@@ -107,8 +105,8 @@ class LeadFunnelReport(models.Model):
     _depends = {
         "lead.history": ["lead_id", "dimension", "stage_id", "value", "date_from", "date_to"],
         "crm.lead": [
-            "name", "create_date", "active", "probability", "lead_status", "company_id", "country_id",
-            "state_id", "city", "industry_id", "temperature",
+            "name", "create_date", "active", "probability", "lead_status", "company_id", "industry_id",
+            "temperature",
         ],
         "crm.stage": ["sequence", "team_id"],
     }
@@ -274,16 +272,10 @@ class LeadFunnelReport(models.Model):
         self._refresh_steps()
         # sudo: the system parameter the refresh has just written
         refreshed = fields.Datetime.to_datetime(self.env["ir.config_parameter"].sudo().get_param(REFRESH_PARAM))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Funnel figures refreshed from the leads' history as of %(date)s.",
-                                      date=format_datetime(self.env, refreshed) if refreshed else "-"),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification_action(
+            self.env._("Funnel figures refreshed from the leads' history as of %(date)s.",
+                       date=format_datetime(self.env, refreshed) if refreshed else "-"),
+            next_action=soft_reload_action())
 
     def _step_with(self):
         """Common table expressions of the per-lead steps: [SQL]."""
@@ -442,13 +434,13 @@ class LeadFunnelReport(models.Model):
             SQL("step.stage_id AS stage_id"),
             SQL("step.position AS position"),
             SQL("step.cohort_month AS cohort_month"),
+            # the cohort: the lead's creation
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("step.date_entered AS date_entered"),
             SQL("(SELECT value::timestamp FROM ir_config_parameter WHERE key = %s) AS date_refreshed", REFRESH_PARAM),
             *self._select_lead(),
             SQL("lead.company_id AS company_id"),
-            SQL("lead.country_id AS country_id"),
-            SQL("lead.state_id AS state_id"),
-            SQL("lead.city AS city"),
+            *self._select_lead_place(),
             SQL("lead.industry_id AS industry_id"),
             SQL("lead.temperature AS temperature"),
             SQL("1 AS entered_count"),

@@ -4,9 +4,6 @@ from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
-from ..models.crm_lead import TEMPERATURES
-from .lead_report_mixin import SCORE_BANDS
-
 # ratio measures: (numerator, denominator, factor), computed from the group's sums
 RATIOS = {
     "target_met_rate": ("target_met_count", "target_count", 100.0),
@@ -53,7 +50,9 @@ class LeadRepReport(models.Model):
     salesperson's team beside them."""
 
     _name = "lead.rep.report"
-    _inherit = "lead.report.mixin"
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Salesperson Efficiency"
     _auto = False
     _order = "date desc, id desc"
@@ -69,12 +68,6 @@ class LeadRepReport(models.Model):
         [("lead", "Lead"), ("activity_done", "Activity Done"), ("activity_overdue", "Overdue Activity"),
          ("call", "Call"), ("email", "E-mail")],
         string="Row Type", readonly=True)
-    temperature = fields.Selection(TEMPERATURES, readonly=True)
-    score_band = fields.Selection(
-        SCORE_BANDS, readonly=True, help="The lead's score today, by bands of 20 points.")
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
-    city = fields.Char(readonly=True)
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
 
     assigned_count = fields.Integer(string="Leads Assigned", readonly=True, aggregator="sum")
@@ -158,7 +151,7 @@ class LeadRepReport(models.Model):
         "crm.lead": [
             "name", "user_id", "team_id", "company_id", "date_open", "create_date", "first_response_date",
             "sla_status", "type", "date_conversion", "date_closed", "stage_id", "active", "probability",
-            "expected_revenue", "temperature", "score", "country_id", "state_id", "city", "industry_id",
+            "expected_revenue", "industry_id",
         ],
         "crm.stage": ["is_won"],
         "mail.message": ["model", "res_id", "author_id", "date", "message_type", "subtype_id",
@@ -373,6 +366,7 @@ class LeadRepReport(models.Model):
             SQL("event.kind AS kind"),
             SQL("event.user_id AS user_id"),
             SQL("event.date AS date"),
+            *self._select_jalali(SQL("event.date::date")),
             SQL("lead.source_id AS source_id"),
             SQL("lead.medium_id AS medium_id"),
             SQL("lead.campaign_id AS campaign_id"),

@@ -2,16 +2,15 @@ from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
-from ..models.crm_lead import TEMPERATURES
-from .lead_report_mixin import SCORE_BANDS
-
 
 class LeadResponseReport(models.Model):
     """One row per lead with a first response or a decided SLA: minutes from assignment to the
     first response (average and median) and the share of responses within the target."""
 
     _name = "lead.response.report"
-    _inherit = "lead.report.mixin"
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Response Time Analysis"
     _auto = False
     _order = "date_assigned desc, id desc"
@@ -34,12 +33,6 @@ class LeadResponseReport(models.Model):
     sla_met_rate = fields.Float(
         string="SLA Met (%)", digits=(16, 1), readonly=True, aggregator="avg",
         help="Share of leads answered within their target, among those whose target is met or breached.")
-    temperature = fields.Selection(TEMPERATURES, readonly=True)
-    score_band = fields.Selection(
-        SCORE_BANDS, readonly=True, help="The lead's score today, by bands of 20 points.")
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
-    city = fields.Char(readonly=True)
     territory_id = fields.Many2one("lead.territory", readonly=True)
     active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
@@ -47,7 +40,7 @@ class LeadResponseReport(models.Model):
     _depends = {
         "crm.lead": [
             "name", "date_open", "create_date", "sla_deadline", "first_response_date", "sla_status",
-            "temperature", "territory_id", "company_id", "active", "score", "country_id", "state_id", "city",
+            "territory_id", "company_id", "active",
         ],
     }
 
@@ -76,6 +69,7 @@ class LeadResponseReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("%s AS date_assigned", date_assigned),
+            *self._select_jalali(SQL("(%s)::date", date_assigned)),
             SQL("lead.sla_deadline AS sla_deadline"),
             SQL("lead.first_response_date AS first_response_date"),
             SQL("%s AS response_time", response_time),

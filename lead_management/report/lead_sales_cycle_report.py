@@ -1,9 +1,6 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.crm_lead import TEMPERATURES
-from .lead_report_mixin import SCORE_BANDS
-
 
 class LeadSalesCycleReport(models.Model):
     """One row per lead (active or archived): how long it took from creation to
@@ -11,7 +8,9 @@ class LeadSalesCycleReport(models.Model):
     the payment)."""
 
     _name = "lead.sales.cycle.report"
-    _inherit = "lead.report.mixin"
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Sales Cycle Analysis"
     _auto = False
     _order = "create_date desc, id desc"
@@ -28,19 +27,12 @@ class LeadSalesCycleReport(models.Model):
     stage_id = fields.Many2one("crm.stage", readonly=True)
     type = fields.Selection(
         [("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True)
-    temperature = fields.Selection(TEMPERATURES, readonly=True)
-    score_band = fields.Selection(
-        SCORE_BANDS, readonly=True, help="The lead's score today, by bands of 20 points.")
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
-    city = fields.Char(readonly=True)
     active = fields.Boolean(readonly=True)
     lead_count = fields.Integer(string="# Leads", readonly=True, aggregator="sum")
 
     _depends = {
         "crm.lead": [
             "name", "create_date", "date_conversion", "date_closed", "stage_id", "company_id", "type", "active",
-            "temperature", "score", "country_id", "state_id", "city",
         ],
         "crm.stage": ["is_won"],
     }
@@ -56,6 +48,7 @@ class LeadSalesCycleReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("lead.create_date AS create_date"),
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("lead.date_conversion AS date_conversion"),
             SQL("%s AS date_won", date_won),
             SQL("%s AS days_to_convert", self._days_between(SQL("lead.date_conversion"), SQL("lead.create_date"))),

@@ -2,20 +2,11 @@ from odoo import fields, models
 from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
-from ..models.crm_lead import TEMPERATURES
-
 ATTRIBUTION_MODELS = [
     ("first", "First Touch"),
     ("last", "Last Touch"),
     ("linear", "Linear"),
     ("u_shaped", "U-Shaped"),
-]
-SCORE_BANDS = [
-    ("0_19", "0-19"),
-    ("20_39", "20-39"),
-    ("40_59", "40-59"),
-    ("60_79", "60-79"),
-    ("80_100", "80-100"),
 ]
 #: measures summed over the group (as float: the view keeps exact numeric shares)
 SUM_MEASURES = (
@@ -46,7 +37,9 @@ class LeadSourceReport(models.Model):
     """
 
     _name = "lead.source.report"
-    _inherit = "lead.report.mixin"
+    _inherit = [
+        "lead.report.mixin", "lead.report.place.mixin", "lead.report.quality.mixin", "lead.report.jalali.mixin",
+    ]
     _description = "Source Performance"
     _auto = False
     _order = "date desc, id desc"
@@ -63,12 +56,8 @@ class LeadSourceReport(models.Model):
         string="Attribution Share", digits=(16, 4), readonly=True, aggregator="sum",
         help="The part of the lead given to this touch by the attribution model; the shares of a lead sum to 1.")
     currency_id = fields.Many2one("res.currency", readonly=True)
-    country_id = fields.Many2one("res.country", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="State/Province", readonly=True)
-    city = fields.Char(readonly=True)
+    state_id = fields.Many2one(string="State/Province")
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
-    temperature = fields.Selection(TEMPERATURES, readonly=True)
-    score_band = fields.Selection(SCORE_BANDS, readonly=True)
     lead_count = fields.Float(string="# Leads", digits=(16, 2), readonly=True, aggregator="sum")
     mql_count = fields.Float(
         string="# MQL", digits=(16, 2), readonly=True, aggregator="sum",
@@ -113,8 +102,7 @@ class LeadSourceReport(models.Model):
     _depends = {
         "crm.lead": [
             "name", "create_date", "date_conversion", "date_closed", "stage_id", "type", "active", "probability",
-            "lifecycle_stage", "expected_revenue", "is_returning_customer", "company_id", "country_id", "state_id",
-            "city", "industry_id", "temperature", "score",
+            "lifecycle_stage", "expected_revenue", "is_returning_customer", "company_id", "industry_id",
         ],
         "crm.stage": ["is_won"],
         "lead.capture.log": ["lead_id", "status", "source_id", "medium_id", "campaign_id"],
@@ -216,18 +204,14 @@ class LeadSourceReport(models.Model):
             SQL("lead.id AS lead_id"),
             SQL("lead.name AS name"),
             SQL("lead.create_date::date AS date"),
+            *self._select_jalali(SQL("lead.create_date::date")),
             SQL("lead.user_id AS user_id"),
             SQL("lead.team_id AS team_id"),
             SQL("lead.company_id AS company_id"),
             SQL("company.currency_id AS currency_id"),
-            SQL("lead.country_id AS country_id"),
-            SQL("lead.state_id AS state_id"),
-            SQL("lead.city AS city"),
+            *self._select_lead_place(),
             SQL("lead.industry_id AS industry_id"),
-            SQL("lead.temperature AS temperature"),
-            SQL("""CASE WHEN lead.score < 20 THEN '0_19' WHEN lead.score < 40 THEN '20_39'
-                        WHEN lead.score < 60 THEN '40_59' WHEN lead.score < 80 THEN '60_79'
-                        WHEN lead.score IS NOT NULL THEN '80_100' END AS score_band"""),
+            *self._select_lead_quality(),
             SQL("%s::numeric AS lead_count", share),
             SQL("%s AS mql_count", weighted(SQL("lead.lifecycle_stage IN ('mql', 'sql', 'opportunity', 'customer')"))),
             SQL("%s AS sql_count", weighted(SQL("lead.lifecycle_stage IN ('sql', 'opportunity', 'customer')"))),
@@ -343,6 +327,7 @@ class LeadSourceReport(models.Model):
             SQL("NULL::integer AS lead_id"),
             SQL("NULL::varchar AS name"),
             SQL("cost.date AS date"),
+            *self._select_jalali(SQL("cost.date")),
             SQL("NULL::integer AS user_id"),
             SQL("NULL::integer AS team_id"),
             SQL("cost.company_id AS company_id"),

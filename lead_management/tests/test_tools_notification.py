@@ -1,6 +1,6 @@
 from unittest import TestCase
 
-from ..tools.notification import notification_action, soft_reload_action
+from ..tools.notification import form_dialog_action, notification_action, soft_reload_action
 
 
 class TestNotificationTools(TestCase):
@@ -24,3 +24,9 @@ class TestNotificationTools(TestCase):
     def test_soft_reload(self):
         self.assertEqual(notification_action("Done.", next_action=soft_reload_action())["params"]["next"],
                          {"type": "ir.actions.client", "tag": "soft_reload"})
+
+    def test_form_dialog(self):
+        self.assertEqual(form_dialog_action("lead.import.wizard", 7, "Import Leads"), {
+            "type": "ir.actions.act_window", "res_model": "lead.import.wizard", "res_id": 7, "view_mode": "form",
+            "views": [(False, "form")], "target": "new", "name": "Import Leads",
+        })

@@ -1,4 +1,4 @@
-"""Odoo's notification client action, without the ORM."""
+"""Odoo's notification and dialog actions, without the ORM."""
 
 
 def notification_action(message, type="success", title=None, sticky=False, next_action=None):
@@ -10,6 +10,20 @@ def notification_action(message, type="success", title=None, sticky=False, next_
     if next_action:
         params["next"] = next_action
     return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+
+def form_dialog_action(model, res_id, name):
+    """The window action showing record ``res_id`` of ``model`` in its form, in a dialog titled
+    ``name``: a wizard reopened on its next step."""
+    return {
+        "type": "ir.actions.act_window",
+        "res_model": model,
+        "res_id": res_id,
+        "view_mode": "form",
+        "views": [(False, "form")],
+        "target": "new",
+        "name": name,
+    }
 
 
 def soft_reload_action():

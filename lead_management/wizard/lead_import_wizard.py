@@ -9,6 +9,7 @@ from odoo.tools.misc import get_lang
 
 from ..models.crm_lead_import import IMPORT_MATCH_KEYS
 from ..tools import spreadsheet
+from ..tools.notification import form_dialog_action
 
 STATUSES = ("failed", "waiting", "created", "skipped", "overwritten", "merged")
 #: leads listed per policy in the test's changes, at most
@@ -212,14 +213,7 @@ class LeadImportWizard(models.TransientModel):
         return get_lang(self.env).direction == "rtl"
 
     def _action_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Import Leads"),
-        }
+        return form_dialog_action(self._name, self.id, self.env._("Import Leads"))
 
     def _action_download(self, fname, filename):
         return {

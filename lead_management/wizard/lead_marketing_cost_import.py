@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import spreadsheet
+from ..tools.notification import form_dialog_action
 
 #: rows above the header looked at: the title rows of an ad platform's export
 HEADER_ROWS = 30
@@ -230,12 +231,4 @@ class LeadMarketingCostImport(models.TransientModel):
         return source or self.env["utm.source"]
 
     def _action_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "name": self.env._("Import Ad Costs"),
-        }
+        return form_dialog_action(self._name, self.id, self.env._("Import Ad Costs"))

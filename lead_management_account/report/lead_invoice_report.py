@@ -7,7 +7,7 @@ class LeadInvoiceReport(models.Model):
     lead's source, medium, campaign, salesperson and team: revenue by acquisition channel."""
 
     _name = "lead.invoice.report"
-    _inherit = "lead.report.mixin"
+    _inherit = ["lead.report.mixin", "lead.report.jalali.mixin"]
     _description = "Invoiced Revenue by Source"
     _auto = False
     _order = "invoice_date desc, id desc"
@@ -51,6 +51,7 @@ class LeadInvoiceReport(models.Model):
             SQL("move.lead_id AS lead_id"),
             SQL("move.commercial_partner_id AS partner_id"),
             SQL("move.invoice_date AS invoice_date"),
+            *self._select_jalali(SQL("move.invoice_date")),
             SQL("move.move_type AS move_type"),
             *self._select_lead(),
             SQL("move.company_id AS company_id"),

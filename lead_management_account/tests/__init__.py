@@ -4,3 +4,4 @@ from . import test_access
 from . import test_translations
 from . import test_security_account
 from . import test_source_report_account
+from . import test_report_jalali

@@ -16,6 +16,7 @@ class LeadNurtureReport(models.Model):
     counts as opened."""
 
     _name = "lead.nurture.report"
+    _inherit = "lead.report.jalali.mixin"
     _description = "Nurture Analysis"
     _auto = False
     _order = "date desc"
@@ -56,6 +57,7 @@ class LeadNurtureReport(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("""
             CREATE OR REPLACE VIEW %(table)s AS (
+              SELECT nurture.*, %(jalali)s FROM (
                 SELECT enrollment.id * 3 AS id,
                        enrollment.cadence_id,
                        (SELECT first.id FROM lead_nurture_step first WHERE first.cadence_id = enrollment.cadence_id
@@ -113,4 +115,6 @@ class LeadNurtureReport(models.Model):
                   FROM lead_nurture_enrollment enrollment
                   JOIN crm_lead lead ON lead.id = enrollment.lead_id
                  WHERE enrollment.state != 'active'
-            )""", table=SQL.identifier(self._table)))
+              ) nurture
+            )""", table=SQL.identifier(self._table),
+            jalali=SQL(", ").join(self._select_jalali(SQL("nurture.date::date")))))

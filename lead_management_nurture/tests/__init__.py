@@ -15,3 +15,4 @@ from . import test_marketing_cost_access
 from . import test_tools_bot_detection
 from . import test_bot_engagement
 from . import test_machine_report
+from . import test_report_jalali

@@ -1,6 +1,7 @@
 import base64
 
 from odoo import fields, models
+from odoo.addons.lead_management.tools.notification import notification_action
 from odoo.exceptions import UserError
 
 from ..tools import bot_detection
@@ -45,12 +46,5 @@ class LeadNurtureBotRangesUpload(models.TransientModel):
                 "name": "apple_egress_ranges", "module": "lead_management_nurture", "model": "ir.attachment",
                 "res_id": attachment.id, "noupdate": True})
         self.env.registry.clear_cache()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("%(count)s IP ranges of Apple loaded.", count=len(ranges)),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification_action(self.env._("%(count)s IP ranges of Apple loaded.", count=len(ranges)),
+                                   next_action={"type": "ir.actions.act_window_close"})
