@@ -23,7 +23,7 @@ class ResUsers(models.Model):
         string="Digits", compute="_compute_date_digits", store=True, readonly=False, precompute=True,
         help="The digits of the dates this user reads: 0123456789 or ۰۱۲۳۴۵۶۷۸۹.")
     date_preferences_chosen = fields.Boolean(
-        string="Date Preferences Chosen", copy=False,
+        copy=False,
         help="The calendar or digits were chosen: they no longer follow the language.")
 
     @api.depends("lang")
