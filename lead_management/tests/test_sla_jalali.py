@@ -3,9 +3,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import new_test_user, tagged
-
 from odoo.addons.web_jalali.tools import jalali
+from odoo.tests import new_test_user, tagged
 
 from .common import TerritoryCase
 
@@ -29,13 +28,13 @@ class TestSlaJalali(TerritoryCase):
         lead = self._create_lead(f"SLA {user.login}", user_id=user.id).with_context(tz="Asia/Tehran")
         lead._start_sla()
         local = lead.sla_deadline + timedelta(hours=3, minutes=30)
-        return lead, local, str(lead._get_first_contact_activities().note)
+        return local, str(lead._get_first_contact_activities().note)
 
     def test_first_contact_note(self):
-        lead, local, note = self._first_contact_note(self.fa_user)
+        local, note = self._first_contact_note(self.fa_user)
         self.assertIn(jalali.format_datetime(local, "persian", seconds=False), note)
         for user in (self.fa_gregorian_user, self.en_user):
-            lead, local, note = self._first_contact_note(user)
+            local, note = self._first_contact_note(user)
             self.assertIn(local.strftime("%Y-%m-%d %H:%M"), note, "unchanged")
 
     def test_breach_note(self):
