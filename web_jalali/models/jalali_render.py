@@ -13,6 +13,10 @@ or an unknown reader, reads Persian with the defaults: Solar Hijri and
 Persian digits. Any other language renders as Odoo does (Gregorian)."""
 import datetime
 
+import pytz
+
+from odoo import fields
+from odoo.tools.misc import format_datetime as odoo_format_datetime
 from odoo.tools.misc import get_lang
 
 from ..tools import jalali
@@ -52,3 +56,28 @@ def format_local(env, value, strftime_format):
     if isinstance(value, datetime.datetime):
         return jalali.format_datetime(value, digits, seconds="%S" in strftime_format)
     return jalali.format_date(value, digits)
+
+
+def to_local(env, value, tz=False):
+    """A UTC datetime (naive or aware, or its string) as a naive datetime in
+    ``tz``, else the user's time zone (as Odoo's format_datetime)."""
+    value = fields.Datetime.to_datetime(value)
+    if not value.tzinfo:
+        value = pytz.utc.localize(value)
+    zone = pytz.timezone(tz or env.user.tz or "UTC")
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def format_datetime(env, value, tz=False, dt_format="medium", digits=None):
+    """Odoo's ``format_datetime`` (tools.misc), in Solar Hijri when the
+    rule above says so (``digits`` when known, else the context's reader,
+    else the current user, who reads what they render for themselves)."""
+    if not digits and value:
+        if "date_calendar" not in env.context:
+            env = env(context={**env.context, **reader_context(env.user.partner_id, get_lang(env).code)})
+        digits = jalali_digits(env)
+    if not digits or not value:
+        return odoo_format_datetime(env, value, tz=tz, dt_format=dt_format)
+    return jalali.format_datetime(
+        to_local(env, value, tz), digits,
+        long=dt_format in ("long", "full") or "MMM" in (dt_format or ""), seconds=dt_format != "short")
