@@ -8,5 +8,5 @@
     "license": "LGPL-3",
     "depends": ["web", "mail"],
     "external_dependencies": {"python": ["jdatetime"]},
-    "data": [],
+    "data": ["views/res_users_views.xml"],
 }

@@ -4,6 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.web_jalali.models.jalali_render import format_local, reader_context
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, str2bool
 
@@ -101,16 +102,18 @@ class CrmLead(models.Model):
             self.browse(lead_ids).sudo().write({"sla_deadline": deadline, "sla_status": "pending"})
         call = self.env.ref("lead_management.mail_activity_type_first_contact", raise_if_not_found=False)
         values, notes = [], []
-        for (lang, deadline, hot), group in leads.grouped(
-                lambda lead: (lead.user_id.lang, lead.sla_deadline,
-                              (temperature or lead.temperature) == "hot")).items():
-            group = group.with_context(lang=lang)
+        for (lang, deadline, hot, _calendar), group in leads.grouped(
+                lambda lead: (lead.user_id.lang, lead.sla_deadline, (temperature or lead.temperature) == "hot",
+                              (lead.user_id.date_calendar, lead.user_id.date_digits))).items():
+            # dates in the salesperson's calendar (Solar Hijri for most Persian users)
+            group = group.with_context(lang=lang, **reader_context(group.user_id[:1].partner_id, lang))
             summary = group.env._("Urgent: first contact") if hot else group.env._("First contact")
             date_deadline = fields.Date.context_today(group, deadline)
             values += [lead._prepare_activity_values(call, lead.user_id, summary, date_deadline) for lead in group]
             notes.append((len(group), Markup("<p>%s</p>") % group.env._(
                 "Contact this lead before %(deadline)s (response-time target).",
-                deadline=fields.Datetime.context_timestamp(group, deadline).strftime("%Y-%m-%d %H:%M"))))
+                deadline=format_local(group.env, fields.Datetime.context_timestamp(group, deadline).replace(
+                    tzinfo=None), "%Y-%m-%d %H:%M"))))
         # sudo: the routing user schedules the call for another salesperson;
         # quick update: the activity shows in their inbox without one email per lead
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
@@ -208,13 +211,16 @@ class CrmLead(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return 0
         leads.write({"sla_status": "breached"})
-        leads._message_log_batch(bodies={
-            lead.id: Markup('<div summary="o_mail_notification"><p>%s</p></div>') % lead.with_context(
-                lang=lead._get_tracking_lang()).env._(
+        bodies = {}
+        for lead in leads:
+            # the note in the salesperson's language and calendar
+            lang = lead._get_tracking_lang()
+            lead = lead.with_context(lang=lang, **reader_context(lead.user_id.partner_id, lang))
+            bodies[lead.id] = Markup('<div summary="o_mail_notification"><p>%s</p></div>') % lead.env._(
                 "First response overdue: the deadline was %(deadline)s.",
-                deadline=fields.Datetime.context_timestamp(lead, lead.sla_deadline).strftime("%Y-%m-%d %H:%M"))
-            for lead in leads
-        })
+                deadline=format_local(lead.env, fields.Datetime.context_timestamp(lead, lead.sla_deadline).replace(
+                    tzinfo=None), "%Y-%m-%d %H:%M"))
+        leads._message_log_batch(bodies=bodies)
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         self.env["mail.activity"].create([
             lead._prepare_activity_values(

@@ -3,7 +3,8 @@ from datetime import timedelta
 from babel.dates import format_timedelta
 
 from odoo import api, fields, models
-from odoo.tools.misc import format_datetime, get_lang
+from odoo.addons.web_jalali.models.jalali_render import format_datetime
+from odoo.tools.misc import get_lang
 
 
 class CrmLead(models.Model):

@@ -1,10 +1,10 @@
 import hashlib
 
 from odoo import fields, models
+from odoo.addons.web_jalali.models.jalali_render import format_datetime
 from odoo.models import parse_read_group_spec
 from odoo.osv import expression
 from odoo.tools import SQL, drop_view_if_exists
-from odoo.tools.misc import format_datetime
 
 from ..models.crm_lead import LEAD_STATUSES, LIFECYCLE_STAGES, TEMPERATURES
 from ..tools.notification import notification_action, soft_reload_action

@@ -1,3 +1,4 @@
+from . import base
 from . import res_users
 from . import jalali_sql
 from . import ir_qweb_fields

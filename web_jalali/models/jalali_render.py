@@ -6,12 +6,20 @@ Rule: a date renders in the Solar Hijri calendar when the rendering language
 prefer Gregorian. Renderings that know their reader say so in the context
 (``date_calendar``: gregorian | jalali, ``date_digits``: latin | persian):
 mail templates per recipient record (the record itself when it is a partner
-or a user, else its ``partner_id``), activity notifications per assignee.
+or a user, else its ``partner_id``), activity notifications per assignee,
+notes written by code per the user they are for (``reader_context``).
 A reader who is a user brings their preferences; a reader who is not a user,
 or an unknown reader, reads Persian with the defaults: Solar Hijri and
 Persian digits. Any other language renders as Odoo does (Gregorian)."""
+import datetime
+
+import pytz
+
+from odoo import fields
+from odoo.tools.misc import format_datetime as odoo_format_datetime
 from odoo.tools.misc import get_lang
 
+from ..tools import jalali
 from .res_users import PERSIAN_LANGS
 
 
@@ -36,3 +44,40 @@ def reader_context(partner, lang):
     if not user:
         return {}
     return {"date_calendar": user.date_calendar, "date_digits": user.date_digits}
+
+
+def format_local(env, value, strftime_format):
+    """A local date or naive datetime (already in the reader's time zone)
+    as code writes it in a note for a reader: Solar Hijri with the reader's
+    digits per the rule above, else ``value.strftime(strftime_format)``."""
+    digits = jalali_digits(env)
+    if not digits:
+        return value.strftime(strftime_format)
+    if isinstance(value, datetime.datetime):
+        return jalali.format_datetime(value, digits, seconds="%S" in strftime_format)
+    return jalali.format_date(value, digits)
+
+
+def to_local(env, value, tz=False):
+    """A UTC datetime (naive or aware, or its string) as a naive datetime in
+    ``tz``, else the user's time zone (as Odoo's format_datetime)."""
+    value = fields.Datetime.to_datetime(value)
+    if not value.tzinfo:
+        value = pytz.utc.localize(value)
+    zone = pytz.timezone(tz or env.user.tz or "UTC")
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def format_datetime(env, value, tz=False, dt_format="medium", digits=None):
+    """Odoo's ``format_datetime`` (tools.misc), in Solar Hijri when the
+    rule above says so (``digits`` when known, else the context's reader,
+    else the current user, who reads what they render for themselves)."""
+    if not digits and value:
+        if "date_calendar" not in env.context:
+            env = env(context={**env.context, **reader_context(env.user.partner_id, get_lang(env).code)})
+        digits = jalali_digits(env)
+    if not digits or not value:
+        return odoo_format_datetime(env, value, tz=tz, dt_format=dt_format)
+    return jalali.format_datetime(
+        to_local(env, value, tz), digits,
+        long=dt_format in ("long", "full") or "MMM" in (dt_format or ""), seconds=dt_format != "short")

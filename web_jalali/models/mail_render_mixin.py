@@ -1,8 +1,7 @@
-import pytz
-
 from odoo import api, fields, models
 
 from ..tools import jalali
+from .jalali_render import format_datetime as jalali_format_datetime
 from .jalali_render import jalali_digits, reader_context
 from .res_users import PERSIAN_LANGS
 
@@ -28,13 +27,7 @@ class MailRenderMixin(models.AbstractModel):
             digits = jalali_digits(self.env, lang_code)
             if not dt or not digits:
                 return odoo_format_datetime(dt, tz, dt_format, lang_code)
-            dt = fields.Datetime.to_datetime(dt)
-            if not dt.tzinfo:
-                dt = pytz.utc.localize(dt)
-            zone = pytz.timezone(tz or self.env.context.get("tz") or self.env.user.tz or "UTC")
-            return jalali.format_datetime(
-                dt.astimezone(zone).replace(tzinfo=None), digits,
-                long=dt_format in ("long", "full") or "MMM" in (dt_format or ""), seconds=dt_format != "short")
+            return jalali_format_datetime(self.env, dt, tz, dt_format, digits=digits)
 
         render_context.update(format_date=format_date, format_datetime=format_datetime)
         return render_context

@@ -2,6 +2,8 @@ from datetime import date, datetime
 
 from odoo.tests import TransactionCase, tagged
 
+from ..models.jalali_render import format_datetime
+
 
 @tagged("post_install", "-at_install")
 class TestRender(TransactionCase):
@@ -93,3 +95,16 @@ class TestRender(TransactionCase):
             [("partner_ids", "in", self.fa_latin_user.partner_id.ids)], order="id desc", limit=1)
         self.assertTrue(activity)
         self.assertIn("1405/09/11", str(message.body))
+
+    def test_format_datetime_for_the_current_user(self):
+        """What code renders for the user reading it (e.g. a panel of the form) follows their preferences."""
+        moment = datetime(2026, 12, 2, 10, 30)
+        fa_user = self.env["res.users"].create({
+            "name": "Persian default", "login": "jalali_fa_default", "lang": "fa_IR", "tz": "Asia/Tehran"})
+        for user, expected in ((fa_user, "۱۴۰۵/۰۹/۱۱ ۱۴:۰۰"), (self.fa_latin_user, "1405/09/11 14:00")):
+            env = self.env(user=user, context={"lang": "fa_IR", "tz": "Asia/Tehran"})
+            self.assertEqual(format_datetime(env, moment, dt_format="short"), expected)
+        env = self.env(user=self.fa_gregorian_user, context={"lang": "fa_IR", "tz": "Asia/Tehran"})
+        self.assertIn("2026", format_datetime(env, moment, dt_format="short"))
+        env = self.env(context={"lang": "en_US", "tz": "UTC"})
+        self.assertEqual(format_datetime(env, moment, tz="UTC"), "Dec 2, 2026, 10:30:00 AM")
