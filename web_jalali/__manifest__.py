@@ -9,4 +9,14 @@
     "depends": ["web", "mail"],
     "external_dependencies": {"python": ["jdatetime"]},
     "data": [],
+    "assets": {
+        # right after the session, before any module importing the date formatters
+        "web.assets_backend": [
+            ("after", "web/static/src/session.js", "web_jalali/static/src/core/jalali.js"),
+            ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
+        ],
+        "web.assets_tests": [
+            "web_jalali/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,1 +1,2 @@
 from . import test_session_info
+from . import test_ui

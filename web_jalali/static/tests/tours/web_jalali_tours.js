@@ -1,0 +1,75 @@
+import { registry } from "@web/core/registry";
+
+const DATE_INPUT = ".o_form_view .o_field_widget[name=date_deadline] input";
+const ROW = ".o_list_view .o_data_row:contains('Jalali tour activity')";
+
+function checkText(element, expected) {
+    const text = element.textContent.trim();
+    if (text !== expected) {
+        throw new Error(`The due date shown is ${JSON.stringify(text)}, not ${expected}`);
+    }
+}
+
+/**
+ * A Persian user (Solar Hijri calendar, Persian digits) reads the activity's
+ * due date 2026-12-02 as ۱۴۰۵/۰۹/۱۱ in the list and the form, and types the
+ * next day in Jalali; the test then reads the Gregorian day saved.
+ */
+registry.category("web_tour.tours").add("web_jalali_persian_dates", {
+    steps: () => [
+        {
+            content: "The list shows the Jalali due date with Persian digits",
+            trigger: `${ROW} td[name=date_deadline]:contains('۱۴۰۵/۰۹/۱۱')`,
+        },
+        {
+            content: "Open the activity",
+            trigger: `${ROW} td[name=summary]`,
+            run: "click",
+        },
+        {
+            content: "The form shows the same Jalali date",
+            trigger: `${DATE_INPUT}:value('۱۴۰۵/۰۹/۱۱')`,
+        },
+        {
+            content: "Type the next day in the Jalali calendar, Persian digits",
+            trigger: DATE_INPUT,
+            run: "edit ۱۴۰۵/۰۹/۱۲",
+        },
+        {
+            content: "The typed day is taken",
+            trigger: ".o_form_view .o_form_label:contains('Due Date'), .o_form_view .o_field_widget[name=summary]",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved, shown in Jalali",
+            trigger: ".o_form_view .o_form_saved .o_field_widget[name=date_deadline] input:value('۱۴۰۵/۰۹/۱۲')",
+        },
+    ],
+});
+
+/** A Georgian or English user sees the Gregorian date, as without the addon. */
+registry.category("web_tour.tours").add("web_jalali_gregorian_dates", {
+    steps: () => [
+        {
+            content: "The list shows the Gregorian due date",
+            trigger: `${ROW} td[name=date_deadline]`,
+            run() {
+                checkText(this.anchor, "12/02/2026");
+            },
+        },
+        {
+            content: "Open the activity",
+            trigger: `${ROW} td[name=summary]`,
+            run: "click",
+        },
+        {
+            content: "The form shows the same Gregorian date",
+            trigger: `${DATE_INPUT}:value('12/02/2026')`,
+        },
+    ],
+});
