@@ -32,13 +32,8 @@ function getFormatter(locale, options) {
 export function toJalali(year, month, day) {
     const parts = getFormatter("en", { year: "numeric", month: "numeric", day: "numeric" })
         .formatToParts(new Date(Date.UTC(year, month - 1, day)));
-    const result = {};
-    for (const { type, value } of parts) {
-        if (type === "year" || type === "month" || type === "day") {
-            result[type] = parseInt(value, 10);
-        }
-    }
-    return result;
+    const number = (type) => parseInt(parts.find((part) => part.type === type).value, 10);
+    return { year: number("year"), month: number("month"), day: number("day") };
 }
 
 /**
