@@ -14,6 +14,7 @@
         "web.assets_backend": [
             ("after", "web/static/src/session.js", "web_jalali/static/src/core/jalali.js"),
             ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
+            "web_jalali/static/src/datetime/**/*",
         ],
         "web.assets_tests": [
             "web_jalali/static/tests/tours/**/*",

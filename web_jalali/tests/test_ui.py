@@ -60,3 +60,7 @@ class TestJalaliWebClient(HttpCase):
 
     def test_english_user_sees_gregorian_dates(self):
         self._start("web_jalali_gregorian_dates", "en_US")
+
+    def test_persian_user_picks_a_day_in_a_jalali_month(self):
+        self._start("web_jalali_persian_picker", "fa_IR")
+        self.assertEqual(self.activities["fa_IR"].date_deadline, date(2026, 12, 11))

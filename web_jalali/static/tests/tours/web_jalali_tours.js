@@ -73,3 +73,78 @@ registry.category("web_tour.tours").add("web_jalali_gregorian_dates", {
         },
     ],
 });
+
+const PICKER_TITLE = ".o_datetime_picker .o_datetime_picker_header .o_header_part";
+
+/**
+ * A Persian user's date picker: Azar 1405 with its weeks starting on Saturday,
+ * Jalali month navigation, and the day picked saved as its Gregorian day.
+ */
+registry.category("web_tour.tours").add("web_jalali_persian_picker", {
+    steps: () => [
+        {
+            content: "Open the activity",
+            trigger: `${ROW} td[name=summary]`,
+            run: "click",
+        },
+        {
+            content: "Open the date picker",
+            trigger: `${DATE_INPUT}:value('۱۴۰۵/۰۹/۱۱')`,
+            run: "click",
+        },
+        {
+            content: "The picker shows Azar 1405, weeks starting on Saturday",
+            trigger: `${PICKER_TITLE}:contains('آذر ۱۴۰۵')`,
+            run() {
+                const weekdays = [...document.querySelectorAll(".o_datetime_picker .o_day_of_week_cell")].map(
+                    (cell) => cell.title
+                );
+                const firstDay = weekdays[weekdays.length - 7];
+                if (firstDay !== "شنبه") {
+                    throw new Error(`The week starts on ${firstDay}, not Saturday: ${weekdays}`);
+                }
+                const first = document.querySelector(".o_datetime_picker button.o_date_item_cell");
+                if (first.textContent.trim() !== "۱" || weekdays.indexOf(first.title) !== -1) {
+                    // 1405/09/01 is a Sunday: the second column
+                    const cells = [...first.parentElement.children].filter((cell) =>
+                        cell.classList.contains("o_date_item_cell")
+                    );
+                    if (cells.indexOf(first) !== 1) {
+                        throw new Error(`Azar 1st is in column ${cells.indexOf(first)}, not Sunday's`);
+                    }
+                }
+            },
+        },
+        {
+            content: "Next month: Dey 1405",
+            trigger: ".o_datetime_picker .o_next",
+            run: "click",
+        },
+        {
+            content: "Back to Azar",
+            trigger: `${PICKER_TITLE}:contains('دی ۱۴۰۵')`,
+            run: "click .o_datetime_picker .o_previous",
+        },
+        {
+            content: "Pick Azar 20th",
+            trigger: `${PICKER_TITLE}:contains('آذر ۱۴۰۵')`,
+            run() {
+                const days = [...document.querySelectorAll(".o_datetime_picker button.o_date_item_cell")];
+                days.find((button) => button.textContent.trim() === "۲۰").click();
+            },
+        },
+        {
+            content: "The picked day is shown in Jalali",
+            trigger: `${DATE_INPUT}:value('۱۴۰۵/۰۹/۲۰')`,
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved .o_field_widget[name=date_deadline] input:value('۱۴۰۵/۰۹/۲۰')",
+        },
+    ],
+});
