@@ -173,6 +173,23 @@ function monthNamesPattern() {
     return names;
 }
 
+let notifyInvalidDate = null;
+
+/**
+ * Sets the function telling the user why a typed date is refused: Odoo's date
+ * inputs restore the previous value silently.
+ *
+ * @param {((message: string) => void) | null} notify
+ */
+export function setInvalidDateNotifier(notify) {
+    notifyInvalidDate = notify;
+}
+
+function refuse(message) {
+    notifyInvalidDate?.(message);
+    return new dates.ConversionError(message);
+}
+
 /**
  * Reads a typed Jalali date: `۱۴۰۵/۰۹/۱۱`, `1405-09-11`, `11 آذر 1405`, in the
  * user's format order when the year is last. Returns null when the text is not
@@ -182,9 +199,7 @@ function monthNamesPattern() {
 function parseJalali(value, options) {
     const hasPersian = /[۰-۹٠-٩]/.test(value);
     if (hasPersian && /[0-9]/.test(value)) {
-        throw new dates.ConversionError(
-            _t("'%s' mixes Latin and Persian digits: type the date with one kind of digits.", value)
-        );
+        throw refuse(_t("'%s' mixes Latin and Persian digits: type the date with one kind of digits.", value));
     }
     let text = toLatinDigits(value).trim().replace(/\s+/g, " ");
     let fromName = false;
@@ -219,12 +234,12 @@ function parseJalali(value, options) {
     }
     const gregorian = fromJalali(year, month, day);
     if (!gregorian) {
-        throw new dates.ConversionError(
+        throw refuse(
             _t("'%(value)s' is not a day of the Solar Hijri calendar: %(year)s/%(month)s has no day %(day)s.", {
                 value,
-                year,
-                month,
-                day,
+                year: withUserDigits(String(year)),
+                month: withUserDigits(String(month)),
+                day: withUserDigits(String(day)),
             })
         );
     }
@@ -243,8 +258,11 @@ function parseJalali(value, options) {
 /** Refuses what Odoo's parser read as a year below 1700: a Jalali date misread. */
 function checkGregorian(value, result) {
     if (result && result.year < MIN_GREGORIAN_YEAR) {
-        throw new dates.ConversionError(
-            _t("'%s' is not a correct date: type a Solar Hijri date such as 1405/09/11, or a Gregorian date from the year 1700.", value)
+        throw refuse(
+            _t(
+                "'%s' is not a correct date: type a Solar Hijri date such as 1405/09/11, or a Gregorian date from the year 1700.",
+                value
+            )
         );
     }
     return result;

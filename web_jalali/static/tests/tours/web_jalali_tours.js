@@ -31,6 +31,21 @@ registry.category("web_tour.tours").add("web_jalali_persian_dates", {
             trigger: `${DATE_INPUT}:value('۱۴۰۵/۰۹/۱۱')`,
         },
         {
+            content: "Type a day that does not exist: 1404 is not a leap year",
+            trigger: DATE_INPUT,
+            run: "edit ۱۴۰۴/۱۲/۳۰ && press Enter",
+        },
+        {
+            content: "Refused with the reason, the date unchanged",
+            trigger: ".o_notification:contains('is not a day of the Solar Hijri calendar')",
+            run() {
+                const input = document.querySelector(DATE_INPUT);
+                if (input.value !== "۱۴۰۵/۰۹/۱۱") {
+                    throw new Error(`The refused date left ${input.value} in the field`);
+                }
+            },
+        },
+        {
             content: "Type the next day in the Jalali calendar, Persian digits",
             trigger: DATE_INPUT,
             run: "edit ۱۴۰۵/۰۹/۱۲",
