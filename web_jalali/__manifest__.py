@@ -15,6 +15,7 @@
             ("after", "web/static/src/session.js", "web_jalali/static/src/core/jalali.js"),
             ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
             "web_jalali/static/src/datetime/**/*",
+            "web_jalali/static/src/mail/**/*",
         ],
         "web.assets_tests": [
             "web_jalali/static/tests/tours/**/*",

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
@@ -64,3 +64,10 @@ class TestJalaliWebClient(HttpCase):
     def test_persian_user_picks_a_day_in_a_jalali_month(self):
         self._start("web_jalali_persian_picker", "fa_IR")
         self.assertEqual(self.activities["fa_IR"].date_deadline, date(2026, 12, 11))
+
+    def test_persian_user_reads_jalali_days_in_the_chatter(self):
+        partner = self.env["res.partner"].create({"name": "Jalali Chatter Customer"})
+        message = partner.message_post(body="Jalali chatter note", message_type="comment")
+        message.date = datetime(2026, 6, 1, 10, 0)
+        self.start_tour(f"/odoo/res.partner/{partner.id}", "web_jalali_persian_chatter",
+                        login=self.users["fa_IR"].login)

@@ -163,3 +163,22 @@ registry.category("web_tour.tours").add("web_jalali_persian_picker", {
         },
     ],
 });
+
+/** A Persian user's chatter: the day of a message in the Jalali calendar. */
+registry.category("web_tour.tours").add("web_jalali_persian_chatter", {
+    steps: () => [
+        {
+            content: "The day separator of the message is Khordad 11th, 1405",
+            trigger: ".o-mail-Chatter .o-mail-DateSection:contains('۱۱ خرداد ۱۴۰۵')",
+        },
+        {
+            content: "The message's full date is Jalali too",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('Jalali chatter note') .o-mail-Message-date",
+            run() {
+                if (!this.anchor.title.includes("۱۴۰۵")) {
+                    throw new Error(`The message's date is ${this.anchor.title}`);
+                }
+            },
+        },
+    ],
+});
