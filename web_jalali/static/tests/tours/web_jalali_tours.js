@@ -168,6 +168,13 @@ registry.category("web_tour.tours").add("web_jalali_persian_picker", {
 registry.category("web_tour.tours").add("web_jalali_persian_chatter", {
     steps: () => [
         {
+            content: "Scroll to the chatter, below the form",
+            trigger: ".o-mail-Chatter",
+            run() {
+                this.anchor.scrollIntoView();
+            },
+        },
+        {
             content: "The day separator of the message is Khordad 11th, 1405",
             trigger: ".o-mail-Chatter .o-mail-DateSection:contains('۱۱ خرداد ۱۴۰۵')",
         },
