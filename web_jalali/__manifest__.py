@@ -9,4 +9,16 @@
     "depends": ["web", "mail"],
     "external_dependencies": {"python": ["jdatetime"]},
     "data": ["views/res_users_views.xml"],
+    "assets": {
+        # right after the session, before any module importing the date formatters
+        "web.assets_backend": [
+            ("after", "web/static/src/session.js", "web_jalali/static/src/core/jalali.js"),
+            ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
+            "web_jalali/static/src/datetime/**/*",
+            "web_jalali/static/src/mail/**/*",
+        ],
+        "web.assets_tests": [
+            "web_jalali/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -4,3 +4,4 @@ from . import jalali_sql
 from . import ir_qweb_fields
 from . import mail_activity
 from . import mail_render_mixin
+from . import ir_http
