@@ -11,6 +11,7 @@ for addon in web_jalali/ lead_management*/; do
     addon=${addon%/}
     [ -f "$addon/__manifest__.py" ] || continue
     pot=$addon/i18n/$addon.pot
+    mkdir -p "$addon/i18n"
     python3 "$odoo_root/odoo-bin" --addons-path="$addons_path" -d "$db" --db-filter="^$db\$" \
         --i18n-export="$pot" --modules="$addon" --stop-after-init --log-level=warn
     for po in "$addon"/i18n/fa.po "$addon"/i18n/ka.po; do

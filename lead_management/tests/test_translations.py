@@ -54,6 +54,9 @@ class TestTranslations(LeadManagementCase):
     def test_po_files_are_complete(self):
         check_catalogs(self, "lead_management", min_terms=100)
 
+    def test_web_jalali_po_files_are_complete(self):
+        check_catalogs(self, "web_jalali", min_terms=20)
+
     def test_field_labels_and_selection_values(self):
         for code in LANGS:
             with self.subTest(lang=code):
