@@ -100,7 +100,7 @@ class TestJalaliDatesJs(HttpCase):
             check("serialized datetime",
                 dates.serializeDateTime(dates.parseDateTime("1405/09/11 10:00:00", tehran)), "2026-12-02 06:30:00");
             check("not leap", refused("1404/12/30", () => dates.parseDate("1404/12/30")),
-                "'1404/12/30' is not a day of the Solar Hijri calendar: ۱۴۰۴/۱۲ has no day ۳۰.");
+                "«1404/12/30» روزی از تقویم هجری شمسی نیست: ۱۴۰۴/۱۲ روز ۳۰ ندارد.");  // in Persian, from fa.po
             refused("mixed digits", () => dates.parseDate("۱۴۰۵/09/11"));
             refused("misread as a Gregorian year 1405", () => dates.parseDate("14050911"));
             check("luxon's calendar untouched",
