@@ -286,7 +286,7 @@ function checkGregorian(value, result) {
 
 dates.parseDateTime = function parseDateTime(value, options = {}) {
     if (!value || !isJalaliUser()) {
-        return odooParseDateTime(value, options);
+        return odooParseDateTime(usesPersianDigits() ? toLatinDigits(value) : value, options);
     }
     const jalali = parseJalali(value, { ...options, format: options.format || localization.dateTimeFormat });
     if (jalali) {
@@ -297,7 +297,7 @@ dates.parseDateTime = function parseDateTime(value, options = {}) {
 
 dates.parseDate = function parseDate(value, options = {}) {
     if (!value || !isJalaliUser()) {
-        return odooParseDate(value, options);
+        return odooParseDate(usesPersianDigits() ? toLatinDigits(value) : value, options);
     }
     const jalali = parseJalali(value, { ...options, format: options.format || localization.dateFormat });
     if (jalali) {
