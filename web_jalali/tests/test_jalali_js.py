@@ -103,6 +103,11 @@ class TestJalaliDatesJs(HttpCase):
                 "«1404/12/30» روزی از تقویم هجری شمسی نیست: ۱۴۰۴/۱۲ روز ۳۰ ندارد.");  // in Persian, from fa.po
             refused("mixed digits", () => dates.parseDate("۱۴۰۵/09/11"));
             refused("misread as a Gregorian year 1405", () => dates.parseDate("14050911"));
+            const { session } = odoo.loader.modules.get("@web/session");
+            session.date_calendar = "gregorian";  // Gregorian calendar, Persian digits
+            check("gregorian, Persian digits", dates.formatDate(day), "۲۰۲۶/۱۲/۰۲");
+            check("gregorian, Persian digits typed", dates.parseDate("۲۰۲۶/۱۲/۰۲").toISODate(), "2026-12-02");
+            session.date_calendar = "jalali";
             check("luxon's calendar untouched",
                 [Settings.defaultOutputCalendar || "gregory", day.toFormat("yyyy-MM-dd")], ["gregory", "2026-12-02"]);
         """

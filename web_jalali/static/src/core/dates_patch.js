@@ -49,8 +49,16 @@ function condense(format) {
         .replace(/(^|[^H])H{2}([^H]|$)/, "$1H$2");
 }
 
+const tokenized = new Map();
 /** Splits a luxon format into its tokens (runs of a letter) and literals. */
 function tokenize(format) {
+    if (!tokenized.has(format)) {
+        tokenized.set(format, splitFormat(format));
+    }
+    return tokenized.get(format);
+}
+
+function splitFormat(format) {
     const tokens = [];
     let index = 0;
     while (index < format.length) {
@@ -108,6 +116,14 @@ export function formatJalali(value, format) {
                 return length === 3 ? monthName("short") : monthName("long");
             case "d":
                 return pad(jalali.day, length);
+            case "H":
+                return pad(value.hour, length);
+            case "h":
+                return pad(value.hour % 12 || 12, length);
+            case "m":
+                return pad(value.minute, length);
+            case "s":
+                return pad(value.second, length);
             case "q":
                 return pad(Math.ceil(jalali.month / 3), length);
             case "D": {
@@ -270,7 +286,7 @@ function checkGregorian(value, result) {
 
 dates.parseDateTime = function parseDateTime(value, options = {}) {
     if (!value || !isJalaliUser()) {
-        return odooParseDateTime(value, options);
+        return odooParseDateTime(usesPersianDigits() ? toLatinDigits(value) : value, options);
     }
     const jalali = parseJalali(value, { ...options, format: options.format || localization.dateTimeFormat });
     if (jalali) {
@@ -281,7 +297,7 @@ dates.parseDateTime = function parseDateTime(value, options = {}) {
 
 dates.parseDate = function parseDate(value, options = {}) {
     if (!value || !isJalaliUser()) {
-        return odooParseDate(value, options);
+        return odooParseDate(usesPersianDigits() ? toLatinDigits(value) : value, options);
     }
     const jalali = parseJalali(value, { ...options, format: options.format || localization.dateFormat });
     if (jalali) {

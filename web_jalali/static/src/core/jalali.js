@@ -29,7 +29,16 @@ function getFormatter(locale, options) {
  * @param {number} day Gregorian day of the month
  * @returns {{ year: number, month: number, day: number }} the Jalali day
  */
+const jalaliDays = new Map();
 export function toJalali(year, month, day) {
+    const key = (year * 100 + month) * 100 + day;
+    if (!jalaliDays.has(key)) {
+        jalaliDays.set(key, computeJalali(year, month, day));
+    }
+    return jalaliDays.get(key);
+}
+
+function computeJalali(year, month, day) {
     const parts = getFormatter("en", { year: "numeric", month: "numeric", day: "numeric" })
         .formatToParts(new Date(Date.UTC(year, month - 1, day)));
     const number = (type) => parseInt(parts.find((part) => part.type === type).value, 10);
