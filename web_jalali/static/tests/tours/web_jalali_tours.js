@@ -37,7 +37,8 @@ registry.category("web_tour.tours").add("web_jalali_persian_dates", {
         },
         {
             content: "Refused with the reason, the date unchanged",
-            trigger: ".o_notification:contains('is not a day of the Solar Hijri calendar')",
+            // the Persian user reads the reason in Persian (fa.po)
+            trigger: ".o_notification:contains('روزی از تقویم هجری شمسی نیست')",
             run() {
                 const input = document.querySelector(DATE_INPUT);
                 if (input.value !== "۱۴۰۵/۰۹/۱۱") {
