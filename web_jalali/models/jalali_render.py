@@ -10,7 +10,10 @@ or a user, else its ``partner_id``), activity notifications per assignee,
 notes written by code per the user they are for (``reader_context``).
 A reader who is a user brings their preferences; a reader who is not a user,
 or an unknown reader, reads Persian with the defaults: Solar Hijri and
-Persian digits. Any other language renders as Odoo does (Gregorian)."""
+Persian digits. A rendering that names no reader is read by the current user
+(a report or a page they render for themselves), unless that is the
+superuser or the public user (a cron, a public page: the defaults).
+Any other language renders as Odoo does (Gregorian)."""
 import datetime
 
 import pytz
@@ -22,27 +25,38 @@ from odoo.tools.misc import get_lang
 from ..tools import jalali
 from .res_users import PERSIAN_LANGS
 
+PERSIAN_DEFAULTS = {"date_calendar": "jalali", "date_digits": "persian"}
+
 
 def jalali_digits(env, lang_code=False):
     """'latin' or 'persian': the digits of a Solar Hijri rendering in
-    ``env`` (in ``lang_code`` if given), or None when it is Gregorian."""
-    if get_lang(env, lang_code).code not in PERSIAN_LANGS:
+    ``env`` (in ``lang_code`` if given), or None when it is Gregorian. The
+    reader is the context's, else the current user (a report or a page they
+    render for themselves), else unknown (a cron: the Persian defaults)."""
+    lang = get_lang(env, lang_code).code
+    if lang not in PERSIAN_LANGS:
         return None
-    if env.context.get("date_calendar", "jalali") != "jalali":
+    preferences = env.context
+    if "date_calendar" not in preferences:
+        user = env.user
+        known = not (user._is_public() or user._is_superuser())
+        preferences = reader_context(user.partner_id if known else None, lang)
+    if preferences.get("date_calendar", "jalali") != "jalali":
         return None
-    return env.context.get("date_digits") or "persian"
+    return preferences.get("date_digits") or "persian"
 
 
 def reader_context(partner, lang):
     """The context keys of a rendering in ``lang`` read by ``partner``
-    (empty when Odoo's defaults apply)."""
-    if lang not in PERSIAN_LANGS or not partner:
+    (empty when Odoo's defaults apply): their user's preferences, else the
+    Persian defaults."""
+    if lang not in PERSIAN_LANGS:
         return {}
     # sudo: the recipient's user may be unreadable to the sender; only their
     # two display preferences are used, to render what the sender sends anyway
-    user = partner.sudo().with_context(active_test=False).user_ids[:1]
+    user = partner.sudo().with_context(active_test=False).user_ids[:1] if partner else None
     if not user:
-        return {}
+        return dict(PERSIAN_DEFAULTS)
     return {"date_calendar": user.date_calendar, "date_digits": user.date_digits}
 
 
@@ -73,8 +87,6 @@ def format_datetime(env, value, tz=False, dt_format="medium", digits=None):
     rule above says so (``digits`` when known, else the context's reader,
     else the current user, who reads what they render for themselves)."""
     if not digits and value:
-        if "date_calendar" not in env.context:
-            env = env(context={**env.context, **reader_context(env.user.partner_id, get_lang(env).code)})
         digits = jalali_digits(env)
     if not digits or not value:
         return odoo_format_datetime(env, value, tz=tz, dt_format=dt_format)

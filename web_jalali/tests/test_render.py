@@ -108,3 +108,14 @@ class TestRender(TransactionCase):
         self.assertIn("2026", format_datetime(env, moment, dt_format="short"))
         env = self.env(context={"lang": "en_US", "tz": "UTC"})
         self.assertEqual(format_datetime(env, moment, tz="UTC"), "Dec 2, 2026, 10:30:00 AM")
+
+    def test_qweb_fields_for_the_current_user(self):
+        """A report or page a Persian user renders for themselves, with no reader in the context, follows
+        their preferences; a rendering by the superuser (a cron) keeps the Persian defaults."""
+        day = date(2026, 12, 2)
+        for user, check in ((self.fa_gregorian_user, lambda html: self.assertIn("2026", html)),
+                            (self.fa_latin_user, lambda html: self.assertEqual(html, "1405/09/11"))):
+            env = self.env(user=user, context={"lang": "fa_IR", "tz": "Asia/Tehran"})
+            check(env["ir.qweb.field.date"].value_to_html(day, {}))
+        cron = self.env(user=self.env.ref("base.user_root"), context={"lang": "fa_IR"})
+        self.assertEqual(cron["ir.qweb.field.date"].value_to_html(day, {}), "۱۴۰۵/۰۹/۱۱")
