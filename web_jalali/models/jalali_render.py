@@ -36,11 +36,11 @@ def jalali_digits(env, lang_code=False):
     lang = get_lang(env, lang_code).code
     if lang not in PERSIAN_LANGS:
         return None
-    preferences = env.context
-    if "date_calendar" not in preferences:
+    preferences = {key: env.context[key] for key in PERSIAN_DEFAULTS if key in env.context}
+    if len(preferences) < len(PERSIAN_DEFAULTS):
         user = env.user
         known = not (user._is_public() or user._is_superuser())
-        preferences = reader_context(user.partner_id if known else None, lang)
+        preferences = {**reader_context(user.partner_id if known else None, lang), **preferences}
     if preferences.get("date_calendar", "jalali") != "jalali":
         return None
     return preferences.get("date_digits") or "persian"
