@@ -42,9 +42,12 @@ class ResUsers(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
+        partner_langs = {partner.id: partner.lang for partner in partners}
         for vals in vals_list:
             if any(vals.get(name) for name in DATE_PREFERENCES):
-                defaults = _date_defaults(vals.get("lang") or self.env.context.get("lang"))
+                lang = vals.get("lang") or partner_langs.get(vals.get("partner_id")) or self.env.context.get("lang")
+                defaults = _date_defaults(lang)
                 vals["date_preferences_chosen"] = any(
                     vals.get(name, defaults[name]) != defaults[name] for name in DATE_PREFERENCES)
         return super().create(vals_list)

@@ -67,3 +67,11 @@ class TestPreferences(TransactionCase):
             arch = self.env["res.users"].get_view(self.env.ref(view).id)["arch"]
             self.assertIn('name="date_calendar"', arch)
             self.assertIn('name="date_digits"', arch)
+
+    def test_user_of_a_persian_partner_with_the_persian_defaults_made_no_choice(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        partner = self.env["res.partner"].create({"name": "Persian partner", "lang": "fa_IR"})
+        user = self.env["res.users"].with_context(lang="en_US").create({
+            "login": "jalali_partner_user", "partner_id": partner.id,
+            "date_calendar": "jalali", "date_digits": "persian"})
+        self.assertFalse(user.date_preferences_chosen)

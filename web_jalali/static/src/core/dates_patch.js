@@ -85,12 +85,15 @@ function splitFormat(format) {
 
 const pad = (number, length) => String(number).padStart(length, "0");
 
+const intlFormatters = new Map();
+
 function intlJalali(value, options) {
-    const formatter = new Intl.DateTimeFormat(`${baseLocale(value.locale)}-u-ca-persian-nu-latn`, {
-        timeZone: "UTC",
-        ...options,
-    });
-    return formatter.format(new Date(Date.UTC(value.year, value.month - 1, value.day)));
+    const locale = `${baseLocale(value.locale)}-u-ca-persian-nu-latn`;
+    const key = `${locale}|${JSON.stringify(options)}`;
+    if (!intlFormatters.has(key)) {
+        intlFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...options }));
+    }
+    return intlFormatters.get(key).format(new Date(Date.UTC(value.year, value.month - 1, value.day)));
 }
 
 /**
@@ -179,14 +182,21 @@ dates.formatDateTime = function formatDateTime(value, options = {}) {
 const DATE_REGEX =
     /^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})(?:(?:\s+|T)(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*(am|pm)?)?$/i;
 
+const monthNamesByLocale = new Map();
+
+/** [[lower-case month name, month number]] in fa, the user's locale and en, longest names first. */
 function monthNamesPattern() {
-    const names = new Map();
-    for (const locale of new Set(["fa", baseLocale(DateTime.local().locale), "en"])) {
-        for (const width of ["long", "short"]) {
-            jalaliMonthNames(locale, width).forEach((name, index) => names.set(name.toLowerCase(), index + 1));
+    const userLocale = baseLocale(DateTime.local().locale);
+    if (!monthNamesByLocale.has(userLocale)) {
+        const names = new Map();
+        for (const locale of new Set(["fa", userLocale, "en"])) {
+            for (const width of ["long", "short"]) {
+                jalaliMonthNames(locale, width).forEach((name, index) => names.set(name.toLowerCase(), index + 1));
+            }
         }
+        monthNamesByLocale.set(userLocale, [...names].sort((a, b) => b[0].length - a[0].length));
     }
-    return names;
+    return monthNamesByLocale.get(userLocale);
 }
 
 let notifyInvalidDate = null;
@@ -219,7 +229,7 @@ function parseJalali(value, options) {
     }
     let text = toLatinDigits(value).trim().replace(/\s+/g, " ");
     let fromName = false;
-    for (const [name, number] of [...monthNamesPattern()].sort((a, b) => b[0].length - a[0].length)) {
+    for (const [name, number] of monthNamesPattern()) {
         const index = text.toLowerCase().indexOf(name);
         if (index !== -1) {
             // "11 آذر 1405" -> "11/9/1405"
