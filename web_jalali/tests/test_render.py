@@ -96,6 +96,28 @@ class TestRender(TransactionCase):
         self.assertTrue(activity)
         self.assertIn("1405/09/11", str(message.body))
 
+    def test_activity_email_deadline_subtitle_in_assignee_calendar(self):
+        """The e-mail's "Deadline:" subtitle (written by Odoo with strftime) follows the assignee too."""
+        en_user = self.env["res.users"].create({"name": "English", "login": "jalali_en", "lang": "en_US"})
+        users = self.fa_latin_user | en_user | self.fa_gregorian_user
+        users.notification_type = "email"
+        for user in users:
+            self.env["mail.activity"].create({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.en_partner.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "date_deadline": date(2026, 12, 2),
+                "user_id": user.id,
+            })
+        bodies = {
+            user: self.env["mail.mail"].search([("recipient_ids", "in", user.partner_id.ids)]).body_html
+            for user in users
+        }
+        self.assertIn(": 1405/09/11", bodies[self.fa_latin_user])
+        self.assertNotIn("2026", bodies[self.fa_latin_user])
+        self.assertIn("Deadline: 12/02/2026", bodies[en_user])
+        self.assertNotIn("1405", bodies[self.fa_gregorian_user])
+
     def test_format_datetime_for_the_current_user(self):
         """What code renders for the user reading it (e.g. a panel of the form) follows their preferences."""
         moment = datetime(2026, 12, 2, 10, 30)
