@@ -101,6 +101,7 @@ bench: setup
 	@cd $(ROOT) && $(PYTHON) bench/bench_nurture.py --addons-path=$(ADDONS_PATH) $(BENCH_NURTURE_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_form_timing.py --addons-path=$(ADDONS_PATH) $(BENCH_TIMING_ARGS)
 	@cd $(ROOT) && $(PYTHON) bench/bench_jalali.py --addons-path=$(ADDONS_PATH) $(BENCH_JALALI_ARGS)
+	@cd $(ROOT) && $(PYTHON) bench/bench_jalali_list.py --addons-path=$(ADDONS_PATH)
 
 clean:
 	rm -rf $(LOG_DIR)

@@ -206,6 +206,7 @@ def main():
         browser.call("Network.enable")
         browser.call("Network.setCookie", name="session_id", value=session_id, domain="127.0.0.1", path="/")
         runs = {"gregorian": [], "jalali": []}
+        samples = {}
         for _round in range(args.rounds):
             for calendar in runs:
                 user.date_calendar = calendar
@@ -215,6 +216,7 @@ def main():
                 if persian != (calendar == "jalali"):
                     sys.exit(f"{calendar}: the first row reads {cells}")
                 runs[calendar] += timings
+                samples[calendar] = " | ".join(cell.strip() for cell in cells[1:])
     finally:
         if browser:
             browser.close()
@@ -225,8 +227,8 @@ def main():
     print(f"{ROWS} leads x 3 date columns, one Persian user (Asia/Tehran), median of {len(runs['jalali'])} "
           f"re-renders (deep render + patch, no server call) per calendar, {args.rounds} interleaved rounds")
     print(f"{'calendar':<16}{'ms':>8}{'ratio':>8}")
-    print(f"{'Gregorian':<16}{gregorian:>8.2f}{1:>8.2f}")
-    print(f"{'Solar Hijri':<16}{jalali:>8.2f}{jalali / gregorian:>8.2f}")
+    print(f"{'Gregorian':<16}{gregorian:>8.2f}{1:>8.2f}   {samples['gregorian']}")
+    print(f"{'Solar Hijri':<16}{jalali:>8.2f}{jalali / gregorian:>8.2f}   {samples['jalali']}")
     print(f"budget: Solar Hijri <= {BUDGET} x Gregorian")
 
 
