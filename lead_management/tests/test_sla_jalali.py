@@ -37,6 +37,14 @@ class TestSlaJalali(TerritoryCase):
             local, note = self._first_contact_note(user)
             self.assertIn(local.strftime("%Y-%m-%d %H:%M"), note, "unchanged")
 
+    def test_deadline_is_the_same_in_every_calendar(self):
+        users = self.fa_user | self.fa_gregorian_user | self.en_user
+        leads = self.env["crm.lead"].concat(*(
+            self._create_lead(f"Deadline {user.login}", user_id=user.id) for user in users))
+        leads._start_sla()
+        minutes = self.env["crm.lead"]._get_sla_minutes()[leads[0].temperature or "cold"]
+        self.assertEqual(set(leads.mapped("sla_deadline")), {fields.Datetime.now() + timedelta(minutes=minutes)})
+
     def test_breach_note(self):
         leads = {}
         for user in (self.fa_user, self.fa_gregorian_user, self.en_user):

@@ -47,6 +47,20 @@ class TestSendWindowAndGuard(NurtureCase):
         lead_ir, _enrollment_ir = self._due_at(saturday, name="Iranian")
         self.assertTrue(self._trace(lead_ir))
 
+    def test_window_ignores_the_calendar_people_read(self):
+        """A Persian lead of a salesperson reading Solar Hijri waits for the same Gregorian moment."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.user_salesman.lang = "fa_IR"
+        self.assertEqual(self.user_salesman.date_calendar, "jalali")
+        english = self.user_salesman.copy({"login": "nurture_window_en", "lang": "en_US"})
+        self.assertEqual(english.date_calendar, "gregorian")
+        fa = self.env["res.lang"]._lang_get("fa_IR")
+        friday = datetime(2026, 3, 6, 8, 0)
+        _lead, jalali = self._due_at(friday, name="Persian reader", lang_id=fa.id)
+        _lead, gregorian = self._due_at(friday, name="English reader", user=english)
+        self.assertEqual(jalali.next_date, datetime(2026, 3, 7, 5, 30), "Saturday 09:00 in Tehran")
+        self.assertEqual(gregorian.next_date, jalali.next_date)
+
     def test_evening_waits_for_the_morning_in_the_lead_timezone(self):
         evening = datetime(2026, 3, 2, 13, 45)   # 17:15 in Tehran, 17:45 in Tbilisi
         _lead, enrollment = self._due_at(evening, country_id=self.country_ge.id)

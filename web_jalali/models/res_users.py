@@ -16,11 +16,11 @@ class ResUsers(models.Model):
 
     date_calendar = fields.Selection(
         [("gregorian", "Gregorian"), ("jalali", "Solar Hijri")],
-        string="Calendar", compute="_compute_date_calendar", store=True, readonly=False, precompute=True,
+        string="Calendar", compute="_compute_date_calendar", store=True, readonly=False, precompute=True, copy=False,
         help="The calendar in which this user reads, types and groups dates. The database keeps Gregorian dates.")
     date_digits = fields.Selection(
         [("latin", "Latin"), ("persian", "Persian")],
-        string="Digits", compute="_compute_date_digits", store=True, readonly=False, precompute=True,
+        string="Digits", compute="_compute_date_digits", store=True, readonly=False, precompute=True, copy=False,
         help="The digits of the dates this user reads: 0123456789 or ۰۱۲۳۴۵۶۷۸۹.")
     date_preferences_chosen = fields.Boolean(
         copy=False,

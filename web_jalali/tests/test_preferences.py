@@ -75,3 +75,11 @@ class TestPreferences(TransactionCase):
             "login": "jalali_partner_user", "partner_id": partner.id,
             "date_calendar": "jalali", "date_digits": "persian"})
         self.assertFalse(user.date_preferences_chosen)
+
+    def test_copy_follows_the_language_of_the_copy(self):
+        """A user copied from a Persian one (Odoo's template user, a colleague) reads the calendar of its own language."""
+        english = self.fa_user.copy({"login": "jalali_pref_copy_en", "lang": "en_US"})
+        self.assertEqual(self._prefs(english), ("gregorian", "latin"))
+        self.assertFalse(english.date_preferences_chosen)
+        persian = self.en_user.copy({"login": "jalali_pref_copy_fa", "lang": "fa_IR"})
+        self.assertEqual(self._prefs(persian), ("jalali", "persian"))
