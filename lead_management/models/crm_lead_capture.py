@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any, TypedDict
 
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -546,7 +547,7 @@ class CrmLead(models.Model):
                 record = self._capture_lookup(
                     lookups, model, name,
                     lambda value, model=model, Utm=Utm: Utm._find_record_any_lang(model, value)
-                    if form or escape_psql(value) != value else Utm._find_or_create_record(model, value))
+                    if form or escape_psql(value) != value else self._capture_find_or_create_utm(model, value))
                 if not record:
                     not_found[key] = name
             if not record and form:
@@ -558,6 +559,40 @@ class CrmLead(models.Model):
             if source:
                 vals["source_id"] = source.id
         return vals, not_found
+
+    @api.model
+    def _capture_find_or_create_utm(self, model, name):
+        """Odoo's find-or-create of the utm record named ``name``, safe when
+        concurrent captures create the same new name: the slower one fails
+        with a serialization failure, which Odoo retries (and then finds the
+        record), instead of a unique violation that loses the lead."""
+        Model = self.env[model]
+        try:
+            with self.env.cr.savepoint():
+                return self.env["utm.mixin"]._find_or_create_record(model, name)
+        except pg_errors.UniqueViolation as violation:
+            # the name was created by a transaction that committed after this one began, so
+            # this one cannot see it: inserting it "on conflict do nothing" makes PostgreSQL
+            # raise its serialization failure (repeatable read), which ends the transaction
+            values = Model._add_missing_default_values({"name": name.strip()})
+            values.update({  # a campaign's title
+                fname: name.strip() for fname, field in Model._fields.items()
+                if field.required and field.store and field.type == "char" and not values.get(fname)
+            })
+            columns = {
+                fname: Model._fields[fname].convert_to_column_insert(value, Model, values)
+                for fname, value in values.items()
+                if Model._fields[fname].store and Model._fields[fname].column_type
+            }
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(SQL(
+                        "INSERT INTO %s (%s) VALUES %s ON CONFLICT DO NOTHING",
+                        SQL.identifier(Model._table), SQL(", ").join(map(SQL.identifier, columns)),
+                        tuple(columns.values())))
+                    raise violation from None   # (no failure: nothing inserted is kept)
+            except pg_errors.IntegrityError:
+                raise violation from None       # the violation, or another constraint: as before
 
     @api.model
     def _capture_lookup(self, lookups, kind, value, find):

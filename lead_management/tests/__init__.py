@@ -60,3 +60,4 @@ from . import test_lead_history
 from . import test_tools_spreadsheet_jalali
 from . import test_report_jalali
 from . import test_sla_jalali
+from . import test_capture_utm_race

@@ -77,7 +77,7 @@ class TestPreferences(TransactionCase):
         self.assertFalse(user.date_preferences_chosen)
 
     def test_copy_follows_the_language_of_the_copy(self):
-        """A user copied from a Persian one (Odoo's template user, a colleague) reads the calendar of its own language."""
+        """A copy of a Persian user (Odoo's template user, a colleague) reads in its own language's calendar."""
         english = self.fa_user.copy({"login": "jalali_pref_copy_en", "lang": "en_US"})
         self.assertEqual(self._prefs(english), ("gregorian", "latin"))
         self.assertFalse(english.date_preferences_chosen)
