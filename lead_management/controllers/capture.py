@@ -41,8 +41,13 @@ class LeadCaptureController(CaptureRequestMixin, http.Controller):
             return self._json(413, {"errors": {"__all__": env._(
                 "Expected at most %(max)s leads per request, got %(count)s.", max=API_MAX_LEADS, count=len(payloads))}})
         idempotency_key = request.httprequest.headers.get("Idempotency-Key")
-        if single and idempotency_key and isinstance(payloads[0], dict):
-            payloads[0].setdefault("idempotency_key", idempotency_key[:128])
+        if idempotency_key:
+            # the header covers the whole request: each lead of a list gets its own key from it,
+            # so that a retried request replays every first answer with no effect
+            for index, payload in enumerate(payloads):
+                if isinstance(payload, dict):
+                    payload.setdefault("idempotency_key",
+                                       idempotency_key[:128] if single else f"{idempotency_key[:120]}#{index}")
         results = self._capture(payloads, "api", api_user=env.user, remote_addr=remote_addr)
         answers = [{key: result[key] for key in ("status", "lead_id", "errors")} for result in results]
         statuses = {result["status"] for result in results}

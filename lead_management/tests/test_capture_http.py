@@ -128,6 +128,21 @@ class TestLeadApi(CaptureHttpCase):
         self.assertEqual((first.status_code, again.status_code), (201, 201))
         self.assertEqual(first.json(), again.json())
 
+    def test_idempotency_key_header_covers_a_list(self):
+        """A list whose answer was lost, sent again with the same header: the first answers, and no effect."""
+        people = [{"email_from": f"batch-idem-{index}@example.com"} for index in range(3)]
+        first = self.post_api(people, headers={"Idempotency-Key": "batch-1"})
+        leads = self.env["crm.lead"].search([("email_from", "like", "batch-idem-")])
+        events, notes = len(leads.engagement_ids), len(leads.message_ids)
+        again = self.post_api(people, headers={"Idempotency-Key": "batch-1"})
+        self.assertEqual((first.status_code, again.status_code), (201, 201))
+        self.assertEqual(first.json(), again.json())
+        self.assertEqual({answer["status"] for answer in again.json()["results"]}, {"created"})
+        leads.invalidate_recordset()
+        self.assertEqual((len(leads.engagement_ids), len(leads.message_ids)), (events, notes), "no second effect")
+        other = self.post_api(people, headers={"Idempotency-Key": "batch-2"})
+        self.assertEqual({answer["status"] for answer in other.json()["results"]}, {"matched"})
+
 
 @tagged("post_install", "-at_install", "lead_management_capture")
 class TestWebForm(CaptureHttpCase):
