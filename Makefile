@@ -8,7 +8,7 @@ TEST_DB     ?= lead_management_test
 ODOO_TEST_DB   ?= lead_management_odoo_test
 RUNNER_TEST_DB ?= lead_management_runner_test
 # every addon of the repository
-ADDONS      := web_jalali lead_management lead_management_account lead_management_website lead_management_livechat lead_management_nurture lead_management_dashboard
+ADDONS      := web_jalali lead_management lead_management_account lead_management_website lead_management_livechat lead_management_nurture lead_management_dashboard lead_management_server
 comma       := ,
 space       := $(subst ,, )
 MODULES     := $(subst $(space),$(comma),$(ADDONS))
@@ -37,7 +37,7 @@ run: setup
 		$(call ODOO,$(DEMO_DB)) -i $(MODULES) --load-language=en_US,$(DEMO_LANGS) --stop-after-init --log-level=warn; \
 		echo "== login: admin / admin"; \
 	fi
-	$(call ODOO,$(DEMO_DB)) --http-port=$(HTTP_PORT)
+	$(call ODOO,$(DEMO_DB)) --http-port=$(HTTP_PORT) --load=base,web,lead_management_server
 
 ## test: set up, install every addon with demo data in a fresh database, run their tests with pytest-odoo
 test: setup

@@ -3,11 +3,9 @@
 long-polling process.
 
 In prefork mode, Odoo's master process starts ``<this script> gevent ...``
-for websockets, and starts it again each time it stops. The benchmarks use
-no websocket, and where gevent cannot start (here: its plugins fail to load,
-pkg_resources.DistributionNotFound for zope.interface) the master would
-start a new Python every second, competing with the workers for the CPU.
-Called with ``gevent``, this script waits for the master to stop instead.
+for websockets. The benchmarks use no websocket: called with ``gevent``,
+this script waits for the master to stop instead, so that no long-polling
+process competes with the workers for the CPU.
 
 With ODOO_BENCH_LISTEN_BACKLOG=n, the listen backlog of the server's
 socket is at least n instead of Odoo's 8 per worker: connections wait in

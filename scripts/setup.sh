@@ -73,7 +73,9 @@ if ! "$PYTHON" -c 'import odoo' >/dev/null 2>&1; then
 fi
 
 # --- Python requirements of the addon ---------------------------------------
+# (pkg_resources.require('gevent'): what Odoo's long-polling process checks at start)
 if ! "$PYTHON" -c 'import phonenumbers, jdatetime, pytest_odoo, websocket, pylint_odoo' >/dev/null 2>&1 \
+    || ! "$PYTHON" -W ignore -c 'import pkg_resources; pkg_resources.require("gevent")' >/dev/null 2>&1 \
     || ! command -v ruff >/dev/null 2>&1; then
     log "installing requirements.txt"
     "$PYTHON" -m pip install -q -r "$(dirname "$0")/../requirements.txt"

@@ -1,3 +1,4 @@
 from . import capture
 from . import telephony
 from . import webhooks
+from . import health

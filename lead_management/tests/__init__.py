@@ -61,3 +61,5 @@ from . import test_tools_spreadsheet_jalali
 from . import test_report_jalali
 from . import test_sla_jalali
 from . import test_capture_utm_race
+from . import test_health
+from . import test_prefork_websocket
