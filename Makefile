@@ -1,6 +1,8 @@
 # lead_management: `make run` serves a demo database, `make test` runs the suite.
 PYTHON      ?= python3
 HTTP_PORT   ?= 8069
+# make run WORKERS=n: Odoo's prefork mode (n HTTP workers, one cron worker, websockets on 8072)
+WORKERS     ?=
 DEMO_DB     ?= lead_management_demo
 # the languages `make run` loads after English (a new database's first language is its default)
 DEMO_LANGS  ?= fa_IR,ka_GE
@@ -37,7 +39,8 @@ run: setup
 		$(call ODOO,$(DEMO_DB)) -i $(MODULES) --load-language=en_US,$(DEMO_LANGS) --stop-after-init --log-level=warn; \
 		echo "== login: admin / admin"; \
 	fi
-	$(call ODOO,$(DEMO_DB)) --http-port=$(HTTP_PORT) --load=base,web,lead_management_server
+	$(call ODOO,$(DEMO_DB)) --http-port=$(HTTP_PORT) --load=base,web,lead_management_server \
+		$(if $(WORKERS),--workers=$(WORKERS) --max-cron-threads=1)
 
 ## test: set up, install every addon with demo data in a fresh database, run their tests with pytest-odoo
 test: setup
