@@ -1,0 +1,228 @@
+import { registry } from "@web/core/registry";
+
+/** The first step waits longer: the web client loads on a busy test machine. */
+const LOAD_TIMEOUT = 30000;
+const PICKER = ".o_datetime_picker";
+const TITLE = `${PICKER} .o_datetime_picker_header .o_header_part`;
+const START = ".o_field_widget[name=date_from] input[data-field=date_from]";
+const END = ".o_field_widget[name=date_from] input[data-field=date_to]";
+
+function texts(selector, root = document) {
+    return [...root.querySelectorAll(selector)].map((element) => element.textContent.trim());
+}
+
+function expectEqual(actual, expected, what) {
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        throw new Error(`${what}: ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`);
+    }
+}
+
+/** Clicks the day `label` of the `index`-th month grid of the picker. */
+function clickDay(index, label) {
+    const grid = document.querySelectorAll(`${PICKER} .o_date_picker`)[index];
+    const day = [...grid.querySelectorAll("button.o_date_item_cell")].find(
+        (button) => button.textContent.trim() === label
+    );
+    if (!day) {
+        throw new Error(`No day ${label} in month ${index} of the picker`);
+    }
+    day.click();
+}
+
+/** Clicks the month, year or decade `label` of the picker's grid. */
+function clickItem(label) {
+    const item = [...document.querySelectorAll(`${PICKER} .o_date_item_picker .o_date_item_cell`)].find(
+        (button) => button.textContent.trim() === label
+    );
+    if (!item) {
+        throw new Error(`No ${label} in the picker`);
+    }
+    item.click();
+}
+
+/**
+ * A Persian user picks a date range in two Jalali months side by side, then
+ * zooms out to the Jalali months of a year, the Jalali years of a decade and
+ * the decades of a century, and back in to Esfand 1404 (29 days: not leap).
+ */
+registry.category("web_tour.tours").add("web_jalali_persian_range", {
+    steps: () => [
+        {
+            content: "The range reads Azar 11th to 14th, 1405",
+            trigger: `${START}:value('۱۴۰۵/۰۹/۱۱')`,
+            timeout: LOAD_TIMEOUT,
+        },
+        {
+            trigger: `${END}:value('۱۴۰۵/۰۹/۱۴')`,
+        },
+        {
+            content: "Open the range picker",
+            trigger: START,
+            run: "click",
+        },
+        {
+            content: "Two Jalali months side by side: Azar and Dey 1405",
+            trigger: `${TITLE}:contains('دی ۱۴۰۵')`,
+            run() {
+                expectEqual(texts(TITLE), ["آذر ۱۴۰۵", "دی ۱۴۰۵"], "The range picker's months");
+                const grids = document.querySelectorAll(`${PICKER} .o_date_picker`);
+                const lastDays = [...grids].map((grid) => texts("button.o_date_item_cell", grid).at(-1));
+                expectEqual(lastDays, ["۳۰", "۳۰"], "The last days of Azar and Dey");
+            },
+        },
+        {
+            content: "Pick Azar 1st as the start",
+            trigger: `${TITLE}:contains('آذر ۱۴۰۵')`,
+            run: () => clickDay(0, "۱"),
+        },
+        {
+            content: "The start is Azar 1st",
+            trigger: `${START}:value('۱۴۰۵/۰۹/۰۱')`,
+        },
+        {
+            content: "Pick Dey 5th, in the second month, as the end",
+            trigger: `${TITLE}:contains('دی ۱۴۰۵')`,
+            run: () => clickDay(1, "۵"),
+        },
+        {
+            content: "The end is Dey 5th",
+            trigger: `${END}:value('۱۴۰۵/۱۰/۰۵')`,
+        },
+        {
+            content: "Close the picker",
+            trigger: ".o_form_view .o_field_widget[name=number_next_actual] input",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved, shown in Jalali",
+            trigger: `.o_form_saved ${START}:value('۱۴۰۵/۰۹/۰۱')`,
+        },
+        {
+            content: "Open the picker again",
+            trigger: `${END}:value('۱۴۰۵/۱۰/۰۵')`,
+            run: `click`,
+        },
+        {
+            content: "Zoom out to the year",
+            trigger: `${TITLE}:contains('دی ۱۴۰۵')`,
+            run: `click ${PICKER} .o_zoom_out`,
+        },
+        {
+            content: "The twelve Jalali months of 1405",
+            trigger: `${TITLE}:contains('۱۴۰۵')`,
+            run() {
+                expectEqual(texts(TITLE), ["۱۴۰۵"], "The year's title");
+                const months = texts(`${PICKER} .o_date_item_picker .o_date_item_cell`);
+                expectEqual(months.length, 12, "The number of months");
+                expectEqual([months[0], months[8], months[11]], ["فروردین", "آذر", "اسفند"], "The months");
+            },
+        },
+        {
+            content: "Zoom out to the decade",
+            trigger: `${PICKER} .o_zoom_out`,
+            run: "click",
+        },
+        {
+            content: "The Jalali years 1400 to 1409",
+            trigger: `${TITLE}:contains('۱۳۹۹ - ۱۴۱۰')`,
+            run() {
+                const years = texts(`${PICKER} .o_date_item_picker .o_date_item_cell`);
+                expectEqual([years[1], years[10]], ["۱۴۰۰", "۱۴۰۹"], "The decade's years");
+            },
+        },
+        {
+            content: "Next decade",
+            trigger: `${PICKER} .o_next`,
+            run: "click",
+        },
+        {
+            content: "The Jalali years 1410 to 1419",
+            trigger: `${TITLE}:contains('۱۴۰۹ - ۱۴۲۰')`,
+        },
+        {
+            content: "Zoom out to the century",
+            trigger: `${PICKER} .o_zoom_out`,
+            run: "click",
+        },
+        {
+            content: "The Jalali decades of 1400",
+            trigger: `${TITLE}:contains('۱۳۹۰ - ۱۵۰۰')`,
+        },
+        {
+            content: "Back into the 1400s",
+            trigger: `${TITLE}:contains('۱۳۹۰ - ۱۵۰۰')`,
+            run: () => clickItem("۱۴۰۰"),
+        },
+        {
+            content: "Pick the year 1404",
+            trigger: `${TITLE}:contains('۱۳۹۹ - ۱۴۱۰')`,
+            run: () => clickItem("۱۴۰۴"),
+        },
+        {
+            content: "Pick Esfand",
+            trigger: `${TITLE}:contains('۱۴۰۴')`,
+            run: () => clickItem("اسفند"),
+        },
+        {
+            content: "Esfand 1404 has 29 days, Farvardin 1405 follows",
+            trigger: `${TITLE}:contains('اسفند ۱۴۰۴')`,
+            run() {
+                expectEqual(texts(TITLE), ["اسفند ۱۴۰۴", "فروردین ۱۴۰۵"], "The months shown");
+                const grid = document.querySelector(`${PICKER} .o_date_picker`);
+                expectEqual(texts("button.o_date_item_cell", grid).at(-1), "۲۹", "The last day of Esfand 1404");
+            },
+        },
+    ],
+});
+
+const NEXTCALL = ".o_field_widget[name=nextcall] input";
+
+/** A Persian user picks a Jalali day and a time in a datetime picker. */
+registry.category("web_tour.tours").add("web_jalali_persian_datetime", {
+    steps: () => [
+        {
+            content: "Open the datetime picker",
+            trigger: `${NEXTCALL}:value('۱۴۰۵/۰۹/۱۱')`,
+            timeout: LOAD_TIMEOUT,
+            run: "click",
+        },
+        {
+            content: "Pick Azar 20th",
+            trigger: `${TITLE}:contains('آذر ۱۴۰۵')`,
+            run: () => clickDay(0, "۲۰"),
+        },
+        {
+            content: "Pick 14 o'clock",
+            trigger: `${PICKER} .o_time_picker_select:eq(0)`,
+            run: "select 14",
+        },
+        {
+            content: "Pick 30 minutes",
+            trigger: `${PICKER} .o_time_picker_select:eq(1)`,
+            run: "select 30",
+        },
+        {
+            content: "Day and time taken",
+            trigger: `${NEXTCALL}:value('۱۴۰۵/۰۹/۲۰ ۱۴:۳۰:۰۰')`,
+        },
+        {
+            content: "Close the picker",
+            trigger: ".o_form_view .o_field_widget[name=name] input",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved, shown in Jalali",
+            trigger: `.o_form_saved ${NEXTCALL}:value('۱۴۰۵/۰۹/۲۰ ۱۴:۳۰:۰۰')`,
+        },
+    ],
+});
