@@ -61,3 +61,29 @@ class TestJalaliPickerCalendar(HttpCase):
         # Azar 20th, 1405 at 14:30 in the browser's time zone
         saved = cron.nextcall.replace(tzinfo=timezone.utc).astimezone()
         self.assertEqual((saved.date(), saved.hour, saved.minute), (date(2026, 12, 11), 14, 30))
+
+    def _calendar(self, lang):
+        user = self.users[lang]
+        self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": self.env["res.partner"].create({"name": "Jalali Calendar Customer"}).id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "summary": "Jalali calendar activity",
+            "user_id": user.id,
+            "date_deadline": date(2026, 12, 2),
+        })
+        action = self._action(
+            "mail.activity", "calendar",
+            '<calendar date_start="date_deadline" mode="month"><field name="summary"/></calendar>',
+            domain="[('user_id', '=', uid)]",
+            context="{'initial_date': '2026-12-02 12:00:00'}",
+        )
+        return f"/odoo/action-{action.id}", user.login
+
+    def test_persian_user_reads_a_jalali_calendar(self):
+        url, login = self._calendar("fa_IR")
+        self.start_tour(url, "web_jalali_persian_calendar", login=login)
+
+    def test_english_user_reads_a_gregorian_calendar(self):
+        url, login = self._calendar("en_US")
+        self.start_tour(url, "web_jalali_gregorian_calendar", login=login)

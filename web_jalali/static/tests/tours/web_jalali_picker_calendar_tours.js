@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { toJalali, toPersianDigits } from "@web_jalali/core/jalali";
 
 /** The first step waits longer: the web client loads on a busy test machine. */
 const LOAD_TIMEOUT = 30000;
@@ -223,6 +224,126 @@ registry.category("web_tour.tours").add("web_jalali_persian_datetime", {
         {
             content: "Saved, shown in Jalali",
             trigger: `.o_form_saved ${NEXTCALL}:value('۱۴۰۵/۰۹/۲۰ ۱۴:۳۰:۰۰')`,
+        },
+    ],
+});
+
+const CALENDAR_TITLE = ".o_calendar_view h5";
+
+/** Every day cell of the month grid shows the Jalali day of its Gregorian date. */
+function checkJalaliCells() {
+    const cells = [...document.querySelectorAll(".o_calendar_view td.fc-daygrid-day[data-date]")];
+    if (cells.length < 28) {
+        throw new Error(`Only ${cells.length} day cells`);
+    }
+    cells.forEach((cell, index) => {
+        const [year, month, day] = cell.dataset.date.split("-").map(Number);
+        const jalali = toJalali(year, month, day);
+        const label = cell.querySelector(".fc-daygrid-day-top").textContent.trim();
+        const expected = toPersianDigits(String(jalali.day));
+        if (!(label === expected || (label.startsWith(`${expected} `) && (jalali.day === 1 || index === 0)))) {
+            throw new Error(`The cell of ${cell.dataset.date} shows ${label}, not the Jalali day ${expected}`);
+        }
+    });
+}
+
+/**
+ * A Persian user's calendar view on December 2026: Jalali titles, day numbers
+ * and column headers, the activity on its Gregorian day, a Jalali popover.
+ */
+registry.category("web_tour.tours").add("web_jalali_persian_calendar", {
+    steps: () => [
+        {
+            content: "The month's title names the Jalali months it spans",
+            trigger: `${CALENDAR_TITLE}:contains('آذر - دی ۱۴۰۵')`,
+            timeout: LOAD_TIMEOUT,
+        },
+        {
+            content: "Every day cell shows its Jalali day; Dey 1st is named",
+            trigger: ".o_calendar_view td.fc-daygrid-day[data-date='2026-12-22']:contains('۱ دی')",
+            run: checkJalaliCells,
+        },
+        {
+            content: "The activity is on its Gregorian day, December 2nd (Azar 11th)",
+            trigger: ".o_calendar_view td.fc-daygrid-day[data-date='2026-12-02'] .o_event",
+            run: "click",
+        },
+        {
+            content: "The popover's date is Jalali",
+            trigger: ".o_cw_popover:contains('۱۱ آذر ۱۴۰۵')",
+        },
+        {
+            content: "Close the popover",
+            trigger: ".o_cw_popover .o_cw_popover_close",
+            run: "click",
+        },
+        {
+            content: "Open the scales",
+            trigger: ".o_view_scale_selector .scale_button_selection",
+            run: "click",
+        },
+        {
+            content: "Week scale",
+            trigger: ".o_scale_button_week",
+            run: "click",
+        },
+        {
+            content: "The week (Saturday Azar 8th to Friday Azar 14th) is in Azar 1405",
+            trigger: `${CALENDAR_TITLE}:contains('آذر ۱۴۰۵')`,
+        },
+        {
+            content: "The column of December 2nd reads Azar 11th",
+            trigger: ".o_calendar_view th[data-date='2026-12-02'] .o_cw_day_number:contains('۱۱')",
+        },
+        {
+            content: "Open the scales",
+            trigger: ".o_view_scale_selector .scale_button_selection",
+            run: "click",
+        },
+        {
+            content: "Day scale",
+            trigger: ".o_scale_button_day",
+            run: "click",
+        },
+        {
+            content: "The day is Azar 11th, 1405",
+            trigger: `${CALENDAR_TITLE}:contains('۱۱ آذر ۱۴۰۵')`,
+        },
+    ],
+});
+
+/** An English user's calendar view: Odoo's Gregorian titles and day numbers. */
+registry.category("web_tour.tours").add("web_jalali_gregorian_calendar", {
+    steps: () => [
+        {
+            content: "The month's title is Gregorian",
+            trigger: `${CALENDAR_TITLE}:contains('December 2026')`,
+            timeout: LOAD_TIMEOUT,
+        },
+        {
+            content: "December 2nd shows 2",
+            trigger: ".o_calendar_view td.fc-daygrid-day[data-date='2026-12-02'] .fc-daygrid-day-top",
+            run() {
+                expectEqual(this.anchor.textContent.trim(), "2", "The day number");
+            },
+        },
+        {
+            content: "The activity is on December 2nd",
+            trigger: ".o_calendar_view td.fc-daygrid-day[data-date='2026-12-02'] .o_event",
+        },
+        {
+            content: "Open the scales",
+            trigger: ".o_view_scale_selector .scale_button_selection",
+            run: "click",
+        },
+        {
+            content: "Day scale",
+            trigger: ".o_scale_button_day",
+            run: "click",
+        },
+        {
+            content: "The day is December 2nd, 2026",
+            trigger: `${CALENDAR_TITLE}:contains('2 December 2026')`,
         },
     ],
 });
