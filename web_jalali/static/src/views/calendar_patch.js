@@ -4,12 +4,14 @@
  * Odoo's (Gregorian) ranges, and the events their Gregorian days: a month is
  * the grid of a Gregorian month whose title names the Jalali months it spans
  * ("آذر - دی ۱۴۰۵") and whose cells show Jalali days, the first day of a
- * Jalali month with its name ("۱ دی").
+ * Jalali month with its name ("۱ دی"); a year is a Gregorian year of Gregorian
+ * month grids titled with the Jalali months they span.
  */
 import { CalendarController } from "@web/views/calendar/calendar_controller";
 import { CalendarCommonPopover } from "@web/views/calendar/calendar_common/calendar_common_popover";
 import { CalendarCommonRenderer } from "@web/views/calendar/calendar_common/calendar_common_renderer";
 import { CalendarYearRenderer } from "@web/views/calendar/calendar_year/calendar_year_renderer";
+import { is24HourFormat } from "@web/core/l10n/dates";
 import { patch } from "@web/core/utils/patch";
 import { formatJalali, isJalaliUser } from "../core/dates_patch";
 import { toJalali } from "../core/jalali";
@@ -17,6 +19,9 @@ import { toJalali } from "../core/jalali";
 const { DateTime } = luxon;
 
 const jalali = (date) => toJalali(date.year, date.month, date.day);
+
+/** Odoo's time of events, in the user's digits. */
+const formatTime = (date) => formatJalali(date, is24HourFormat() ? "HH:mm" : "hh:mm a");
 
 /** "آذر ۱۴۰۵", "آذر - دی ۱۴۰۵" or "اسفند ۱۴۰۴ - فروردین ۱۴۰۵": the Jalali months from `start` to `end`. */
 export function jalaliMonthSpan(start, end) {
@@ -98,6 +103,14 @@ patch(CalendarCommonRenderer.prototype, {
         return options;
     },
 
+    getStartTime(record) {
+        return isJalaliUser() ? formatTime(record.start) : super.getStartTime(...arguments);
+    },
+
+    getEndTime(record) {
+        return isJalaliUser() ? formatTime(record.end) : super.getEndTime(...arguments);
+    },
+
     headerTemplateProps(date) {
         const props = super.headerTemplateProps(...arguments);
         if (isJalaliUser() && props.scale !== "month") {
@@ -125,8 +138,11 @@ patch(CalendarYearRenderer.prototype, {
 patch(CalendarCommonPopover.prototype, {
     computeDateTimeAndDuration() {
         super.computeDateTimeAndDuration(...arguments);
+        const { start, end } = this.props.record;
+        if (isJalaliUser() && this.time) {
+            this.time = `${formatTime(start)} - ${formatTime(end)}`;
+        }
         if (isJalaliUser() && this.date) {
-            const { start, end } = this.props.record;
             this.date = start.hasSame(end, "day")
                 ? formatJalali(start, "DDD")
                 : `${formatJalali(start, "DDD")} - ${formatJalali(end, "DDD")}`;

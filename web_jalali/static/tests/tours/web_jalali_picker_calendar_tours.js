@@ -309,6 +309,29 @@ registry.category("web_tour.tours").add("web_jalali_persian_calendar", {
             content: "The day is Azar 11th, 1405",
             trigger: `${CALENDAR_TITLE}:contains('۱۱ آذر ۱۴۰۵')`,
         },
+        {
+            content: "Open the scales",
+            trigger: ".o_view_scale_selector .scale_button_selection",
+            run: "click",
+        },
+        {
+            content: "Year scale",
+            trigger: ".o_scale_button_year",
+            run: "click",
+        },
+        {
+            content: "The Gregorian year 2026 spans the Jalali years 1404 and 1405",
+            trigger: `${CALENDAR_TITLE}:contains('۱۴۰۴ - ۱۴۰۵')`,
+        },
+        {
+            content: "December's grid is titled with Azar and Dey, its days Jalali",
+            trigger: ".o_calendar_view .fc-toolbar-title:contains('آذر - دی ۱۴۰۵')",
+            run() {
+                const month = this.anchor.closest(".fc");
+                const day = month.querySelector("td.fc-daygrid-day[data-date='2026-12-02'] .fc-daygrid-day-top");
+                expectEqual(day.textContent.trim(), "۱۱", "December 2nd's day number");
+            },
+        },
     ],
 });
 
