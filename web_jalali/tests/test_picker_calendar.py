@@ -35,7 +35,7 @@ class TestJalaliPickerCalendar(HttpCase):
             **values,
         })
 
-    def test_persian_user_picks_a_range_in_jalali_months_saved_gregorian(self):
+    def _date_range(self):
         sequence = self.env["ir.sequence"].create({"name": "Jalali range", "use_date_range": True})
         date_range = self.env["ir.sequence.date_range"].create({
             "sequence_id": sequence.id, "date_from": date(2026, 12, 2), "date_to": date(2026, 12, 5),
@@ -45,10 +45,18 @@ class TestJalaliPickerCalendar(HttpCase):
             <field name="date_to" invisible="1"/>
             <field name="number_next_actual"/>
         </form>""")
-        self.start_tour(f"/odoo/action-{action.id}/{date_range.id}", "web_jalali_persian_range",
-                        login=self.users["fa_IR"].login)
+        return date_range, f"/odoo/action-{action.id}/{date_range.id}"
+
+    def test_persian_user_picks_a_range_in_jalali_months_saved_gregorian(self):
+        date_range, url = self._date_range()
+        self.start_tour(url, "web_jalali_persian_range", login=self.users["fa_IR"].login)
         # Azar 1st and Dey 5th, 1405
         self.assertEqual((date_range.date_from, date_range.date_to), (date(2026, 11, 22), date(2026, 12, 26)))
+
+    def test_english_user_range_picker_and_zoom_levels_are_gregorian(self):
+        date_range, url = self._date_range()
+        self.start_tour(url, "web_jalali_gregorian_range", login=self.users["en_US"].login)
+        self.assertEqual((date_range.date_from, date_range.date_to), (date(2026, 12, 2), date(2026, 12, 5)))
 
     def test_persian_user_picks_a_jalali_day_and_a_time(self):
         cron = self.env.ref("base.autovacuum_job")

@@ -181,6 +181,47 @@ registry.category("web_tour.tours").add("web_jalali_persian_range", {
     ],
 });
 
+/** An English user's range picker and zoom levels: Odoo's Gregorian ones. */
+registry.category("web_tour.tours").add("web_jalali_gregorian_range", {
+    steps: () => [
+        {
+            content: "Open the range picker",
+            trigger: `${START}:value('12/02/2026')`,
+            timeout: LOAD_TIMEOUT,
+            run: "click",
+        },
+        {
+            content: "December and January side by side",
+            trigger: `${TITLE}:contains('January 2027')`,
+            run() {
+                expectEqual(texts(TITLE), ["December 2026", "January 2027"], "The range picker's months");
+            },
+        },
+        {
+            content: "Zoom out to the year",
+            trigger: `${PICKER} .o_zoom_out`,
+            run: "click",
+        },
+        {
+            content: "The months of 2026",
+            trigger: `${TITLE}:contains('2026')`,
+            run() {
+                const months = texts(`${PICKER} .o_date_item_picker .o_date_item_cell`);
+                expectEqual([months[0], months[11]], ["Jan", "Dec"], "The months");
+            },
+        },
+        {
+            content: "Zoom out to the decade",
+            trigger: `${PICKER} .o_zoom_out`,
+            run: "click",
+        },
+        {
+            content: "The years 2020 to 2029",
+            trigger: `${TITLE}:contains('2019 - 2030')`,
+        },
+    ],
+});
+
 const NEXTCALL = ".o_field_widget[name=nextcall] input";
 
 /** A Persian user picks a Jalali day and a time in a datetime picker. */
