@@ -16,6 +16,7 @@
             ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
             "web_jalali/static/src/datetime/**/*",
             "web_jalali/static/src/mail/**/*",
+            "web_jalali/static/src/views/**/*",
         ],
         "web.assets_tests": [
             "web_jalali/static/tests/tours/**/*",

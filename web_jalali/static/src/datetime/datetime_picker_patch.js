@@ -1,7 +1,9 @@
 /**
  * The date picker of a Solar Hijri user: Jalali month grids (weeks starting on
- * Saturday), Jalali month and year navigation and titles. The picked values
- * stay luxon DateTimes of Gregorian days, as for every user.
+ * Saturday, two months side by side for ranges), the Jalali months of a year,
+ * the Jalali years of a decade and the decades of a century, with their
+ * navigation and titles. The picked values stay luxon DateTimes of Gregorian
+ * days, as for every user.
  */
 import { DateTimePicker } from "@web/core/datetime/datetime_picker";
 import { isInRange, today } from "@web/core/l10n/dates";
@@ -27,6 +29,18 @@ export function startOfJalaliMonth(date, offset = 0) {
     const gregorian = fromJalali(Math.floor(index / 12), (index % 12) + 1, 1);
     return date.set(gregorian).startOf("day");
 }
+
+/** The first day (1 Farvardin) of the Jalali year `offset` years after the one of `date`. */
+export function startOfJalaliYear(date, offset = 0) {
+    const { year } = toJalali(date.year, date.month, date.day);
+    return date.set(fromJalali(year + offset, 1, 1)).startOf("day");
+}
+
+/** Jalali years (or decades) of a grid: one before and one after the ten shown. */
+const GRID_COUNT = 10;
+const GRID_MARGIN = 1;
+/** Years of a grid cell and of the whole grid, by precision. */
+const GRID_SPANS = { years: [1, 10], decades: [10, 100] };
 
 function monthTitle(date) {
     const { year, month } = toJalali(date.year, date.month, date.day);
@@ -101,6 +115,35 @@ function jalaliYearItems(focusDate, { maxDate, minDate }) {
     });
 }
 
+/**
+ * Odoo's "years" (a decade) and "decades" (a century) items, of Jalali years:
+ * the grid starts at the Jalali year of `focusDate` rounded down to the span.
+ */
+function jalaliGrid(focusDate, precision, { maxDate, minDate }) {
+    const [cellYears, gridYears] = GRID_SPANS[precision];
+    const { year } = toJalali(focusDate.year, focusDate.month, focusDate.day);
+    const firstYear = Math.floor(year / gridYears) * gridYears;
+    const gridStart = startOfJalaliYear(focusDate, firstYear - year);
+    const items = [];
+    for (let i = -GRID_MARGIN; i < GRID_COUNT + GRID_MARGIN; i++) {
+        const start = startOfJalaliYear(gridStart, i * cellYears);
+        const range = [start, startOfJalaliYear(start, cellYears).minus({ millisecond: 1 })];
+        items.push({
+            id: start.toISODate(),
+            includesToday: isInRange(today(), range),
+            isOutOfRange: i < 0 || i >= GRID_COUNT,
+            isValid: isInRange(range, [minDate, maxDate]),
+            label: digits(firstYear + i * cellYears),
+            range,
+            extraClass: "",
+        });
+    }
+    return {
+        title: `${digits(firstYear - cellYears)} - ${digits(firstYear + gridYears)}`,
+        items,
+    };
+}
+
 patch(DateTimePicker.prototype, {
     adjustFocus(values, focusedDateIndex) {
         if (!isJalaliUser()) {
@@ -143,24 +186,38 @@ patch(DateTimePicker.prototype, {
         } else if (this.state.precision === "months") {
             this.title = digits(toJalali(focusDate.year, focusDate.month, focusDate.day).year);
             this.items = jalaliYearItems(focusDate, params);
+        } else {
+            const { title, items } = jalaliGrid(focusDate, this.state.precision, params);
+            this.title = title;
+            this.items = items;
         }
     },
 
     next(ev) {
-        if (!isJalaliUser() || !["days", "months"].includes(this.state.precision)) {
+        if (!isJalaliUser()) {
             return super.next(...arguments);
         }
         ev.preventDefault();
-        this.state.focusDate = this.clamp(startOfJalaliMonth(this.state.focusDate, this.state.precision === "days" ? 1 : 12));
+        this.state.focusDate = this.clamp(this.jalaliStep(1));
     },
 
     previous(ev) {
-        if (!isJalaliUser() || !["days", "months"].includes(this.state.precision)) {
+        if (!isJalaliUser()) {
             return super.previous(...arguments);
         }
         ev.preventDefault();
-        this.state.focusDate = this.clamp(
-            startOfJalaliMonth(this.state.focusDate, this.state.precision === "days" ? -1 : -12)
-        );
+        this.state.focusDate = this.clamp(this.jalaliStep(-1));
+    },
+
+    /** The focus date `direction` (1 or -1) Jalali panels away from the current one. */
+    jalaliStep(direction) {
+        const { focusDate, precision } = this.state;
+        if (precision === "days") {
+            return startOfJalaliMonth(focusDate, direction);
+        }
+        if (precision === "months") {
+            return startOfJalaliMonth(focusDate, 12 * direction);
+        }
+        return startOfJalaliYear(focusDate, GRID_SPANS[precision][1] * direction);
     },
 });
