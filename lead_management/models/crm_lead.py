@@ -306,7 +306,7 @@ class CrmLead(models.Model):
         """Methods create() and write() may defer to the end of the
         transaction (see _defer_hook), in the order they run."""
         return ["_route_new_leads", "_route_moved_leads", "_on_turned_hot", "_on_sql_reached", "_on_won",
-                "_close_first_contact", "_sync_engagement_partners"]
+                "_close_first_contact", "_move_first_contact", "_sync_engagement_partners"]
 
     def _defer_hook(self, hook):
         """Have the method ``hook`` (one of _get_deferred_hooks()) called once on

@@ -78,8 +78,18 @@ class CrmLead(models.Model):
     def _start_sla(self, only_tighten=False):
         """Set the first-response deadline from the temperature and schedule a
         "First contact" call for the salesperson (urgent for hot leads), in
-        the salesperson's language."""
+        the salesperson's language.
+
+        The target belongs to the lead, not to each assignment: a lead
+        re-routed while its deadline runs keeps it, and its call goes to the
+        new salesperson (_move_first_contact). A lead re-routed after its
+        deadline was breached (Settings: reassign breached leads) starts a
+        new target for its new salesperson."""
         leads = self.filtered(lambda lead: lead.user_id and not lead.first_response_date)
+        if not only_tighten:
+            running = leads.filtered(lambda lead: lead.sla_deadline and lead.sla_status == "pending")
+            running._move_first_contact()
+            leads -= running
         if not leads or not self._is_sla_enabled():
             return
         minutes = self._get_sla_minutes()
@@ -150,6 +160,8 @@ class CrmLead(models.Model):
             self.filtered("sla_deadline")._defer_hook("_close_first_contact")
         if vals.get("lead_status", "new") != "new":
             self._register_first_response()
+        if vals.get("user_id"):
+            self.filtered("sla_deadline")._defer_hook("_move_first_contact")
 
     def _register_first_response(self, date=None):
         """Record the first real response of the salesperson (a status change,
@@ -180,6 +192,18 @@ class CrmLead(models.Model):
             # not a call of the salesperson: no call event (see mail.activity._action_done)
             done.with_context(lead_management_first_response=True).action_feedback(
                 feedback=self.env._("Done automatically: the first response was recorded."))
+
+    def _move_first_contact(self):
+        """Deferred hook, once for the leads given to another salesperson in
+        the transaction: their open First Contact call goes to their
+        salesperson now, with its due date (the lead's target is unchanged)."""
+        activities = self._get_first_contact_activities()
+        owners = {lead.id: lead.user_id for lead in self}
+        for user, moving in activities.filtered(
+                lambda activity: owners[activity.res_id] and activity.user_id != owners[activity.res_id]
+        ).grouped(lambda activity: owners[activity.res_id]).items():
+            # quick update: in the new salesperson's inbox without one email per lead
+            moving.with_context(mail_activity_quick_update=True).write({"user_id": user.id})
 
     def _get_first_contact_activities(self):
         """The open First Contact calls of these leads, in one search (none

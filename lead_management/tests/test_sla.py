@@ -250,3 +250,33 @@ class TestSla(TerritoryCase):
         calls = lead.activity_ids.filtered(lambda activity: activity.activity_type_id == first_contact)
         self.assertEqual(len(calls), 1)
         self.assertTrue(calls.summary.startswith("Urgent"))
+
+    def _first_contacts(self, lead):
+        first_contact = self.env.ref("lead_management.mail_activity_type_first_contact")
+        lead.invalidate_recordset(["activity_ids"])
+        return lead.activity_ids.filtered(lambda activity: activity.activity_type_id == first_contact)
+
+    def test_rerouting_keeps_the_target_and_moves_the_call(self):
+        """The response target belongs to the lead: routed again (its province changed by
+        an import, a form, a manager), it keeps its deadline and its one call goes along."""
+        lead = self._assigned()
+        deadline, due = lead.sla_deadline, self._first_contacts(lead).date_deadline
+        with freeze_time("2026-03-02 15:00:00"):
+            lead.city = "Isfahan"
+            lead._assign_by_territory(only_unassigned=False)
+            self.flush_deferred()
+        self.assertIn(lead.user_id, self.rep_a | self.rep_b | self.rep_c)
+        self.assertEqual((lead.sla_deadline, lead.sla_status), (deadline, "pending"), "not reset")
+        calls = self._first_contacts(lead)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual((calls.user_id, calls.date_deadline), (lead.user_id, due))
+
+    def test_manual_reassignment_moves_the_call(self):
+        lead = self._assigned()
+        deadline = lead.sla_deadline
+        lead.with_user(self.user_manager).user_id = self.rep_a
+        self.flush_deferred()
+        calls = self._first_contacts(lead)
+        self.assertEqual(calls.user_id, self.rep_a, "the previous salesperson's call does not stay open")
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(lead.sla_deadline, deadline)
