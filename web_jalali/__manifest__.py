@@ -16,6 +16,11 @@
             ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
             "web_jalali/static/src/datetime/**/*",
             "web_jalali/static/src/mail/**/*",
+            "web_jalali/static/src/views/**/*",
+        ],
+        # built only where spreadsheet is installed
+        "spreadsheet.o_spreadsheet": [
+            "web_jalali/static/src/spreadsheet/**/*",
         ],
         "web.assets_tests": [
             "web_jalali/static/tests/tours/**/*",

@@ -31,6 +31,16 @@ SQL_FUNCTIONS = {
         "jalali_year($1)::text || (" + _MONTHS + ")[jalali_month_number($1)]",
     "jalali_quarter(date) RETURNS text":
         "jalali_year($1)::text || ('{-Q1,-Q2,-Q3,-Q4}'::text[])[(jalali_month_number($1) + 2) / 3]",
+    # Gregorian dates of the first day of the Jalali period of a date (the
+    # web client's groups by Jalali month, quarter and year): months 1..6
+    # have 31 days, 7..12 have 30 (Esfand 29 or 30, last, never a start)
+    "jalali_month_start(date) RETURNS date":
+        "$1 - CASE WHEN jalali_yday($1) < 186 THEN jalali_yday($1) % 31"
+        " ELSE (jalali_yday($1) - 186) % 30 END",
+    "jalali_quarter_start(date) RETURNS date":
+        "$1 - jalali_yday($1) + CASE WHEN jalali_yday($1) < 93 THEN 0 WHEN jalali_yday($1) < 186 THEN 93"
+        " WHEN jalali_yday($1) < 276 THEN 186 ELSE 276 END",
+    "jalali_year_start(date) RETURNS date": "$1 - jalali_yday($1)",
 }
 
 
@@ -41,7 +51,9 @@ class WebJalaliSql(models.AbstractModel):
     def init(self):
         """Create the IMMUTABLE functions ``jalali_date(date)`` ('1405-09-11'),
         ``jalali_month(date)`` ('1405-09'), ``jalali_quarter(date)`` ('1405-Q3',
-        Q1 = Farvardin..Khordad) and ``jalali_year(date)`` (1405), for grouping
+        Q1 = Farvardin..Khordad), ``jalali_year(date)`` (1405) and the
+        Gregorian first day of the Jalali month, quarter and year of a date
+        (``jalali_month_start``, ...), for grouping
         by Jalali periods in SQL (cast timestamps to ``date`` in the user's
         time zone first)."""
         for signature, body in SQL_FUNCTIONS.items():
