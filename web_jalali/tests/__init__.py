@@ -8,3 +8,4 @@ from . import test_ui
 from . import test_jalali_js
 from . import test_read_group_jalali
 from . import test_sql_period_starts
+from . import test_ui_pivot
