@@ -45,3 +45,11 @@ class TestJalaliPivot(HttpCase):
     def test_english_user_pivot_by_gregorian_months(self):
         self.start_tour(f"/odoo/action-{self.action.id}", "web_jalali_gregorian_pivot",
                         login=self.users["en_US"].login)
+
+    def test_persian_user_grouped_reads_ask_for_jalali_groups(self):
+        self.start_tour(f"/odoo/action-{self.action.id}", "web_jalali_persian_grouped_reads",
+                        login=self.users["fa_IR"].login)
+
+    def test_english_user_grouped_reads_ask_for_odoo_groups(self):
+        self.start_tour(f"/odoo/action-{self.action.id}", "web_jalali_gregorian_grouped_reads",
+                        login=self.users["en_US"].login)

@@ -1,3 +1,4 @@
+import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
 
 const HEADERS = ".o_pivot table thead th.o_pivot_header_cell_closed";
@@ -48,4 +49,63 @@ registry.category("web_tour.tours").add("web_jalali_gregorian_pivot", {
             run: () => checkHeaders(["November 2026"]),
         },
     ],
+});
+
+/**
+ * The `jalali_groups` key the web client's RPCs carry: the grouped reads of a
+ * Jalali user, not the other calls, not a caller's explicit choice, and not a
+ * spreadsheet pivot's reads (the spreadsheet keys months by Gregorian days).
+ */
+function groupedReadsSteps(expected) {
+    return [
+        {
+            content: "Load the spreadsheet",
+            trigger: HEADERS,
+            timeout: 60000, // its bundle may be built for the test
+            run: () => loadBundle("spreadsheet.o_spreadsheet"),
+        },
+        {
+            content: "The RPCs of grouped reads, other calls and a spreadsheet pivot",
+            trigger: HEADERS,
+            async run() {
+                const sent = [];
+                const orm = Object.assign(Object.create(odoo.__WOWL_DEBUG__.root.env.services.orm), {
+                    rpc: (url, params) => {
+                        sent.push(params.kwargs.context.jalali_groups);
+                        return Promise.resolve([]);
+                    },
+                });
+                await orm.webReadGroup("res.partner", [], ["__count"], ["create_date:month"]);
+                await orm.readGroup("res.partner", [], ["__count"], ["create_date:month"]);
+                await orm.call("res.partner", "read_progress_bar", [], {});
+                await orm.searchRead("res.partner", [], ["create_date"]);
+                await orm.readGroup("res.partner", [], ["__count"], ["create_date:month"], {
+                    context: { jalali_groups: false },
+                });
+                const { OdooPivotModel } = odoo.loader.modules.get("@spreadsheet/pivot/pivot_model");
+                const spreadsheetPivot = Object.assign(Object.create(OdooPivotModel.prototype), {
+                    orm,
+                    getDefinition: () => ({ columns: [], rows: [] }),
+                });
+                await spreadsheetPivot._getSubGroups(["create_date:month"], {
+                    resModel: "res.partner",
+                    groupDomain: [],
+                    measureSpecs: ["__count"],
+                    kwargs: { lazy: false, context: {} },
+                    mapping: {},
+                });
+                if (JSON.stringify(sent) !== JSON.stringify(expected)) {
+                    throw new Error(`jalali_groups sent: ${JSON.stringify(sent)}, not ${JSON.stringify(expected)}`);
+                }
+            },
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("web_jalali_persian_grouped_reads", {
+    steps: () => groupedReadsSteps([true, true, true, null, false, false]),
+});
+
+registry.category("web_tour.tours").add("web_jalali_gregorian_grouped_reads", {
+    steps: () => groupedReadsSteps([null, null, null, null, false, false]),
 });
