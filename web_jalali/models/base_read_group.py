@@ -72,10 +72,13 @@ class Base(models.AbstractModel):
         field = self._fields.get(fname)
         if property_name or period not in JALALI_PERIODS or not field or field.type not in ("date", "datetime"):
             raise ValueError(f"Jalali granularity on a no-date field or unknown: {groupby_spec!r}")
-        # Odoo's day group brings the access check and the time zone conversion
-        day = super()._read_group_groupby(f"{fname}:day", query)
-        sql = SQL_START[period](day)
-        return SQL("(%s)::timestamp", sql) if field.type == "datetime" else sql
+        sql = self._field_to_sql(self._table, fname, query)
+        if field.type == "datetime":
+            # as Odoo's granularities: the day in the context's time zone
+            if (tz := self.env.context.get("tz")) in pytz.all_timezones_set:
+                sql = SQL("timezone(%s, timezone('UTC', %s))", tz, sql)
+            return SQL("(%s)::timestamp", SQL_START[period](sql))
+        return SQL_START[period](sql)
 
     def _jalali_group_period(self, groupby_spec):
         """The Jalali period ('day', 'month', ...) in which the web client

@@ -50,3 +50,13 @@ class TestSqlPeriodStarts(TransactionCase):
         """)
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertNotIn("jalali_", plan)
+
+    def test_date_computed_twice(self):
+        """The date, often a time zone conversion, is computed twice per row
+        (not once per use of the day of the year), like date_trunc's once."""
+        self.env.cr.execute("""
+            EXPLAIN VERBOSE SELECT jalali_month_start(timezone('Asia/Tehran', timezone('UTC', d))::date)
+              FROM generate_series(TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-02', INTERVAL '1 day') d
+        """)
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertEqual(plan.count("Asia/Tehran"), 2, plan)
