@@ -6,8 +6,8 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestJalaliPivot(HttpCase):
-    """A Persian user's pivot groups by Jalali months; an English user's by
-    Gregorian months."""
+    """A Persian user's pivot and graph group by Jalali months; an English
+    user's by Gregorian months."""
 
     @classmethod
     def setUpClass(cls):
@@ -30,12 +30,19 @@ class TestJalaliPivot(HttpCase):
             "type": "pivot",
             "arch": '<pivot><field name="create_date" interval="month" type="col"/></pivot>',
         })
+        graph = cls.env["ir.ui.view"].create({
+            "name": "web_jalali.tour.partner.graph",
+            "model": "res.partner",
+            "type": "graph",
+            "arch": '<graph><field name="create_date" interval="month"/></graph>',
+        })
         cls.action = cls.env["ir.actions.act_window"].create({
             "name": "Jalali pivot partners",
             "res_model": "res.partner",
-            "view_mode": "pivot,list",
+            "view_mode": "pivot,graph,list",
             "domain": "[('name', 'like', 'Jalali pivot ')]",
-            "view_ids": [(0, 0, {"sequence": 1, "view_mode": "pivot", "view_id": pivot.id})],
+            "view_ids": [(0, 0, {"sequence": index, "view_mode": view.type, "view_id": view.id})
+                         for index, view in enumerate(pivot + graph)],
         })
 
     def test_persian_user_pivot_by_jalali_months(self):

@@ -3,6 +3,31 @@ import { registry } from "@web/core/registry";
 
 const HEADERS = ".o_pivot table thead th.o_pivot_header_cell_closed";
 
+function graphSteps(expected) {
+    return [
+        {
+            content: "Switch to the graph",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph's bars are the same months",
+            trigger: ".o_graph_renderer canvas",
+            run() {
+                const labels = Chart.getChart(document.querySelector(".o_graph_renderer canvas")).data.labels;
+                if (JSON.stringify(labels) !== JSON.stringify(expected)) {
+                    throw new Error(`The graph's months are ${JSON.stringify(labels)}, not ${JSON.stringify(expected)}`);
+                }
+            },
+        },
+        {
+            content: "Back to the pivot",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+    ];
+}
+
 function checkHeaders(expected) {
     const headers = [...document.querySelectorAll(HEADERS)].map((th) => th.textContent.trim());
     if (JSON.stringify(headers) !== JSON.stringify(expected)) {
@@ -11,8 +36,8 @@ function checkHeaders(expected) {
 }
 
 /**
- * A Persian user's pivot by month: the partners created on 30 Aban and
- * 10 Azar 1405 (Tehran) are in two Jalali months; the Azar cell opens the
+ * A Persian user's pivot and graph by month: the partners created on 30 Aban
+ * and 10 Azar 1405 (Tehran) are in two Jalali months; the Azar cell opens the
  * partner of Azar only.
  */
 registry.category("web_tour.tours").add("web_jalali_persian_pivot", {
@@ -22,6 +47,7 @@ registry.category("web_tour.tours").add("web_jalali_persian_pivot", {
             trigger: HEADERS,
             run: () => checkHeaders(["آبان ۱۴۰۵", "آذر ۱۴۰۵"]),
         },
+        ...graphSteps(["آبان ۱۴۰۵", "آذر ۱۴۰۵"]),
         {
             content: "Open the records of Azar",
             trigger: ".o_pivot table tbody tr:first-child td.o_pivot_cell_value:eq(1)",
@@ -40,7 +66,7 @@ registry.category("web_tour.tours").add("web_jalali_persian_pivot", {
     ],
 });
 
-/** An English user's pivot by month: Odoo's Gregorian months. */
+/** An English user's pivot and graph by month: Odoo's Gregorian months. */
 registry.category("web_tour.tours").add("web_jalali_gregorian_pivot", {
     steps: () => [
         {
@@ -48,6 +74,7 @@ registry.category("web_tour.tours").add("web_jalali_gregorian_pivot", {
             trigger: HEADERS,
             run: () => checkHeaders(["November 2026"]),
         },
+        ...graphSteps(["November 2026"]),
     ],
 });
 
