@@ -38,6 +38,9 @@ QUERIES = {
     "Jalali month (jalali_month)":
         f"SELECT jalali_month(({LOCAL_DATE})::date) AS month, count(*) FROM crm_lead"
         " WHERE active GROUP BY 1 ORDER BY 1",
+    "Jalali month start (web client's groups)":
+        f"SELECT jalali_month_start(({LOCAL_DATE})::date) AS month, count(*) FROM crm_lead"
+        " WHERE active GROUP BY 1 ORDER BY 1",
     "Jalali quarter (jalali_quarter)":
         f"SELECT jalali_quarter(({LOCAL_DATE})::date) AS quarter, count(*) FROM crm_lead"
         " WHERE active GROUP BY 1 ORDER BY 1",

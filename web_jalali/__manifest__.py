@@ -18,6 +18,10 @@
             "web_jalali/static/src/mail/**/*",
             "web_jalali/static/src/views/**/*",
         ],
+        # built only where spreadsheet is installed
+        "spreadsheet.o_spreadsheet": [
+            "web_jalali/static/src/spreadsheet/**/*",
+        ],
         "web.assets_tests": [
             "web_jalali/static/tests/tours/**/*",
         ],

@@ -1,4 +1,5 @@
 from . import base
+from . import base_read_group
 from . import res_users
 from . import jalali_sql
 from . import ir_qweb_fields

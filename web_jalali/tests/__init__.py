@@ -7,3 +7,6 @@ from . import test_session_info
 from . import test_ui
 from . import test_jalali_js
 from . import test_picker_calendar
+from . import test_read_group_jalali
+from . import test_sql_period_starts
+from . import test_ui_pivot
