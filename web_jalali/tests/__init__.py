@@ -6,3 +6,4 @@ from . import test_preferences
 from . import test_session_info
 from . import test_ui
 from . import test_jalali_js
+from . import test_search_jalali
