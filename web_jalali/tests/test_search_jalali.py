@@ -30,8 +30,8 @@ class TestJalaliSearch(HttpCase):
             for lang, tz in (("fa_IR", "Asia/Tehran"), ("en_US", "Europe/Brussels"))
         }
         cls.env["mail.activity"].create([{
-            "res_model_id": cls.env["ir.model"]._get_id("res.users"),
-            "res_id": user.id,
+            "res_model_id": cls.env["ir.model"]._get_id("res.partner"),
+            "res_id": user.partner_id.id,
             "activity_type_id": cls.env.ref("mail.mail_activity_data_todo").id,
             "summary": f"Jalali search {day.isoformat()}",
             "user_id": user.id,

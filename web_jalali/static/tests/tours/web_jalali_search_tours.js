@@ -16,11 +16,12 @@ const DAYS = [
 /**
  * The list shows the activities of these days, and only them.
  * @param {string[]} shown
+ * @param {string} [list] the list view's selector
  */
-function rowsAre(shown) {
+function rowsAre(shown, list = ".o_list_view") {
     const has = (day) => `:has(.o_data_row:contains('Jalali search ${day}'))`;
     const hidden = DAYS.filter((day) => !shown.includes(day));
-    return `.o_list_view .o_list_table${shown.map(has).join("")}${hidden
+    return `${list} .o_list_table${shown.map(has).join("")}${hidden
         .map((day) => `:not(${has(day)})`)
         .join("")}`;
 }
@@ -45,7 +46,7 @@ function todayIsMarch10() {
         },
         {
             content: "The action is open again, all the activities listed",
-            trigger: `.o_list_view:not(.o_web_jalali_stale) ${rowsAre(DAYS)}`,
+            trigger: rowsAre(DAYS, ".o_list_view:not(.o_web_jalali_stale)"),
         },
         {
             content: "Open the filter menu",
