@@ -35,6 +35,8 @@ function todayIsMarch10() {
         {
             content: "The list is open",
             trigger: ".o_list_view",
+            // the first page of a test may wait for its asset bundles
+            timeout: 30000,
             run() {
                 luxon.Settings.now = () => new Date(2025, 2, 10, 12, 0).valueOf();
                 document.querySelector(".o_list_view").classList.add("o_web_jalali_stale");
