@@ -14,6 +14,9 @@
         "web.assets_backend": [
             ("after", "web/static/src/session.js", "web_jalali/static/src/core/jalali.js"),
             ("after", "web_jalali/static/src/core/jalali.js", "web_jalali/static/src/core/dates_patch.js"),
+            # before the search model, which keeps the date filter functions it imports
+            ("before", "web/static/src/search/search_model.js",
+             "web_jalali/static/src/search/search_dates_patch.js"),
             "web_jalali/static/src/datetime/**/*",
             "web_jalali/static/src/mail/**/*",
             "web_jalali/static/src/views/**/*",

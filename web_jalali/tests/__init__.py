@@ -10,3 +10,4 @@ from . import test_picker_calendar
 from . import test_read_group_jalali
 from . import test_sql_period_starts
 from . import test_ui_pivot
+from . import test_search_jalali
