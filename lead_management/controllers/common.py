@@ -2,7 +2,10 @@ import json
 import logging
 import time
 
+from werkzeug.exceptions import ServiceUnavailable
+
 from odoo.http import request
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..models.ir_http import BODY_TOO_LARGE
 from ..tools.savepoint import call_in_savepoint
@@ -15,6 +18,8 @@ RETRY_AFTER_SECONDS = "60"
 #: a public form's answers are sent this long (ms) after the request arrived, known person or new
 FORM_ANSWER_MS = 500
 FORM_ANSWER_MS_PARAM = "lead_management.form_answer_ms"
+#: where a capture counts, in the request's environ, the tries Odoo made that failed on concurrency
+CONCURRENCY_TRIES = "lead_management.concurrency_tries"
 
 
 def answer_in_constant_time(response, start):
@@ -49,9 +54,40 @@ class CaptureRequestMixin:
         """crm.lead._capture; a failure after validation leaves neither the
         lead nor half of it, and is logged with its error."""
         env = request.env
-        # a concurrent capture of the same person (OperationalError): Odoo retries the request
-        return call_in_savepoint(env.cr, lambda: env["crm.lead"]._capture(payloads, channel, **kwargs),
-                                 lambda error: self._capture_failed(payloads, channel, error, **kwargs))
+        return self._call_in_savepoint(
+            lambda: env["crm.lead"]._capture(payloads, channel, **kwargs),
+            lambda error: self._capture_failed(payloads, channel, error, **kwargs), payloads, channel, **kwargs)
+
+    def _call_in_savepoint(self, function, on_error, payloads, channel, **kwargs):
+        """call_in_savepoint(``function``, ``on_error``) in the request's
+        transaction. A concurrent capture of the same person (a lock
+        timeout, a serialization failure) is raised again: Odoo retries the
+        request; when its last try fails so, see _refuse_on_concurrency."""
+        try:
+            return call_in_savepoint(request.env.cr, function, on_error)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            self._refuse_on_concurrency(payloads, channel, **kwargs)
+            raise
+
+    def _refuse_on_concurrency(self, payloads, channel, **kwargs):
+        """Count a try of the request that failed on concurrency; after
+        Odoo's last try, roll its transaction back, keep the payloads in the
+        capture log (committed in a transaction of their own, to be
+        replayed) and answer 503 with Retry-After."""
+        environ = request.httprequest.environ
+        environ[CONCURRENCY_TRIES] = environ.get(CONCURRENCY_TRIES, 0) + 1
+        if environ[CONCURRENCY_TRIES] < MAX_TRIES_ON_CONCURRENCY_FAILURE:
+            return
+        env = request.env
+        env.cr.rollback()
+        _logger.error("lead_management: capture from %s refused after %s tries on concurrency",
+                      channel, environ[CONCURRENCY_TRIES])
+        error = env._("The submission could not be saved: other requests changed the same records at the same "
+                      "time. It is kept in the capture log to be replayed; retry later.")
+        with env.registry.cursor() as cr:
+            self._keep_failed_capture(payloads, channel, error, env=env(cr=cr), **kwargs)
+        raise ServiceUnavailable(response=self._json(
+            503, {"errors": {"__all__": error}}, headers={"Retry-After": RETRY_AFTER_SECONDS}))
 
     def _capture_failed(self, payloads, channel, exception, **kwargs):
         """The results of a capture that failed with ``exception``: its
@@ -61,10 +97,14 @@ class CaptureRequestMixin:
         self._keep_failed_capture(payloads, channel, error, **kwargs)
         return [{"status": "error", "lead_id": False, "errors": {"__all__": error}} for _payload in payloads]
 
-    def _keep_failed_capture(self, payloads, channel, error, form=None, api_user=None, remote_addr=None, **_kwargs):
+    def _keep_failed_capture(self, payloads, channel, error, form=None, api_user=None, remote_addr=None, env=None,
+                             **_kwargs):
         """Keep the payloads of a capture that failed in the capture log,
-        with ``error``, to be replayed."""
-        Log = request.env["lead.capture.log"]
+        with ``error``, to be replayed (in ``env``'s transaction, by default
+        the request's)."""
+        env = env or request.env
+        Log = env["lead.capture.log"]
+        form = form.with_env(form.env(cr=env.cr)) if form else form
         # sudo: the log records every request, whoever sends it
         Log.sudo().create([{
             "channel": channel, "status": "error", "error": error, "payload": Log._dump_payload(payload),

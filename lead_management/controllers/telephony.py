@@ -3,7 +3,6 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from ..tools.savepoint import call_in_savepoint
 from .capture import API_MAX_LEADS
 from .common import CaptureRequestMixin
 
@@ -44,10 +43,9 @@ class LeadTelephonyController(CaptureRequestMixin, http.Controller):
         if foreign:
             return self._json(403, {"errors": {"extension": env["crm.lead"]._get_foreign_extension_error(
                 foreign, env.user)}})
-        # a concurrent request for the same call (OperationalError): Odoo retries the request
-        results = call_in_savepoint(
-            env.cr, lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
-            lambda error: error)
+        results = self._call_in_savepoint(
+            lambda: env["crm.lead"]._capture_calls(events, api_user=env.user, remote_addr=remote_addr),
+            lambda error: error, events, "call", api_user=env.user, remote_addr=remote_addr)
         if isinstance(results, Exception):
             _logger.warning("lead_management: calls not recorded", exc_info=results)
             error = env._("The call could not be recorded; it is kept in the capture log to be replayed.")

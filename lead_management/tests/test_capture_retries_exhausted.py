@@ -1,0 +1,99 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+import odoo
+from odoo.api import SUPERUSER_ID, Environment
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tools import config
+
+EMAIL = "lm.retries.exhausted@example.com"
+API_PATH = "/lead_management/api/v1/leads"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@tagged("post_install", "-at_install", "lead_management_capture")
+class TestCaptureRetriesExhausted(BaseCase):
+    """A request whose every try fails on concurrency (the person's capture
+    lock held by another transaction until PostgreSQL's lock_timeout):
+    after Odoo's last retry it answers 503 with Retry-After, and the
+    request is in the capture log, committed, to be replayed. The server
+    runs in a process of its own, with real transactions (a test request
+    would share the test's transaction)."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
+            env = Environment(cr, SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            self.admin_id = admin.id
+            self.api_key = env["res.users.apikeys"].with_user(admin)._generate(None, "retries exhausted", None)
+        self.addCleanup(self._delete_committed_data)
+
+    def _delete_committed_data(self):
+        with self.registry.cursor() as cr:
+            env = Environment(cr, SUPERUSER_ID, {})
+            env["lead.capture.log"].search([("payload", "like", EMAIL)]).unlink()
+            env["crm.lead"].with_context(active_test=False).search([("email_from", "=", EMAIL)]).unlink()
+            env["res.users.apikeys"].search([("name", "=", "retries exhausted")]).unlink()
+
+    def _serve(self):
+        """Odoo on this database, each of its lock waits limited to 0.2 s."""
+        port = free_port()
+        db = get_db_name()
+        odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+        process = subprocess.Popen(
+            [sys.executable, odoo_bin, f"--addons-path={config['addons_path']}", "-d", db, f"--db-filter=^{db}$",
+             "--max-cron-threads=0", "--http-interface=127.0.0.1", f"--http-port={port}", "--log-level=critical"],
+            env={**os.environ, "PGOPTIONS": "-c lock_timeout=200"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.addCleanup(process.wait, 30)
+        self.addCleanup(process.terminate)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/web/health", timeout=5)
+                return port
+            except (requests.ConnectionError, requests.Timeout):
+                self.assertIsNone(process.poll(), "the server stopped")
+                self.assertLess(time.monotonic(), deadline, "the server does not answer")
+                time.sleep(0.3)
+
+    def test_last_try_is_logged_and_answered_503(self):
+        port = self._serve()
+        payload = {"name": "Retries exhausted", "contact_name": "Sara Rahimi", "email_from": EMAIL}
+        with self.registry.cursor() as blocker:
+            # another transaction capturing the same person, open for the whole request
+            Lead = Environment(blocker, SUPERUSER_ID, {})["crm.lead"]
+            Lead._capture_lock(Lead._get_match_keys({"email_from": EMAIL}, ["email_from"]))
+            response = requests.post(
+                f"http://127.0.0.1:{port}{API_PATH}", data=json.dumps(payload), timeout=120,
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}",
+                         "Accept-Language": "en-US"})
+            blocker.rollback()
+        self.assertEqual(response.status_code, 503, response.text)
+        self.assertEqual(response.headers.get("Retry-After"), "60")
+        self.assertIn("other requests changed the same records", response.json()["errors"]["__all__"])
+        with self.registry.cursor() as cr:
+            env = Environment(cr, SUPERUSER_ID, {})
+            logs = env["lead.capture.log"].search([("payload", "like", EMAIL)])
+            self.assertEqual(len(logs), 1, "the refused request is logged once, not once per try")
+            self.assertRecordValues(logs, [{
+                "channel": "api", "status": "error", "api_user_id": self.admin_id, "remote_addr": "127.0.0.1",
+                "lead_id": False}])
+            self.assertEqual(json.loads(logs.payload)["email_from"], EMAIL)
+            self.assertIn("kept in the capture log to be replayed", logs.error)
+            self.assertFalse(env["crm.lead"].with_context(active_test=False).search([("email_from", "=", EMAIL)]),
+                             "nothing of the refused tries is committed")
