@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -14,7 +15,9 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import config
 
 EMAIL = "lm.retries.exhausted@example.com"
+CALL_ID = "lm-retries-exhausted-1"
 API_PATH = "/lead_management/api/v1/leads"
+CALLS_PATH = "/lead_management/api/v1/calls"
 
 
 def free_port():
@@ -45,7 +48,7 @@ class TestCaptureRetriesExhausted(BaseCase):
     def _delete_committed_data(self):
         with self.registry.cursor() as cr:
             env = Environment(cr, SUPERUSER_ID, {})
-            env["lead.capture.log"].search([("payload", "like", EMAIL)]).unlink()
+            env["lead.capture.log"].search(["|", ("payload", "like", EMAIL), ("payload", "like", CALL_ID)]).unlink()
             env["crm.lead"].with_context(active_test=False).search([("email_from", "=", EMAIL)]).unlink()
             env["res.users.apikeys"].search([("name", "=", "retries exhausted")]).unlink()
 
@@ -72,28 +75,43 @@ class TestCaptureRetriesExhausted(BaseCase):
                 time.sleep(0.3)
 
     def test_last_try_is_logged_and_answered_503(self):
+        """A lead (API) and a call, each refused after its last try."""
         port = self._serve()
-        payload = {"name": "Retries exhausted", "contact_name": "Sara Rahimi", "email_from": EMAIL}
-        with self.registry.cursor() as blocker:
-            # another transaction capturing the same person, open for the whole request
-            Lead = Environment(blocker, SUPERUSER_ID, {})["crm.lead"]
-            Lead._capture_lock(Lead._get_match_keys({"email_from": EMAIL}, ["email_from"]))
-            response = requests.post(
-                f"http://127.0.0.1:{port}{API_PATH}", data=json.dumps(payload), timeout=120,
+        requests_sent = {
+            "api": (API_PATH, {"name": "Retries exhausted", "contact_name": "Sara Rahimi", "email_from": EMAIL}),
+            "call": (CALLS_PATH, {"caller": "+989120009911", "status": "answered", "duration": 5,
+                                  "call_id": CALL_ID}),
+        }
+
+        def post(path, payload):
+            return requests.post(
+                f"http://127.0.0.1:{port}{path}", data=json.dumps(payload), timeout=120,
                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}",
                          "Accept-Language": "en-US"})
+
+        with self.registry.cursor() as blocker:
+            # other transactions capturing the same person and call, open for the whole requests
+            Lead = Environment(blocker, SUPERUSER_ID, {})["crm.lead"]
+            Lead._capture_lock([*Lead._get_match_keys({"email_from": EMAIL}, ["email_from"]), ("idempotency", CALL_ID)])
+            with ThreadPoolExecutor(2) as executor:
+                futures = {channel: executor.submit(post, *request) for channel, request in requests_sent.items()}
+                responses = {channel: future.result() for channel, future in futures.items()}
             blocker.rollback()
-        self.assertEqual(response.status_code, 503, response.text)
-        self.assertEqual(response.headers.get("Retry-After"), "60")
-        self.assertIn("other requests changed the same records", response.json()["errors"]["__all__"])
         with self.registry.cursor() as cr:
             env = Environment(cr, SUPERUSER_ID, {})
-            logs = env["lead.capture.log"].search([("payload", "like", EMAIL)])
-            self.assertEqual(len(logs), 1, "the refused request is logged once, not once per try")
-            self.assertRecordValues(logs, [{
-                "channel": "api", "status": "error", "api_user_id": self.admin_id, "remote_addr": "127.0.0.1",
-                "lead_id": False}])
-            self.assertEqual(json.loads(logs.payload)["email_from"], EMAIL)
-            self.assertIn("kept in the capture log to be replayed", logs.error)
+            for channel, (_path, payload) in requests_sent.items():
+                with self.subTest(channel=channel):
+                    response = responses[channel]
+                    self.assertEqual(response.status_code, 503, response.text)
+                    self.assertEqual(response.headers.get("Retry-After"), "60")
+                    self.assertIn("other requests changed the same records", response.json()["errors"]["__all__"])
+                    logs = env["lead.capture.log"].search([("payload", "like", payload.get("email_from", CALL_ID))])
+                    # a try committed by mistake would have logged its capture too
+                    self.assertEqual(len(logs), 1, "the refused request is logged once, not once per try")
+                    self.assertRecordValues(logs, [{
+                        "channel": channel, "status": "error", "api_user_id": self.admin_id,
+                        "remote_addr": "127.0.0.1", "lead_id": False}])
+                    self.assertEqual(json.loads(logs.payload), payload)
+                    self.assertIn("kept in the capture log to be replayed", logs.error)
             self.assertFalse(env["crm.lead"].with_context(active_test=False).search([("email_from", "=", EMAIL)]),
                              "nothing of the refused tries is committed")
