@@ -7,6 +7,7 @@ from . import lead_marketing_cost
 from . import lead_scoring_model
 from . import lead_scoring_rule
 from . import lead_territory
+from . import lead_territory_position
 from . import res_country_state
 from . import crm_stage
 from . import utm_source
