@@ -42,4 +42,5 @@ from . import lead_import_mapping
 from . import lead_import_job
 from . import ir_module_module
 from . import ir_http
+from . import ir_cron
 from . import mail_thread

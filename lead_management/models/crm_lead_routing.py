@@ -1,4 +1,3 @@
-import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -223,15 +222,28 @@ class CrmLead(models.Model):
         return assigned
 
     @api.model
-    def _cron_assign_queue(self):
+    def _cron_assign_queue(self, batch_size=ASSIGN_BATCH_SIZE):
         """Every 10 minutes, when automatic assignment is on: route the leads
         still waiting in the queue (no territory matched, or every salesperson
-        was full), one committed batch at a time."""
+        was full), one committed batch at a time within the cron's time
+        budget; return the leads assigned."""
+        assigned = self.browse()
         if not self._is_auto_assign_enabled():
-            return self.browse()
-        queue = self.search([("user_id", "=", False), ("probability", "<", 100)], order="id")
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        assigned = queue._assign_by_territory(auto_commit=auto_commit)
-        # the whole queue was examined: leads still waiting are for the next run
-        self.env["ir.cron"]._notify_progress(done=len(queue), remaining=0)
+            return assigned
+        queue_domain = [("user_id", "=", False), ("probability", "<", 100)]
+        last_id = 0
+
+        def batch(size):
+            nonlocal assigned, last_id
+            leads = self.search([*queue_domain, ("id", ">", last_id)], order="id", limit=size)
+            if not leads:
+                return 0, 0
+            assigned |= leads._assign_by_territory()
+            last_id = leads[-1].id
+            remaining = self.search_count([*queue_domain, ("id", ">", last_id)])
+            self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+            return len(leads), remaining
+
+        self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_assign_queue", batch, batch_size, min_size=50, max_size=ASSIGN_BATCH_SIZE * 5)
         return assigned

@@ -63,3 +63,4 @@ from . import test_sla_jalali
 from . import test_capture_utm_race
 from . import test_health
 from . import test_prefork_websocket
+from . import test_cron_concurrency
