@@ -24,10 +24,10 @@ class LeadTerritoryPosition(models.Model):
         self.env.cr.execute("""
             SELECT 1 FROM information_schema.columns
              WHERE table_name = 'lead_territory' AND column_name = 'rr_position'""")
-        position = "COALESCE(rr_position, -1)" if self.env.cr.fetchone() else "-1"
-        self.env.cr.execute(f"""
-            INSERT INTO lead_territory_position (territory_id, rr_position)
-            SELECT id, {position} FROM lead_territory ON CONFLICT (territory_id) DO NOTHING""")
+        position = SQL("COALESCE(rr_position, -1)") if self.env.cr.fetchone() else SQL("-1")
+        self.env.cr.execute(SQL(
+            "INSERT INTO lead_territory_position (territory_id, rr_position)"
+            " SELECT id, %s FROM lead_territory ON CONFLICT (territory_id) DO NOTHING", position))
 
     def _lock_positions(self, territory_ids):
         """Lock the position rows of these territories; return {territory id: position}."""
