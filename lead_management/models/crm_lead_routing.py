@@ -8,6 +8,9 @@ from ..tools import territory
 from ..tools.notification import notification_action, soft_reload_action
 
 ASSIGN_BATCH_SIZE = 1000
+# {database: last lead id examined} by a queue run that stopped early: the run
+# it triggers goes on from there instead of examining the same leads again
+_QUEUE_RESUME = {}
 ADDRESS_FIELDS = {"country_id", "state_id", "city", "zip"}
 
 
@@ -231,7 +234,7 @@ class CrmLead(models.Model):
         if not self._is_auto_assign_enabled():
             return assigned
         queue_domain = [("user_id", "=", False), ("probability", "<", 100)]
-        last_id = 0
+        last_id = _QUEUE_RESUME.pop(self.env.cr.dbname, 0) if self.env.context.get("cron_id") else 0
 
         def batch(size):
             nonlocal assigned, last_id
@@ -244,6 +247,8 @@ class CrmLead(models.Model):
             self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
             return len(leads), remaining
 
-        self.env["ir.cron"]._lead_management_run_batches(
+        _done, remaining = self.env["ir.cron"]._lead_management_run_batches(
             "lead_management.ir_cron_assign_queue", batch, batch_size, min_size=50, max_size=ASSIGN_BATCH_SIZE * 5)
+        if (remaining or remaining is None) and self.env.context.get("cron_id"):
+            _QUEUE_RESUME[self.env.cr.dbname] = last_id
         return assigned

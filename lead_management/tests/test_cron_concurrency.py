@@ -7,6 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import config, mute_logger
 
+from ..models.crm_lead_routing import _QUEUE_RESUME
 from ..tools.cron import next_batch_size
 
 QUEUE_CRON = "lead_management.ir_cron_assign_queue"
@@ -73,6 +74,17 @@ class TestCronBudget(TransactionCase):
         before = self._triggers(QUEUE_CRON)
         self.assertEqual(cron._lead_management_run_batches(QUEUE_CRON, batch, 2), (6, 0))
         self.assertFalse(self._triggers(QUEUE_CRON) - before)
+
+    def test_queue_run_goes_on_where_the_last_one_stopped(self):
+        self.env["crm.lead"].with_context(lead_management_auto_assign=False).create([
+            {"name": f"Nowhere {i}", "type": "lead", "user_id": False, "city": "Nowhere"} for i in range(60)])
+        queue = self.env["crm.lead"].search([("user_id", "=", False), ("probability", "<", 100)], order="id")
+        Lead = self.env["crm.lead"].with_context(cron_id=self.env.ref(QUEUE_CRON).id, lead_management_auto_assign=True)
+        Lead.with_context(lead_management_cron_budget=0)._cron_assign_queue(batch_size=50)
+        self.assertEqual(_QUEUE_RESUME.get(self.env.cr.dbname), queue[49].id,
+                         "the triggered run examines the next leads, not the same ones again")
+        Lead.with_context(lead_management_cron_budget=40)._cron_assign_queue(batch_size=50)
+        self.assertNotIn(self.env.cr.dbname, _QUEUE_RESUME, "the queue examined to its end")
 
     def test_budget_from_worker_limits(self):
         IrCron = self.env["ir.cron"]
