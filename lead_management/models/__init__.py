@@ -7,6 +7,7 @@ from . import lead_marketing_cost
 from . import lead_scoring_model
 from . import lead_scoring_rule
 from . import lead_territory
+from . import lead_territory_position
 from . import res_country_state
 from . import crm_stage
 from . import utm_source
@@ -41,4 +42,5 @@ from . import lead_import_mapping
 from . import lead_import_job
 from . import ir_module_module
 from . import ir_http
+from . import ir_cron
 from . import mail_thread

@@ -1,4 +1,3 @@
-import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -9,6 +8,9 @@ from ..tools import territory
 from ..tools.notification import notification_action, soft_reload_action
 
 ASSIGN_BATCH_SIZE = 1000
+# {database: last lead id examined} by a queue run that stopped early: the run
+# it triggers goes on from there instead of examining the same leads again
+_QUEUE_RESUME = {}
 ADDRESS_FIELDS = {"country_id", "state_id", "city", "zip"}
 
 
@@ -87,11 +89,14 @@ class CrmLead(models.Model):
         """Route leads to the salespeople of the most specific matching
         territory, in batches; return the leads that got a salesperson.
 
-        Territories are locked first with FOR UPDATE (held until the end of
-        the transaction, so the loads read with them stay exact for every
-        batch) and leads with SKIP LOCKED (another worker assigning them keeps
-        them): several workers never assign a lead twice nor break the round
-        robin.
+        Each batch locks its leads with SKIP LOCKED (another worker assigning
+        them keeps them), then the round-robin positions of the territories
+        its leads match and of those sharing a salesperson with them (held
+        until the end of the transaction, so the loads read with them stay
+        exact): several workers never assign a lead twice nor break the round
+        robin, and routings of other territories do not wait nor conflict.
+        Only the positions that changed are written, to their own rows
+        (``lead.territory.position``), never to the territories.
 
         :param bool only_unassigned: leave leads that have a salesperson
         :param bool keep_matching: leave leads whose territory still matches
@@ -109,12 +114,9 @@ class CrmLead(models.Model):
             "territories": [(terr, terr._get_criteria(), terr.user_ids.sorted("id").ids) for terr in territories],
             "exclude_users": exclude_users or {},
         }
+        self._reset_routing(routing)
         lock_filter = SQL(" AND user_id IS NULL") if only_unassigned else SQL()
-        locked = False
         for ids in split_every(batch_size, self.ids):
-            if not locked:
-                self._lock_routing(territories, routing)
-                locked = True
             self.env.cr.execute(SQL(
                 "SELECT id FROM crm_lead WHERE id = ANY(%s)%s ORDER BY id FOR UPDATE SKIP LOCKED",
                 list(ids), lock_filter))
@@ -123,40 +125,57 @@ class CrmLead(models.Model):
                 assigned |= leads._assign_locked_batch(routing, keep_matching)
             if auto_commit:
                 self._save_routing_positions(territories, routing)
-                locked = False
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+                self._reset_routing(routing)
             if auto_commit or len(self) > batch_size:
                 # write each batch out and let the cache go: a long run keeps a
                 # constant time per batch instead of carrying every lead along
                 self.env.flush_all()
                 self.env.invalidate_all()
-        if locked:
-            self._save_routing_positions(territories, routing)
+        self._save_routing_positions(territories, routing)
         return assigned
 
-    def _lock_routing(self, territories, routing):
-        """Lock the territories and read their round-robin positions and the
-        salespeople's loads into ``routing``."""
+    @api.model
+    def _reset_routing(self, routing):
+        """Forget the locked positions and loads (a new transaction)."""
+        routing.update(positions={}, saved={}, loads={})
+
+    def _lock_routing(self, matching_ids, routing):
+        """Lock the round-robin positions of the territories ``matching_ids``
+        and of those sharing a salesperson with them, not locked yet; read
+        their positions and their salespeople's loads into ``routing``."""
+        user_ids = {user_id for terr, _crit, users in routing["territories"] if terr.id in matching_ids
+                    for user_id in users}
+        territory_ids = {terr.id for terr, _crit, users in routing["territories"]
+                         if terr.id in matching_ids or user_ids.intersection(users)} - set(routing["positions"])
+        if not territory_ids:
+            return
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "SELECT id, rr_position FROM lead_territory WHERE id = ANY(%s) ORDER BY id FOR UPDATE", territories.ids))
-        routing["positions"] = dict(self.env.cr.fetchall())
-        routing["loads"] = self._get_open_lead_loads(territories.user_ids)
+        # sudo: positions are routing's own rows
+        positions = self.env["lead.territory.position"].sudo()._lock_positions(territory_ids)
+        routing["positions"].update(positions)
+        routing["saved"].update(positions)
+        users = self.env["res.users"].browse(
+            {user_id for terr, _crit, users in routing["territories"] if terr.id in territory_ids
+             for user_id in users} - set(routing["loads"]))
+        routing["loads"].update(self._get_open_lead_loads(users))
 
     def _save_routing_positions(self, territories, routing):
-        rows = SQL(", ").join(SQL("(%s, %s)", terr_id, position) for terr_id, position in routing["positions"].items())
-        self.env.cr.execute(SQL(
-            "UPDATE lead_territory SET rr_position = v.position FROM (VALUES %s) AS v(id, position)"
-            " WHERE lead_territory.id = v.id", rows))
+        """Write the round-robin positions that changed."""
+        changed = {terr_id: position for terr_id, position in routing["positions"].items()
+                   if routing["saved"].get(terr_id) != position}
+        # sudo: positions are routing's own rows
+        self.env["lead.territory.position"].sudo()._save_positions(changed)
+        routing["saved"].update(changed)
         territories.invalidate_recordset(["rr_position"])
 
     def _assign_locked_batch(self, routing, keep_matching):
         """Assign one batch of locked leads; ``routing`` (positions, loads)
         is updated in place for the next batch."""
-        positions, loads = routing["positions"], routing["loads"]
         # one write per territory and one per salesperson and team: fewer writes
         # than one per (salesperson, team, territory)
         by_territory, by_user_team = defaultdict(list), defaultdict(list)
+        matches = []
         # sudo: the criteria are read on the leads as they are, whatever the
         # caller may read of their related records (tags, specialties, languages)
         for lead in self.sudo():
@@ -166,12 +185,15 @@ class CrmLead(models.Model):
                 "specialty_ids": set(lead.specialty_ids.ids), "tag_ids": set(lead.tag_ids.ids),
                 "temperature": lead.temperature,
             }
-            matching = [(terr, users) for terr, crit, users in routing["territories"]
-                        if territory.matches(crit, attributes)]
-            if keep_matching and lead.territory_id in [terr for terr, _users in matching] \
+            matches.append((lead, [(terr, crit, users) for terr, crit, users in routing["territories"]
+                                   if territory.matches(crit, attributes)]))
+        self._lock_routing({terr.id for _lead, matching in matches for terr, _crit, _users in matching}, routing)
+        positions, loads = routing["positions"], routing["loads"]
+        for lead, matching in matches:
+            if keep_matching and lead.territory_id in [terr for terr, _crit, _users in matching] \
                     and lead.user_id.id in lead.territory_id.user_ids.ids:
                 continue
-            for terr, users in matching:
+            for terr, _crit, users in matching:
                 user_id, position = territory.choose_salesperson(
                     users, loads, terr.max_open_leads, terr.method, positions[terr.id],
                     routing["exclude_users"].get(lead.id))
@@ -203,15 +225,30 @@ class CrmLead(models.Model):
         return assigned
 
     @api.model
-    def _cron_assign_queue(self):
+    def _cron_assign_queue(self, batch_size=ASSIGN_BATCH_SIZE):
         """Every 10 minutes, when automatic assignment is on: route the leads
         still waiting in the queue (no territory matched, or every salesperson
-        was full), one committed batch at a time."""
+        was full), one committed batch at a time within the cron's time
+        budget; return the leads assigned."""
+        assigned = self.browse()
         if not self._is_auto_assign_enabled():
-            return self.browse()
-        queue = self.search([("user_id", "=", False), ("probability", "<", 100)], order="id")
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        assigned = queue._assign_by_territory(auto_commit=auto_commit)
-        # the whole queue was examined: leads still waiting are for the next run
-        self.env["ir.cron"]._notify_progress(done=len(queue), remaining=0)
+            return assigned
+        queue_domain = [("user_id", "=", False), ("probability", "<", 100)]
+        last_id = _QUEUE_RESUME.pop(self.env.cr.dbname, 0) if self.env.context.get("cron_id") else 0
+
+        def batch(size):
+            nonlocal assigned, last_id
+            leads = self.search([*queue_domain, ("id", ">", last_id)], order="id", limit=size)
+            if not leads:
+                return 0, 0
+            assigned |= leads._assign_by_territory()
+            last_id = leads[-1].id
+            remaining = self.search_count([*queue_domain, ("id", ">", last_id)])
+            self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+            return len(leads), remaining
+
+        _done, remaining = self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_assign_queue", batch, batch_size, min_size=50, max_size=ASSIGN_BATCH_SIZE * 5)
+        if (remaining or remaining is None) and self.env.context.get("cron_id"):
+            _QUEUE_RESUME[self.env.cr.dbname] = last_id
         return assigned

@@ -306,8 +306,15 @@ class CrmLead(models.Model):
     @api.model
     def _cron_score_decay(self, batch_size=SCORE_BATCH_SIZE):
         """Daily: rescore the open leads not scored since midnight (engagement
-        decays, date-based rules move) or marked for a full rescore. One batch
-        per call; the cron runner calls again while some remain."""
+        decays, date-based rules move) or marked for a full rescore, in
+        batches within the cron's time budget; return ``(done, remaining)``."""
+        return self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_score_decay", self._score_decay_batch, batch_size,
+            min_size=50, max_size=SCORE_BATCH_SIZE * 5)
+
+    @api.model
+    def _score_decay_batch(self, batch_size):
+        """One batch of :meth:`_cron_score_decay`."""
         stale_before = datetime.combine(fields.Date.today(), time.min)
         domain = expression.AND([
             self._get_scorable_domain(),

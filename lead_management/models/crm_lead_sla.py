@@ -227,13 +227,22 @@ class CrmLead(models.Model):
     def _cron_sla_escalation(self, batch_size=ASSIGN_BATCH_SIZE):
         """Every 5 minutes: leads past their first-response deadline become
         breached, their team leader gets an activity and, when Settings ask
-        for it, the lead goes to the next salesperson of its territory."""
+        for it, the lead goes to the next salesperson of its territory; in
+        batches within the cron's time budget. Return the leads breached."""
+        done, _remaining = self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_sla_escalation", self._sla_escalation_batch, batch_size,
+            min_size=50, max_size=ASSIGN_BATCH_SIZE * 5)
+        return done
+
+    @api.model
+    def _sla_escalation_batch(self, batch_size):
+        """One batch of :meth:`_cron_sla_escalation`: ``(done, remaining)``."""
         domain = [("sla_status", "=", "pending"), ("sla_deadline", "<", fields.Datetime.now()),
                   ("first_response_date", "=", False)]
         leads = self.search(domain, limit=batch_size)
         if not leads:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return 0
+            return 0, 0
         leads.write({"sla_status": "breached"})
         bodies = {}
         for lead in leads:
@@ -261,4 +270,4 @@ class CrmLead(models.Model):
                 only_unassigned=False, exclude_users={lead.id: lead.user_id.id for lead in movable})
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
-        return len(leads)
+        return len(leads), remaining

@@ -86,7 +86,14 @@ class LeadCaptureLog(models.Model):
         """Fetch the answers of the first due waiting Meta lead and capture
         it, locked so that two workers never fetch the same one; the cron
         commits and calls again while due ones are left (one lead per
-        transaction: a slow Graph API holds no other lead)."""
+        transaction: a slow Graph API holds no other lead), within the cron's
+        time budget."""
+        return self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_meta_lead_fetch", self._fetch_meta_lead_batch, 1)
+
+    @api.model
+    def _fetch_meta_lead_batch(self, _size):
+        """One lead of :meth:`_cron_fetch_meta_leads`: ``(done, remaining)``."""
         now = fields.Datetime.now()
         self.flush_model(["channel", "status", "next_fetch_date"])
         self.env.cr.execute(SQL(
@@ -99,6 +106,7 @@ class LeadCaptureLog(models.Model):
         remaining = self.search_count([("channel", "=", "meta"), ("status", "=", "waiting"),
                                        ("next_fetch_date", "<=", now)])
         self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
+        return (1 if row else 0), remaining
 
     def _fetch_meta_leads(self, timeout=10):
         """Fetch each waiting Meta lead's fields from the Graph API (with

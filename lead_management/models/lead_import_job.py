@@ -116,16 +116,25 @@ class LeadImportJob(models.Model):
 
     @api.model
     def _cron_process_jobs(self, batch_size=JOB_BATCH_SIZE):
+        """Batches of the oldest jobs not done, within the cron's time budget
+        (one batch outside a cron run), their size adapted to the time the
+        last one took."""
+        return self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_lead_import_jobs", self._process_jobs_batch, batch_size,
+            min_size=20, max_size=JOB_BATCH_SIZE * 5)
+
+    @api.model
+    def _process_jobs_batch(self, batch_size):
         """One batch of the oldest job not done, locked so that two workers
-        never run the same job; reports its progress to the cron, which
-        commits and calls again while rows are left."""
+        never run the same job; reports its progress to the cron:
+        ``(done, remaining)``."""
         self.env.cr.execute(SQL(
             "SELECT id FROM lead_import_job WHERE state IN ('waiting', 'running') ORDER BY id LIMIT 1"
             " FOR NO KEY UPDATE SKIP LOCKED"))
         row = self.env.cr.fetchone()
         if not row:
             self._purge_files()
-            return
+            return 0, 0
         # sudo: the cron reads the job; the rows are imported as the user who started it
         job = self.sudo().browse(row[0])
         job = job.with_user(job.user_id).with_company(job.company_id).with_context(
@@ -139,6 +148,7 @@ class LeadImportJob(models.Model):
         call_in_savepoint(self.env.cr, lambda: job._process_batch(batch_size), stop)
         left = self.sudo().search_count([("state", "in", ("waiting", "running"))])
         self.env["ir.cron"]._notify_progress(done=1, remaining=left)
+        return 1, left
 
     def _process_batch(self, batch_size=JOB_BATCH_SIZE):
         """Import the next ``batch_size`` rows and record the counts, in the

@@ -106,7 +106,13 @@ class LeadCaptureForm(models.Model):
         """Fetch the campaign spend of the first due Meta form, locked so
         that two workers never fetch the same one; the cron commits and
         calls again while due ones are left (one form per transaction: a
-        slow Graph API holds no other form)."""
+        slow Graph API holds no other form), within the cron's time budget."""
+        return self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management.ir_cron_meta_spend_fetch", self._fetch_meta_spend_batch, 1)
+
+    @api.model
+    def _fetch_meta_spend_batch(self, _size):
+        """One form of :meth:`_cron_fetch_meta_spend`: ``(done, remaining)``."""
         due = self._get_meta_spend_due()
         form = self.browse()
         if due:
@@ -116,7 +122,9 @@ class LeadCaptureForm(models.Model):
             row = self.env.cr.fetchone()
             form = self.browse(row[0] if row else ())
             form._fetch_meta_spend()
-        self.env["ir.cron"]._notify_progress(done=len(form), remaining=len(self._get_meta_spend_due()))
+        remaining = len(self._get_meta_spend_due())
+        self.env["ir.cron"]._notify_progress(done=len(form), remaining=remaining)
+        return len(form), remaining
 
     def _fetch_meta_spend(self, timeout=10, day=None):
         """Fetch each form's campaign spend of the day before ``day`` and of

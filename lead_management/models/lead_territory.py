@@ -35,7 +35,8 @@ class LeadTerritory(models.Model):
         help="Round robin: each salesperson in turn. Least loaded: the one with the fewest open leads.")
     max_open_leads = fields.Integer(
         string="Maximum Open Leads", help="Per salesperson; a full salesperson is skipped (0: no limit).")
-    rr_position = fields.Integer(string="Round-Robin Position", default=-1, readonly=True, copy=False)
+    rr_position = fields.Integer(string="Round-Robin Position", compute="_compute_rr_position",
+                                 help="Index of the salesperson chosen last (-1: none yet).")
     criteria_count = fields.Integer(compute="_compute_criteria_count", store=True,
                                     help="How specific the territory is: the number of criteria set.")
     lead_ids = fields.One2many("crm.lead", "territory_id", string="Leads")
@@ -53,6 +54,20 @@ class LeadTerritory(models.Model):
     def _compute_criteria_count(self):
         for territory in self:
             territory.criteria_count = sum(1 for fname in CRITERIA_FIELDS if territory[fname])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        territories = super().create(vals_list)
+        # sudo: each territory has its position row, which routing locks
+        self.env["lead.territory.position"].sudo().create([{"territory_id": terr.id} for terr in territories])
+        return territories
+
+    def _compute_rr_position(self):
+        # sudo: positions are routing's own rows, readable with the territory
+        positions = dict(self.env["lead.territory.position"].sudo()._read_group(
+            [("territory_id", "in", self.ids)], ["territory_id"], ["rr_position:max"]))
+        for territory in self:
+            territory.rr_position = positions.get(territory, -1)
 
     @api.depends("lead_ids", "user_ids")
     def _compute_lead_counts(self):

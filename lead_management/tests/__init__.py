@@ -64,3 +64,4 @@ from . import test_capture_utm_race
 from . import test_health
 from . import test_prefork_websocket
 from . import test_capture_retries_exhausted
+from . import test_cron_concurrency

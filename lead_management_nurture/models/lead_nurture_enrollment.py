@@ -120,7 +120,14 @@ class LeadNurtureEnrollment(models.Model):
     def _cron_process(self, batch_size=BATCH_SIZE):
         """Scheduled action: enrol the leads entering the audiences, then do
         the due steps, a batch at a time (each batch committed, the cron
-        called again while work remains)."""
+        called again while work remains), within the cron's time budget."""
+        return self.env["ir.cron"]._lead_management_run_batches(
+            "lead_management_nurture.ir_cron_nurture", self._cron_process_batch, batch_size,
+            min_size=20, max_size=BATCH_SIZE * 5)
+
+    @api.model
+    def _cron_process_batch(self, batch_size):
+        """One batch of :meth:`_cron_process`: ``(done, remaining)``."""
         cadences = self.env["lead.nurture.cadence"].search([("enrollment_mode", "=", "auto")])
         enrolled = cadences._enroll_audience(limit=batch_size)
         due = self._lock_due(batch_size)
@@ -132,6 +139,7 @@ class LeadNurtureEnrollment(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(due) + len(enrolled), remaining=remaining)
         _logger.info("lead_management_nurture: %s enrolled, %s steps due processed, %s remaining",
                      len(enrolled), len(due), remaining)
+        return len(due) + len(enrolled), remaining
 
     @api.model
     def _lock_due(self, limit):
